@@ -1,0 +1,185 @@
+"""The ``guide`` command: a thin layer of click over the catalogue library."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from guide import settings
+from guide.catalogue import CONFIG_FILE, Catalogue, CatalogueError, load_catalogue, read_config
+from guide.checks import check_catalogue
+from guide.interchange import (
+    ImportFileError,
+    export_csv,
+    export_geojson,
+    import_file,
+    write_export,
+)
+
+
+def sites_option(command):
+    """Add the ``--sites DIR`` option every command takes."""
+    return click.option(
+        "--sites",
+        "sites_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Catalogue folder (default: the GUIDE_SITES setting, else ./sites).",
+    )(command)
+
+
+def sites_root(sites_dir: Path | None) -> Path:
+    """Return the catalogue folder: --sites, else the GUIDE_SITES setting, else ./sites."""
+    return Path(sites_dir or settings.resolve()["GUIDE_SITES"])
+
+
+def open_catalogue(sites_dir: Path | None) -> Catalogue:
+    """Load the catalogue or stop with the reason on standard error (exit status 2)."""
+    try:
+        return load_catalogue(sites_root(sites_dir))
+    except CatalogueError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="red-addresses-guide")
+def main() -> None:
+    """Red Addresses Guide: the catalogue, pages, maps and plaques of heritage sites."""
+
+
+@main.command()
+@sites_option
+@click.option("--warnings/--no-warnings", default=True, help="Also list warnings.")
+def check(sites_dir: Path | None, warnings: bool) -> None:
+    """Validate the catalogue; exit 1 when any error is found."""
+    catalogue = open_catalogue(sites_dir)
+    radius = settings.resolve()["GUIDE_DUPLICATE_RADIUS_M"]
+    problems = check_catalogue(catalogue, radius)
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems:
+        if problem.level == "error" or warnings:
+            click.echo(str(problem))
+    needs_location = sum(1 for site in catalogue if site.needs_location)
+    click.echo(
+        f"{len(catalogue)} sites ({needs_location} need a location), "
+        f"{len(errors)} errors, {len(problems) - len(errors)} warnings",
+        err=True,
+    )
+    sys.exit(1 if errors else 0)
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@sites_option
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+def import_command(file: Path, sites_dir: Path | None, dry_run: bool) -> None:
+    """Import sites from a CSV or GeoJSON FILE.
+
+    Exit status: 0 when every row was imported or already present, 1 when some
+    rows were rejected, 2 when the file cannot be read.
+    """
+    catalogue = open_catalogue(sites_dir)
+    try:
+        report = import_file(
+            file,
+            catalogue,
+            dry_run=dry_run,
+            duplicate_radius_m=settings.resolve()["GUIDE_DUPLICATE_RADIUS_M"],
+        )
+    except ImportFileError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    for row in report.rows:
+        click.echo(str(row))
+    click.echo(report.summary(), err=True)
+    sys.exit(report.exit_status)
+
+
+@main.command()
+@sites_option
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["draft", "published", "archived"]),
+    help="Statuses to export (repeatable; default: published).",
+)
+def export(sites_dir: Path | None, fmt: str, out: Path | None, statuses: tuple[str, ...]) -> None:
+    """Export the catalogue as GeoJSON or CSV (to standard output without --out)."""
+    catalogue = open_catalogue(sites_dir)
+    statuses = statuses or ("published",)
+    text = export_geojson(catalogue, statuses) if fmt == "geojson" else export_csv(catalogue, statuses)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_export(text, out)
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command(name="list")
+@sites_option
+@click.option("--area", help="Area id or name.")
+@click.option("--kind", help="Kind, such as đình (diacritics optional).")
+@click.option("--status", type=click.Choice(["draft", "published", "archived"]))
+@click.option("--needs-location", is_flag=True, help="Only sites without a point.")
+def list_command(
+    sites_dir: Path | None,
+    area: str | None,
+    kind: str | None,
+    status: str | None,
+    needs_location: bool,
+) -> None:
+    """List sites: code, status, slug, area and name."""
+    catalogue = open_catalogue(sites_dir)
+    area_id = None
+    if area:
+        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
+        if found is None:
+            raise click.BadParameter(f"{area!r} is not an area id or name", param_hint="--area")
+        area_id = found.id
+    for site in catalogue.filter(status=status, kind=kind, area=area_id):
+        if needs_location and not site.needs_location:
+            continue
+        flag = "  [needs location]" if site.needs_location else ""
+        area_name = catalogue.areas.name_of(site.area)
+        click.echo(
+            f"{site.code}\t{site.status}\t{site.slug}\t{area_name}\t{site.name['vi']}{flag}"
+        )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@sites_option
+def init(directory: Path, sites_dir: Path | None) -> None:
+    """Create an empty catalogue in DIRECTORY with the areas of the current one."""
+    source = sites_root(sites_dir)
+    try:
+        config = read_config(source)
+    except CatalogueError as error:
+        raise click.ClickException(str(error)) from error
+    if (directory / CONFIG_FILE).exists():
+        raise click.ClickException(f"{directory / CONFIG_FILE} exists already")
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / CONFIG_FILE, directory / CONFIG_FILE)
+    shutil.copyfile(source / config.areas_file, directory / config.areas_file)
+    click.echo(f"created an empty catalogue in {directory}", err=True)
+
+
+@main.command()
+@sites_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(sites_dir: Path | None, host: str, port: int) -> None:
+    """Serve the guide with a production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from guide import create_app
+
+    app = create_app({"GUIDE_SITES": str(sites_root(sites_dir))})
+    click.echo(f"Red Addresses Guide on http://{host}:{port}/", err=True)
+    waitress_serve(app, host=host, port=port, threads=8)
