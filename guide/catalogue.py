@@ -192,6 +192,24 @@ class CatalogueConfig:
         return self.languages[0]
 
 
+@dataclass
+class Tour:
+    """A curated visit kept in the catalogue: named stops in their suggested order."""
+
+    slug: str
+    name: dict[str, str]
+    stops: list[str]
+    description: dict[str, str] = field(default_factory=dict)
+    mode: str = "walk"
+
+    def display_name(self, language: str, fallback: str = "vi") -> str:
+        """Return the tour's name in ``language``, else in the fallback language."""
+        return self.name.get(language) or self.name.get(fallback) or self.slug
+
+
+TOURS_FOLDER = "_tours"
+
+
 class CatalogueError(Exception):
     """The catalogue as a whole cannot be read (no config, no areas file)."""
 
@@ -572,6 +590,7 @@ class Catalogue:
             self._by_slug[site.slug] = site
             self.sites.append(site)
         self._located = [site for site in self.sites if site.has_location]
+        self.tours: dict[str, Tour] = {}
         self._index: PointIndex | None = None
 
     def __len__(self) -> int:
@@ -662,4 +681,56 @@ def load_catalogue(root: Path | str) -> Catalogue:
         problems.extend(found)
         if site is not None:
             sites.append(site)
-    return Catalogue(root, config, areas, sites, problems)
+    catalogue = Catalogue(root, config, areas, sites, problems)
+    for tour, found in read_tours(root / TOURS_FOLDER, catalogue):
+        problems_of_tour = [p for p in found if p.level == "error"]
+        catalogue.problems.extend(found)
+        if tour is not None and not problems_of_tour:
+            catalogue.tours[tour.slug] = tour
+    return catalogue
+
+
+def read_tours(folder: Path, catalogue: Catalogue) -> Iterator[tuple[Tour | None, list[Problem]]]:
+    """Read every ``<slug>.toml`` curated tour; yield each tour with its problems."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.toml")):
+        label = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            yield None, [Problem(label, "", f"is not valid TOML: {error}")]
+            continue
+        problems = []
+        slug = path.stem
+        names = data.get("name")
+        if not isinstance(names, dict) or not names.get("vi"):
+            problems.append(Problem(label, "name.vi", 'missing: add vi = "..." under [name]'))
+        stops = data.get("stops")
+        if not isinstance(stops, list) or len(stops) < 2:
+            problems.append(Problem(label, "stops", "list at least two site slugs or codes"))
+            stops = []
+        resolved = []
+        for index, stop in enumerate(stops):
+            site = catalogue.by_slug(str(stop)) or catalogue.by_code(str(stop))
+            if site is None:
+                problems.append(
+                    Problem(label, f"stops[{index}]", f"{stop!r} is not a site slug or code")
+                )
+            else:
+                resolved.append(site.slug)
+        if not SLUG_RE.match(slug):
+            problems.append(Problem(label, "", f"{slug!r}: name the file with a safe slug"))
+        if problems:
+            yield None, problems
+            continue
+        yield (
+            Tour(
+                slug=slug,
+                name=dict(names),
+                stops=resolved,
+                description={k: str(v) for k, v in dict(data.get("description", {})).items()},
+                mode=str(data.get("mode", "walk")),
+            ),
+            [],
+        )

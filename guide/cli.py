@@ -113,7 +113,9 @@ def export(sites_dir: Path | None, fmt: str, out: Path | None, statuses: tuple[s
     """Export the catalogue as GeoJSON or CSV (to standard output without --out)."""
     catalogue = open_catalogue(sites_dir)
     statuses = statuses or ("published",)
-    text = export_geojson(catalogue, statuses) if fmt == "geojson" else export_csv(catalogue, statuses)
+    text = (
+        export_geojson(catalogue, statuses) if fmt == "geojson" else export_csv(catalogue, statuses)
+    )
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -147,9 +149,7 @@ def list_command(
             continue
         flag = "  [needs location]" if site.needs_location else ""
         area_name = catalogue.areas.name_of(site.area)
-        click.echo(
-            f"{site.code}\t{site.status}\t{site.slug}\t{area_name}\t{site.name['vi']}{flag}"
-        )
+        click.echo(f"{site.code}\t{site.status}\t{site.slug}\t{area_name}\t{site.name['vi']}{flag}")
 
 
 @main.command()

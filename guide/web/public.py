@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from guide.web import get_catalogue
 
@@ -16,6 +16,23 @@ def home() -> str:
     by_area: dict[str, list] = {}
     for site in sorted(catalogue.published(), key=lambda s: s.name["vi"]):
         by_area.setdefault(catalogue.areas.name_of(site.area), []).append(site)
-    return render_template(
-        "public/home.html", catalogue=catalogue, by_area=sorted(by_area.items())
-    )
+    return render_template("public/home.html", catalogue=catalogue, by_area=sorted(by_area.items()))
+
+
+@bp.get("/S/<code>")
+@bp.get("/s/<code>")
+def short_code(code: str):
+    """Send a scanned plaque code, in any letter case, to the site's story page."""
+    site = get_catalogue().by_code(code)
+    if site is None or not site.is_public:
+        abort(404)
+    return redirect(url_for("public.story", slug=site.slug), code=302)
+
+
+@bp.get("/sites/<slug>")
+def story(slug: str) -> str:
+    """Show a site's story page."""
+    site = get_catalogue().by_slug(slug)
+    if site is None or not site.is_public:
+        abort(404)
+    return render_template("public/story.html", catalogue=get_catalogue(), site=site)

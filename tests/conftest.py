@@ -1,0 +1,195 @@
+"""Shared fixtures: temporary catalogues, the app, the CLI runner, a live server and a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from click.testing import CliRunner
+
+from guide import PROJECT_ROOT, create_app
+from guide.codes import record
+
+DEFAULT_SITES = PROJECT_ROOT / "sites"
+CHROMIUM = Path(os.environ.get("GUIDE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def site_facts(**overrides: Any) -> dict[str, Any]:
+    """Return valid facts for a site at Đình Chèm's point, changed by ``overrides``."""
+    facts: dict[str, Any] = {
+        "code": "7K2Q",
+        "slug": "dinh-chem",
+        "status": "published",
+        "kind": "đình",
+        "rank": "Di tích quốc gia đặc biệt",
+        "lat": 21.094072,
+        "lon": 105.774237,
+        "address": "Làng Chèm",
+        "ward": "Thụy Phương",
+        "area": "021",
+        "visit_minutes": 45,
+        "opening_hours": "",
+        "tags": [],
+        "name": {"vi": "Đình Chèm", "en": "Chem Communal House"},
+        "sources": [{"url": "https://www.openstreetmap.org/node/6652529905", "supports": "point"}],
+        "media": [],
+    }
+    facts.update(overrides)
+    return {key: value for key, value in facts.items() if value is not None}
+
+
+def write_site(root: Path, facts: dict[str, Any], stories: dict[str, str] | None = None) -> Path:
+    """Write one site folder into a test catalogue and record its code in the ledger."""
+    folder = root / facts.get("slug", "unnamed")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.toml").write_text(tomli_w.dumps(facts), encoding="utf-8")
+    for language, text in (stories if stories is not None else {"vi": "Câu chuyện."}).items():
+        (folder / f"story.{language}.md").write_text(text, encoding="utf-8")
+    if isinstance(facts.get("code"), str):
+        record(root, [(facts["code"], facts.get("slug", ""))])
+    return folder
+
+
+@pytest.fixture
+def empty_catalogue(tmp_path: Path) -> Path:
+    """Return a catalogue folder with the shipped config and areas and no site."""
+    root = tmp_path / "sites"
+    root.mkdir()
+    shutil.copyfile(DEFAULT_SITES / "catalogue.toml", root / "catalogue.toml")
+    shutil.copyfile(DEFAULT_SITES / "areas.geojson", root / "areas.geojson")
+    return root
+
+
+@pytest.fixture
+def make_catalogue(empty_catalogue: Path) -> Callable[..., Path]:
+    """Return a function that writes sites (facts dicts) into an empty catalogue."""
+
+    def make(*sites: dict[str, Any]) -> Path:
+        for facts in sites:
+            write_site(empty_catalogue, facts)
+        return empty_catalogue
+
+    return make
+
+
+@pytest.fixture
+def app():
+    """Return the guide on the shipped catalogue."""
+    return create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES)})
+
+
+@pytest.fixture
+def client(app):
+    """Return a Flask test client of the guide on the shipped catalogue."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Return a click runner for the ``guide`` command."""
+    return CliRunner()
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """A real WSGI server (waitress) serving an app on 127.0.0.1 in a thread."""
+
+    def __init__(self, wsgi_app) -> None:
+        from waitress.server import create_server
+
+        self.port = free_port()
+        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[LiveServer]:
+    """Serve the guide on loopback with waitress for the length of a test."""
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+def _browser_unavailable_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set GUIDE_CHROMIUM)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Return headless Debian Chromium driven by Playwright; skip (or fail in CI) without it."""
+    reason = _browser_unavailable_reason()
+    if reason:
+        if os.environ.get("GUIDE_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here but cannot run: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright gives each launch a fresh, empty user-data folder of its own.
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Any]:
+    """Return a phone-sized page in a fresh context; requests may go only to loopback."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    outside: list[str] = []
+
+    def only_loopback(route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.outside_requests = outside
+    yield page
+    context.close()
