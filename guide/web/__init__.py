@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, make_response, request
 
 from guide.catalogue import Catalogue, load_catalogue
 
@@ -12,12 +13,17 @@ _EXTENSION = "guide.catalogue"
 
 
 def init_app(app: Flask) -> None:
-    """Load the catalogue once and register every blueprint on ``app``."""
+    """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    from guide.web import public
+    from guide.web import assets, i18n, public
 
+    i18n.init_app(app)
+    assets.init_app(app)
     app.register_blueprint(public.bp)
+
+    app.jinja_env.filters["localized"] = localized
+    app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 
 def reload_catalogue(app: Flask) -> Catalogue:
@@ -32,3 +38,25 @@ def reload_catalogue(app: Flask) -> Catalogue:
 def get_catalogue() -> Catalogue:
     """Return the catalogue of the current application."""
     return current_app.extensions[_EXTENSION]
+
+
+def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
+    """Return the text for the page's language from a {language: text} mapping.
+
+    Falls back to the catalogue's first language, then to any text there is.
+    """
+    if not texts:
+        return ""
+    from guide.web.i18n import available_languages, select_language
+
+    language = language or select_language()
+    default = available_languages()[0]
+    return texts.get(language) or texts.get(default) or next(iter(texts.values()), "")
+
+
+def conditional(body: str | bytes, mimetype: str = "text/html") -> Response:
+    """Return ``body`` with an ETag, answering a matching If-None-Match with 304."""
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.add_etag()
+    return response.make_conditional(request)

@@ -35,4 +35,4 @@ def story(slug: str) -> str:
     site = get_catalogue().by_slug(slug)
     if site is None or not site.is_public:
         abort(404)
-    return render_template("public/story.html", catalogue=get_catalogue(), site=site)
+    return render_template("public/story.html", site=site)

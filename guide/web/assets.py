@@ -1,0 +1,96 @@
+"""Static assets served by the guide itself, with content hashes in their URLs.
+
+Every asset URL carries a hash of the file's bytes (``app.3f2a9c1b.css``), so a
+browser may keep it for a year and still never shows a stale file. Assets come
+from folders of the guide and of installed packages; nothing is fetched from a
+CDN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, send_file
+
+bp = Blueprint("assets", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+# Asset roots by URL prefix. Other modules add roots of installed packages here
+# (for example Leaflet from xstatic-leaflet) with ``register_root``.
+_ROOTS: dict[str, Path] = {"": Path(__file__).resolve().parent.parent / "static"}
+
+
+def register_root(prefix: str, folder: Path) -> None:
+    """Serve the files of ``folder`` under ``/static/<prefix>/``."""
+    _ROOTS[prefix] = Path(folder).resolve()
+
+
+def _locate(name: str) -> Path | None:
+    prefix, _, rest = name.partition("/")
+    candidates = []
+    if prefix in _ROOTS and rest:
+        candidates.append((_ROOTS[prefix], rest))
+    candidates.append((_ROOTS[""], name))
+    for root, relative in candidates:
+        path = (root / relative).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=512)
+def _digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def content_hash(name: str) -> str:
+    """Return the short content hash of an asset; raise LookupError when it does not exist."""
+    path = _locate(name)
+    if path is None:
+        raise LookupError(f"asset {name!r} not found under {', '.join(map(str, _ROOTS.values()))}")
+    return _digest(path, path.stat().st_mtime_ns)
+
+
+def hashed_name(name: str) -> str:
+    """Return ``dir/file.<hash>.ext`` for ``dir/file.ext``."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        return f"{name}.{content_hash(name)}"
+    return f"{stem}.{content_hash(name)}.{suffix}"
+
+
+def asset_url(name: str) -> str:
+    """Return the cache-busting URL path of an asset, for templates and Python alike."""
+    return f"/static/{hashed_name(name)}"
+
+
+@bp.get("/static/<path:hashed>")
+def serve(hashed: str) -> Response:
+    """Serve an asset; a URL with the right hash is cached for a year."""
+    parts = hashed.rsplit(".", 2)
+    name, digest = hashed, None
+    if len(parts) == 3 and len(parts[1]) == 10:
+        name, digest = f"{parts[0]}.{parts[2]}", parts[1]
+    path = _locate(name)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        conditional=True,
+        etag=True,
+        max_age=ONE_YEAR if digest == content_hash(name) else 0,
+    )
+    if digest == content_hash(name):
+        response.cache_control.immutable = True
+        response.cache_control.public = True
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the asset route and the ``asset_url`` template global."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["asset_url"] = asset_url
