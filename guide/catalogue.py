@@ -310,7 +310,7 @@ class _SiteReader:
         kind = self.text("kind", required=True)
         lat, lon = self.point()
         area = self.area(lat, lon)
-        if status == "published" and lat is None:
+        if status == "published" and "lat" not in self.data and "lon" not in self.data:
             self.error(
                 "lat", "a published site needs a location: add lat and lon, or set status = 'draft'"
             )

@@ -183,3 +183,7 @@ def serve(sites_dir: Path | None, host: str, port: int) -> None:
     app = create_app({"GUIDE_SITES": str(sites_root(sites_dir))})
     click.echo(f"Red Addresses Guide on http://{host}:{port}/", err=True)
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+if __name__ == "__main__":
+    main()

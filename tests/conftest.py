@@ -55,9 +55,14 @@ def site_facts(**overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in facts.items() if value is not None}
 
 
-def write_site(root: Path, facts: dict[str, Any], stories: dict[str, str] | None = None) -> Path:
+def write_site(
+    root: Path,
+    facts: dict[str, Any],
+    stories: dict[str, str] | None = None,
+    folder_name: str | None = None,
+) -> Path:
     """Write one site folder into a test catalogue and record its code in the ledger."""
-    folder = root / facts.get("slug", "unnamed")
+    folder = root / (folder_name or facts.get("slug", "unnamed"))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.toml").write_text(tomli_w.dumps(facts), encoding="utf-8")
     for language, text in (stories if stories is not None else {"vi": "Câu chuyện."}).items():

@@ -1,0 +1,60 @@
+"""The catalogue that ships with the guide: real sites, valid, with narratives."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import DEFAULT_SITES
+
+from guide.catalogue import load_catalogue
+from guide.checks import check_catalogue
+
+
+def words(markdown: str, sources_heading: str) -> int:
+    body = markdown.split(sources_heading)[0]
+    return len(re.findall(r"\w+", body))
+
+
+def test_shipped_catalogue_passes_check():
+    catalogue = load_catalogue(DEFAULT_SITES)
+    assert [str(p) for p in check_catalogue(catalogue) if p.level == "error"] == []
+
+
+def test_all_79_real_sites_are_there_66_published_13_needing_a_location():
+    catalogue = load_catalogue(DEFAULT_SITES)
+    assert len(catalogue) == 79
+    assert len(catalogue.published()) == 66
+    drafts = [s for s in catalogue if s.status == "draft"]
+    assert len(drafts) == 13 and all(s.needs_location for s in drafts)
+
+
+def test_dinh_chem_has_full_narratives_that_cite_sources():
+    chem = load_catalogue(DEFAULT_SITES).by_slug("dinh-chem")
+    assert chem.rank == "Di tích quốc gia đặc biệt (Đợt 8, 2017)"
+    assert words(chem.story("vi"), "## Nguồn") >= 300
+    assert words(chem.story("en"), "## Sources") >= 300
+    assert "https://www.openstreetmap.org/node/6652529905" in chem.story("vi")
+    assert "Lý Ông Trọng" in chem.story("vi")
+
+
+def test_every_site_has_a_story_in_both_languages_and_located_ones_cite_their_point():
+    for site in load_catalogue(DEFAULT_SITES):
+        assert site.story_languages == ("vi", "en"), site.slug
+        if site.has_location:
+            assert any(s.supports.startswith("coordinate") for s in site.sources), site.slug
+
+
+def test_codes_are_unique_unambiguous_and_in_the_ledger():
+    catalogue = load_catalogue(DEFAULT_SITES)
+    ledger = (DEFAULT_SITES / "codes.txt").read_text(encoding="utf-8")
+    codes = [site.code for site in catalogue]
+    assert len(set(codes)) == len(codes)
+    for site in catalogue:
+        assert not set(site.code) & set("01OIL")
+        assert f"{site.code} {site.slug}" in ledger
+
+
+def test_data_notices_credit_openstreetmap_and_the_boundary_source():
+    attribution = " ".join(load_catalogue(DEFAULT_SITES).config.attribution)
+    assert "© OpenStreetMap contributors" in attribution and "ODbL" in attribution
+    assert "dvhcvn" in attribution
