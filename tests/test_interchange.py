@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_SITES, site_facts
+from conftest import DEFAULT_SITES
 
 from guide.catalogue import load_catalogue
 from guide.checks import check_catalogue
@@ -176,7 +176,7 @@ def test_dry_run_writes_nothing(runner, empty_catalogue, tmp_path):
     [
         (None, "cannot be read"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
-        ("name;other\n1;2\n".encode(), "lacks the column(s) slug, name_vi, kind"),
+        (b"name;other\n1;2\n", "lacks the column(s) slug, name_vi, kind"),
         (b'{"type": "Feature"', "not valid JSON"),
     ],
 )
