@@ -58,3 +58,20 @@ def test_data_notices_credit_openstreetmap_and_the_boundary_source():
     attribution = " ".join(load_catalogue(DEFAULT_SITES).config.attribution)
     assert "© OpenStreetMap contributors" in attribution and "ODbL" in attribution
     assert "dvhcvn" in attribution
+
+
+def test_the_example_in_the_format_documentation_is_a_valid_site():
+    import tomllib
+
+    from guide.catalogue import site_from_dict
+
+    text = (DEFAULT_SITES / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(code = .*?)```", text, re.S).group(1)
+    catalogue = load_catalogue(DEFAULT_SITES)
+    site, problems = site_from_dict(
+        tomllib.loads(example), "README example", catalogue.config, catalogue.areas
+    )
+    assert problems == []
+    assert site.code == catalogue.by_slug("dinh-chem").code
+    assert [m.file for m in site.media] == ["cong-dinh.jpg", "story.vi.mp3"]
+    assert site.audio("vi").credit.startswith("Đoàn thanh niên")

@@ -13,7 +13,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, send_file
+from flask import Blueprint, Flask, Response, abort, make_response, request
 
 bp = Blueprint("assets", __name__)
 
@@ -42,8 +42,9 @@ def _locate(name: str) -> Path | None:
 
 
 @lru_cache(maxsize=512)
-def _digest(path: Path, mtime_ns: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+def _read(path: Path, mtime_ns: int) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()[:10]
 
 
 def content_hash(name: str) -> str:
@@ -51,7 +52,7 @@ def content_hash(name: str) -> str:
     path = _locate(name)
     if path is None:
         raise LookupError(f"asset {name!r} not found under {', '.join(map(str, _ROOTS.values()))}")
-    return _digest(path, path.stat().st_mtime_ns)
+    return _read(path, path.stat().st_mtime_ns)[1]
 
 
 def hashed_name(name: str) -> str:
@@ -77,17 +78,17 @@ def serve(hashed: str) -> Response:
     path = _locate(name)
     if path is None:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-        conditional=True,
-        etag=True,
-        max_age=ONE_YEAR if digest == content_hash(name) else 0,
-    )
-    if digest == content_hash(name):
-        response.cache_control.immutable = True
+    data, current = _read(path, path.stat().st_mtime_ns)
+    response = make_response(data)
+    response.mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if digest == current:
         response.cache_control.public = True
-    return response
+        response.cache_control.max_age = ONE_YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    response.set_etag(current)
+    return response.make_conditional(request)
 
 
 def init_app(app: Flask) -> None:

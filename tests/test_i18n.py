@@ -1,0 +1,61 @@
+"""Interface languages: complete Vietnamese catalogue, compiled files in step, language choice."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+
+from guide.web.i18n import TRANSLATIONS
+
+
+def messages(catalog) -> dict[str, str]:
+    return {m.id: m.string for m in catalog if m.id and not m.fuzzy}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_compiled_catalogue_matches_its_source(language):
+    folder = TRANSLATIONS / language / "LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as po, (folder / "messages.mo").open("rb") as mo:
+        source, compiled = messages(read_po(po)), messages(read_mo(mo))
+    translated = {k: v for k, v in source.items() if v}
+    assert {k: compiled.get(k) for k in translated} == translated, (
+        "run `pybabel compile -d guide/translations`"
+    )
+
+
+def test_every_interface_text_has_a_vietnamese_translation():
+    with (TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        untranslated = [k for k, v in messages(read_po(po)).items() if not v]
+    assert untranslated == []
+
+
+def nav_texts(response) -> list[str]:
+    soup = BeautifulSoup(response.data, "html.parser")
+    return [a.get_text() for a in soup.select("nav.menu a")]
+
+
+def test_vietnamese_is_the_default(client):
+    response = client.get("/")
+    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "vi"
+    assert nav_texts(response) == ["Bản đồ", "Hộ chiếu", "Tìm kiếm"]
+
+
+def test_accept_language_chooses_english(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "en"
+    assert nav_texts(response) == ["Map", "Passport", "Search"]
+
+
+def test_a_chosen_language_is_remembered(client):
+    client.get("/?lang=en")
+    response = client.get("/", headers={"Accept-Language": "vi"})
+    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "en"
+    client.get("/?lang=vi")
+    assert BeautifulSoup(client.get("/").data, "html.parser").html["lang"] == "vi"
+
+
+def test_an_unknown_language_falls_back_to_vietnamese(client):
+    response = client.get("/?lang=fr", headers={"Accept-Language": "fr"})
+    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "vi"
