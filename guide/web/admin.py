@@ -30,6 +30,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from guide import codes
 from guide.accounts import is_admin, may_edit_area, may_edit_somewhere
@@ -456,11 +457,12 @@ def fill_form(form: SiteFormBase, site: Site) -> None:
         getattr(form, f"story_{language}").data = site.story(language) or ""
 
 
-def area_choices() -> list[tuple[str, str]]:
+def area_choices() -> list[SelectChoice]:
     """Return the areas the signed-in person may choose, by name."""
     cat = catalogue()
     allowed = [a for a in cat.areas if may_edit_area(current_user, a.id)]
-    return [("", "—")] + [(a.id, a.name) for a in sorted(allowed, key=lambda a: fold(a.name))]
+    ordered = sorted(allowed, key=lambda a: fold(a.name))
+    return [SelectChoice("", "—")] + [SelectChoice(a.id, a.name) for a in ordered]
 
 
 def map_bounds() -> tuple[float, float, float, float]:
@@ -513,7 +515,7 @@ def proposal() -> tuple[float, float] | None:
 def media_form() -> MediaForm:
     """Return the upload form with the catalogue's languages."""
     form = MediaForm(prefix="media")
-    form.language.choices = [(language, language.upper()) for language in languages()]
+    form.language.choices = [SelectChoice(language, language.upper()) for language in languages()]
     return form
 
 
@@ -958,8 +960,11 @@ def audit_log():
 
 def error_page(error):
     """Show a refused request in words, inside the workspace's layout."""
+    from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
+    if isinstance(error, CSRFError):
+        return csrf_error(error)
     code = error.code if isinstance(error, HTTPException) else 500
     messages = {
         400: _("The request could not be understood."),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    SelectChoice,
     BooleanField,
     HiddenField,
     IntegerField,
@@ -103,7 +104,7 @@ class MediaForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired()])
     kind = SelectField(
         _l("What it is"),
-        choices=[("photo", _l("Photo")), ("audio", _l("Narration recording"))],
+        choices=[SelectChoice("photo", _l("Photo")), SelectChoice("audio", _l("Narration recording"))],
     )
     language = SelectField(_l("Language of the recording"), choices=[], validate_choice=False)
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=500)])
