@@ -158,6 +158,11 @@ def _parse_link(link: str) -> tuple[float, float]:
                 pair = _PAIR_RE.match(query[key][0])
                 if pair:
                     return _checked(_number(pair[1]), _number(pair[2]), link)
+        # A place or a route's destination written as coordinates in the path.
+        for segment in reversed(parts.path.split("/")):
+            pair = _PAIR_RE.match(segment.replace("+", ""))
+            if pair and not segment.startswith("@"):
+                return _checked(_number(pair[1]), _number(pair[2]), link)
         found = _AT_RE.search(parts.path)
         if found:
             return _checked(_number(found[1]), _number(found[2]), link)

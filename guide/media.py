@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -180,6 +181,9 @@ def accept_audio(data: bytes, max_bytes: int) -> Recording:
             f"the recording is {_megabytes(len(data))}, more than the limit of "
             f"{_megabytes(max_bytes)}: export it at a lower bit rate and upload it again"
         )
+    # Parsers of untrusted files fail in many ways; every failure means "not audio".
+    broken = (MutagenError, ValueError, EOFError, OSError, IndexError, KeyError, TypeError,
+              ZeroDivisionError, struct.error)  # fmt: skip
     refused = UploadError(
         "the file is not MP3, M4A or OGG audio, whatever its name says: "
         "upload a recording in one of these formats"
@@ -189,7 +193,7 @@ def accept_audio(data: bytes, max_bytes: int) -> Recording:
             for kind, codec in ((OggVorbis, "vorbis"), (OggOpus, "opus")):
                 try:
                     parsed = kind(io.BytesIO(data))
-                except MutagenError:
+                except broken:
                     continue
                 return Recording(".ogg", codec, float(parsed.info.length))
             raise refused
@@ -205,5 +209,5 @@ def accept_audio(data: bytes, max_bytes: int) -> Recording:
         return Recording(".mp3", "mp3", float(parsed.info.length))
     except UploadError:
         raise
-    except (MutagenError, ValueError, EOFError, OSError) as error:
+    except broken as error:
         raise refused from error
