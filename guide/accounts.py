@@ -49,7 +49,9 @@ def add_user(name: str, password: str, role: str, areas: Iterable[str] = ()) -> 
     if role == "editor" and not areas:
         raise AccountError("an editor needs at least one --area to edit in")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters"
+        )
     if find_user(name) is not None:
         raise AccountError(f"an account named {name!r} exists already")
     user = User(

@@ -193,7 +193,10 @@ def user() -> None:
 @user.command(name="add")
 @click.argument("name")
 @click.option(
-    "--role", type=click.Choice(["admin", "editor", "viewer"]), required=True, help="What they may do."
+    "--role",
+    type=click.Choice(["admin", "editor", "viewer"]),
+    required=True,
+    help="What they may do.",
 )
 @click.option(
     "--area",
@@ -232,7 +235,9 @@ def user_add(
         except AccountError as error:
             raise click.ClickException(str(error)) from error
         where = ", ".join(f"{catalogue.areas.name_of(a)} ({a})" for a in created.areas)
-        click.echo(f"added {created.name} ({created.role}{': ' + where if where else ''})", err=True)
+        click.echo(
+            f"added {created.name} ({created.role}{': ' + where if where else ''})", err=True
+        )
 
 
 @user.command(name="list")

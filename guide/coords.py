@@ -32,7 +32,7 @@ _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 # Symbols people and programs use for degrees, minutes and seconds.
 _DEGREE = "°º˚d"
 _MINUTE = "'′’‘`m"
-_SECOND = "\"″”“s"
+_SECOND = '"″”“s'
 _HEMISPHERE = "NSEWnsew"
 _DMS_RE = re.compile(
     rf"""
@@ -170,6 +170,4 @@ def _parse_link(link: str) -> tuple[float, float]:
             f"{link!r}: no coordinates in this Google Maps link: right-click the place on the "
             "map and click the coordinates to copy them, then paste them here"
         )
-    raise PointFormatError(
-        f"{link!r}: links from {host} are not read: {_EXAMPLES}"
-    )
+    raise PointFormatError(f"{link!r}: links from {host} are not read: {_EXAMPLES}")

@@ -137,7 +137,11 @@ def get_revision(slug: str, number: int) -> Revision | None:
 
 
 def record_revision(
-    slug: str, files: Mapping[str, str], user_name: str, summary: str, restored_from: int | None = None
+    slug: str,
+    files: Mapping[str, str],
+    user_name: str,
+    summary: str,
+    restored_from: int | None = None,
 ) -> Revision:
     """Store the site's files as its next revision and commit."""
     latest = db.session.scalar(select(func.max(Revision.number)).where(Revision.slug == slug))

@@ -152,7 +152,9 @@ def accept_photo(data: bytes, max_bytes: int, max_pixels: int) -> Photo:
     for width in WEB_WIDTHS:
         if width < clean.width:
             height = max(1, round(clean.height * width / clean.width))
-            web[width] = _encode(clean.resize((width, height), Image.Resampling.LANCZOS), image_format)
+            web[width] = _encode(
+                clean.resize((width, height), Image.Resampling.LANCZOS), image_format
+            )
     return Photo(image_format, clean.width, clean.height, _encode(clean, image_format), gps, web)
 
 

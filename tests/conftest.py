@@ -238,7 +238,9 @@ def make_staff_app(sites: Path, tmp_path: Path, **config: Any):
         for name, (role, areas) in STAFF.items():
             if db.session.query(User).filter_by(name=name).first() is None:
                 db.session.add(
-                    User(name=name, password_hash=_staff_hash[0], role=role, area_ids=" ".join(areas))
+                    User(
+                        name=name, password_hash=_staff_hash[0], role=role, area_ids=" ".join(areas)
+                    )
                 )
         db.session.commit()
     return app

@@ -62,7 +62,9 @@ def test_the_password_is_asked_twice_and_stored_as_scrypt(runner, database):
 def test_the_web_signs_in_against_the_same_database(runner, database, staff_sites, tmp_path):
     guide(runner, "user", "add", "an", "--role", "admin", "--sites", str(DEFAULT_SITES),
           "--password-stdin", stdin="first secret words\n")  # fmt: skip
-    app = create_app({"TESTING": True, "GUIDE_SITES": str(staff_sites), "GUIDE_DATABASE_URL": database})
+    app = create_app(
+        {"TESTING": True, "GUIDE_SITES": str(staff_sites), "GUIDE_DATABASE_URL": database}
+    )
     client = app.test_client()
     assert sign_in(client, "an", "first secret words").status_code == 302
     assert client.get("/admin/").status_code == 200

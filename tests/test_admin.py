@@ -134,7 +134,13 @@ def test_changing_a_site_is_allowed_only_in_the_editors_areas(staff_app, staff_s
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 401), ("viewer", 403), ("editor-other", 422), ("editor-here", 302), ("admin", 302)],
+    [
+        ("anonymous", 401),
+        ("viewer", 403),
+        ("editor-other", 422),
+        ("editor-here", 302),
+        ("admin", 302),
+    ],
 )
 def test_creating_a_site_needs_an_editor_of_its_area(staff_app, staff_sites, role, status):
     client = client_as(staff_app, role)
@@ -439,7 +445,9 @@ def test_check_button_validates_without_saving(staff_app, staff_sites):
     before = (staff_sites / SLUG / "site.toml").read_bytes()
     client = client_as(staff_app, "admin")
     data = edit_form(client)
-    data.update({"point_text": "21°05′38.7″N 105°46′27.3″E", "story_en": "**Bold**", "action": "check"})
+    data.update(
+        {"point_text": "21°05′38.7″N 105°46′27.3″E", "story_en": "**Bold**", "action": "check"}
+    )
     response = client.post(f"/admin/sites/{SLUG}", data=data)
     assert response.status_code == 200
     page = soup(response)
@@ -700,7 +708,9 @@ def test_a_photo_upload_is_cleaned_resized_and_proposes_its_point(staff_app, sta
         ("big-photo", "big.jpg", "photo", "more than the limit"),
     ],
 )
-def test_refused_uploads_leave_the_site_unchanged(staff_app, staff_sites, payload, name, kind, words):
+def test_refused_uploads_leave_the_site_unchanged(
+    staff_app, staff_sites, payload, name, kind, words
+):
     if payload == "png-bomb":
         buffer = io.BytesIO()
         Image.new("1", (12_000, 12_000)).save(buffer, "PNG")
@@ -771,8 +781,10 @@ def test_a_narration_recording_is_stored_per_language(staff_app, staff_sites, mp
 def test_bulk_import_reports_a_dry_run_then_imports_on_confirmation(staff_app, staff_sites):
     client = client_as(staff_app, "admin")
     csv_text = (
-        "slug,name_vi,name_en,lat,lon,address,ward,district,kind,rank,source_url,description_vi_or_en\n"
-        "nha-so-5,Nhà số 5,House No. 5,21.0705,105.7705,,,,nhà,,https://example.org/a,Ngôi nhà cũ.\n"
+        "slug,name_vi,name_en,lat,lon,address,ward,district,kind,rank,source_url,"
+        "description_vi_or_en\n"
+        "nha-so-5,Nhà số 5,House No. 5,21.0705,105.7705,,,,nhà,,"
+        "https://example.org/a,Ngôi nhà cũ.\n"
         "dinh-chem,Đình Chèm,,21.094072,105.774237,,,,đình,,,\n"
         "sai-toa-do,Sai tọa độ,,105.77,21.07,,,,đình,,,\n"
     )

@@ -56,7 +56,10 @@ def test_create_a_site_by_clicking_the_map_and_publish_it(page, staff_server, st
     # The public map is built in another part of the guide; when it is there, the new
     # site must be in what it loads (its page or the GeoJSON it fetches).
     loaded = []
-    page.on("response", lambda r: loaded.append(r) if "json" in r.headers.get("content-type", "") else None)
+    page.on(
+        "response",
+        lambda r: loaded.append(r) if "json" in r.headers.get("content-type", "") else None,
+    )
     answer = page.goto(f"{base}/map")
     if answer.status != 404:
         page.wait_for_load_state("networkidle")

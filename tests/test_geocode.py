@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,12 +26,14 @@ ANSWER = [
 class Nominatim(BaseHTTPRequestHandler):
     """Answers /search like Nominatim; '/search?q=fail' answers 500."""
 
-    requests: list[dict] = []
+    requests: ClassVar[list[dict]] = []
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
-        type(self).requests.append({"path": parts.path, "query": query, "agent": self.headers["User-Agent"]})
+        type(self).requests.append(
+            {"path": parts.path, "query": query, "agent": self.headers["User-Agent"]}
+        )
         if query.get("q") == ["fail"]:
             self.send_response(500)
             self.end_headers()

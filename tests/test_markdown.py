@@ -12,7 +12,9 @@ def parsed(text: str) -> BeautifulSoup:
 
 
 def test_markdown_becomes_html():
-    html = parsed("## Lịch sử\n\nĐình **Chèm** thờ *Lý Ông Trọng*.\n\n- một\n- hai\n\n[Nguồn](https://nhandan.vn/)")
+    html = parsed(
+        "## Lịch sử\n\nĐình **Chèm** thờ *Lý Ông Trọng*.\n\n- một\n- hai\n\n[Nguồn](https://nhandan.vn/)"
+    )
     assert html.h2.text == "Lịch sử"
     assert html.strong.text == "Chèm" and html.em.text == "Lý Ông Trọng"
     assert [li.text for li in html.select("li")] == ["một", "hai"]

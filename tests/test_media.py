@@ -22,7 +22,9 @@ def photo_bytes(fmt: str, size=(1200, 900), mode="RGB", exif: Image.Exif | None 
     return buffer.getvalue()
 
 
-def gps_exif(lat=(21.0, 5.0, 38.7), lat_ref="N", lon=(105.0, 46.0, 27.3), lon_ref="E") -> Image.Exif:
+def gps_exif(
+    lat=(21.0, 5.0, 38.7), lat_ref="N", lon=(105.0, 46.0, 27.3), lon_ref="E"
+) -> Image.Exif:
     """Return EXIF data with a camera name, a date and a GPS position."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "Secret Camera Co"
@@ -121,7 +123,11 @@ def test_web_copies_are_named_beside_the_photo():
 
 @pytest.mark.parametrize(
     ("container", "codec", "rate", "suffix"),
-    [("mp3", "libmp3lame", 44100, ".mp3"), ("ipod", "aac", 44100, ".m4a"), ("ogg", "libopus", 48000, ".ogg")],
+    [
+        ("mp3", "libmp3lame", 44100, ".mp3"),
+        ("ipod", "aac", 44100, ".m4a"),
+        ("ogg", "libopus", 48000, ".ogg"),
+    ],
 )
 def test_recordings_are_recognised_by_content(container, codec, rate, suffix):
     recording = accept_audio(encoded_audio(container, codec, rate), LIMIT)

@@ -49,7 +49,6 @@ from guide.editing import (
     save_site,
     site_files,
     snapshot,
-    story_name,
 )
 from guide.geo import in_range
 from guide.store import atomic_write_bytes, write_site_folder
@@ -202,7 +201,13 @@ def sites():
 # Checking a site's facts as ``guide check`` does, before saving
 
 
-FIELD_OF_PROBLEM = {"lat/lon": "point", "lat": "point", "lon": "point", "code": "slug", "status": "slug"}
+FIELD_OF_PROBLEM = {
+    "lat/lon": "point",
+    "lat": "point",
+    "lon": "point",
+    "code": "slug",
+    "status": "slug",
+}
 
 
 @dataclass
@@ -421,7 +426,10 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
         if text.strip() and language not in names:
             checked.error(
                 f"name_{language}",
-                _("A narrative in %(language)s needs the name in %(language)s.", language=language.upper()),
+                _(
+                    "A narrative in %(language)s needs the name in %(language)s.",
+                    language=language.upper(),
+                ),
             )
     return checked
 
@@ -481,7 +489,9 @@ def map_bounds() -> tuple[float, float, float, float]:
     return cat.areas.bounds
 
 
-def render_editor(form: SiteFormBase, site: Site | None, checked: Checked | None = None, status: int = 200):
+def render_editor(
+    form: SiteFormBase, site: Site | None, checked: Checked | None = None, status: int = 200
+):
     """Render the site editor with the form, its messages and the site's media."""
     form.area.choices = area_choices()
     return (
@@ -563,7 +573,9 @@ def new_site():
 
     with catalogue_lock(root):
         if (root / slug).exists():
-            checked.error("slug", _("A folder named %(slug)s exists already: choose another slug.", slug=slug))
+            checked.error(
+                "slug", _("A folder named %(slug)s exists already: choose another slug.", slug=slug)
+            )
             return render_editor(form, None, checked, 422)
         taken = set(codes.read_ledger(root)) | {site.code for site in cat}
         code = codes.issue(taken)
@@ -635,7 +647,13 @@ def edit_site(slug: str):
         )
     except OSError as error:
         current_app.logger.exception("saving %s failed", slug)
-        checked.error("", _("The site could not be saved (%(error)s); nothing was changed. Try again.", error=error.strerror or error))
+        checked.error(
+            "",
+            _(
+                "The site could not be saved (%(error)s); nothing was changed. Try again.",
+                error=error.strerror or error,
+            ),
+        )
         return render_editor(form, site, checked, 500)
     if result.revision is not None:
         audit(user_name(), "site.save", slug, result.revision.summary)
@@ -667,7 +685,10 @@ def set_status(slug: str):
     errors = [p for p in problems if p.level == "error"]
     if errors:
         for problem in errors:
-            flash(_("Not changed: %(problem)s", problem=f"{problem.field}: {problem.message}"), "error")
+            flash(
+                _("Not changed: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                "error",
+            )
         return redirect(url_for("admin.edit_site", slug=slug))
     try:
         save_site(
@@ -738,14 +759,18 @@ def upload_media(slug: str):
     facts = raw_facts(site)
     media = list(facts.get("media", []))
     entry: dict[str, Any] = {
-        "caption": {current_language_of_form(): form.caption.data.strip()} if form.caption.data else {},
+        "caption": {current_language_of_form(): form.caption.data.strip()}
+        if form.caption.data
+        else {},
         "credit": (form.credit.data or "").strip(),
         "licence": (form.licence.data or "").strip(),
     }
     gps = None
     try:
         if form.kind.data == "photo":
-            photo = accept_photo(data, config["GUIDE_PHOTO_MAX_BYTES"], config["GUIDE_PHOTO_MAX_PIXELS"])
+            photo = accept_photo(
+                data, config["GUIDE_PHOTO_MAX_BYTES"], config["GUIDE_PHOTO_MAX_PIXELS"]
+            )
             name = "photos/" + _stored_name(upload.filename, photo.data, photo.suffix)
             for width, copy in photo.web.items():
                 atomic_write_bytes(folder / web_copy_name(name, width), copy)
@@ -764,7 +789,10 @@ def upload_media(slug: str):
             media.append({"file": name, **entry})
             summary = f"recording {name} ({language}) added"
     except UploadError as error:
-        flash(_("%(file)s refused: %(reason)s", file=upload.filename or "?", reason=str(error)), "error")
+        flash(
+            _("%(file)s refused: %(reason)s", file=upload.filename or "?", reason=str(error)),
+            "error",
+        )
         return redirect(url_for("admin.edit_site", slug=slug) + "#media")
     facts["media"] = media
     try:
@@ -798,7 +826,11 @@ def current_language_of_form() -> str:
 
 def _is_narration(file: str, language: str) -> bool:
     parts = Path(file).name.split(".")
-    return len(parts) >= 3 and parts[-2] == language and file.lower().endswith((".mp3", ".m4a", ".ogg"))
+    return (
+        len(parts) >= 3
+        and parts[-2] == language
+        and file.lower().endswith((".mp3", ".m4a", ".ogg"))
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -845,7 +877,10 @@ def restore(slug: str, number: int):
     errors = [p for p in problems if p.level == "error"]
     if restored is None or errors:
         for problem in errors:
-            flash(_("Not restored: %(problem)s", problem=f"{problem.field}: {problem.message}"), "error")
+            flash(
+                _("Not restored: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                "error",
+            )
         return redirect(url_for("admin.revision", slug=slug, number=number))
     if not may_edit_area(current_user, restored.area):
         abort(403, _("That revision places the site outside your areas."))
@@ -886,7 +921,10 @@ def api_point():
         if text:
             lat, lon = parse_point(text)
         else:
-            lat, lon = read_float(request.args.get("lat", "")), read_float(request.args.get("lon", ""))
+            lat, lon = (
+                read_float(request.args.get("lat", "")),
+                read_float(request.args.get("lon", "")),
+            )
     except (PointFormatError, ValueError) as error:
         message = str(error) if isinstance(error, PointFormatError) else _("Not a point.")
         return jsonify({"ok": False, "problems": [{"level": "error", "message": message}]}), 400
@@ -972,7 +1010,8 @@ def error_page(error):
         403: _("You may not do this."),
         404: _("Not found."),
         413: _(
-            "The upload is too large: photos may be at most %(photo)d MB and recordings %(audio)d MB.",
+            "The upload is too large: photos may be at most %(photo)d MB "
+            "and recordings %(audio)d MB.",
             photo=current_app.config["GUIDE_PHOTO_MAX_BYTES"] // 1_000_000,
             audio=current_app.config["GUIDE_AUDIO_MAX_BYTES"] // 1_000_000,
         ),
@@ -980,7 +1019,9 @@ def error_page(error):
     description = getattr(error, "description", "")
     default = getattr(type(error), "description", "")
     message = description if description and description != default else messages.get(code, "")
-    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/admin/api/"):
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith(
+        "/admin/api/"
+    ):
         return jsonify({"ok": False, "message": str(message)}), code
     return render_template("admin/message.html", code=code, message=message), code
 

@@ -7,7 +7,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename

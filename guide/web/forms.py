@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    SelectChoice,
     BooleanField,
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -104,7 +104,10 @@ class MediaForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired()])
     kind = SelectField(
         _l("What it is"),
-        choices=[SelectChoice("photo", _l("Photo")), SelectChoice("audio", _l("Narration recording"))],
+        choices=[
+            SelectChoice("photo", _l("Photo")),
+            SelectChoice("audio", _l("Narration recording")),
+        ],
     )
     language = SelectField(_l("Language of the recording"), choices=[], validate_choice=False)
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=500)])
