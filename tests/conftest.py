@@ -217,6 +217,19 @@ def staff_sites(tmp_path: Path) -> Path:
     return target
 
 
+def _english_client_class():
+    from flask.testing import FlaskClient
+
+    class EnglishClient(FlaskClient):
+        """A test client whose browser asks for English (the staff tests read English text)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    return EnglishClient
+
+
 def make_staff_app(sites: Path, tmp_path: Path, **config: Any):
     """Return the guide on ``sites`` with its own SQLite file, instance folder and accounts."""
     from werkzeug.security import generate_password_hash
@@ -232,6 +245,7 @@ def make_staff_app(sites: Path, tmp_path: Path, **config: Any):
     settings.update(config)
     app = create_app(settings)
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = _english_client_class()
     if not _staff_hash:
         _staff_hash.append(generate_password_hash(STAFF_PASSWORD, method="scrypt"))
     with app.app_context():

@@ -266,6 +266,19 @@ def test_session_cookie_flags(staff_sites, tmp_path):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_the_workspace_speaks_vietnamese_first(staff_app):
+    client = staff_app.test_client()
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE")
+    page = soup(client.get("/admin/login"))
+    assert page.h1.text == "Đăng nhập"
+    refused = soup(sign_in(client, "admin", "sai mật khẩu rồi"))
+    assert refused.select_one("#help-password p.error").text == "Sai tên tài khoản hoặc mật khẩu."
+    sign_in(client, "admin")
+    listing = soup(client.get("/admin/"))
+    flags = [flag.text for flag in listing.select('tr[data-slug="den-ngoc-son"] .flag')]
+    assert "bản nháp" in flags and "cần vị trí" in flags and "chưa có ảnh" in flags
+
+
 def test_signing_out_ends_the_session(staff_app):
     client = client_as(staff_app, "admin")
     assert client.get("/admin/").status_code == 200

@@ -705,7 +705,8 @@ def set_status(slug: str):
         return redirect(url_for("admin.edit_site", slug=slug))
     audit(user_name(), f"site.{request.form['status']}", slug)
     after_save()
-    flash(_("Status: %(status)s.", status=_(status)))
+    labels = {"published": _("published"), "archived": _("archived"), "draft": _("draft")}
+    flash(_("Status: %(status)s.", status=labels[status]))
     return redirect(url_for("admin.edit_site", slug=slug))
 
 
