@@ -76,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
         "the Secure flag and pages send Strict-Transport-Security.",
     ),
     Setting(
+        "GUIDE_PROXY_HOPS",
+        0,
+        "Number of reverse proxies in front of the guide whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (0: none). Needed behind a proxy so that "
+        "failed sign-ins are counted per visitor address, not per proxy.",
+    ),
+    Setting(
         "GUIDE_LOGIN_MAX_FAILURES",
         5,
         "Failed staff logins allowed for one account within GUIDE_LOGIN_WINDOW_S before "

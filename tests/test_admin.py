@@ -253,6 +253,20 @@ def test_wrong_passwords_are_rate_limited_per_account_in_the_database(staff_site
     assert sign_in(restarted.test_client(), "admin").status_code == 302
 
 
+def test_behind_a_proxy_failures_are_counted_per_visitor(staff_sites, tmp_path):
+    from conftest import make_staff_app
+
+    app = make_staff_app(staff_sites, tmp_path, GUIDE_PROXY_HOPS=1, GUIDE_LOGIN_MAX_FAILURES=1)
+    first = app.test_client()
+    first.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    for _attempt in range(4):
+        sign_in(first, "nobody-" + str(_attempt), "wrong password!")
+    assert sign_in(first, "admin").status_code == 429  # this address is refused
+    second = app.test_client()
+    second.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.9"
+    assert sign_in(second, "admin").status_code == 302
+
+
 def test_session_cookie_flags(staff_sites, tmp_path):
     from conftest import make_staff_app
 
