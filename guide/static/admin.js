@@ -55,9 +55,16 @@
         .catch(function () { feedback.textContent = ""; });
     }
 
+    // The area list is only for sites without a point: a point decides its own area.
+    var areaField = document.getElementById("field-area");
+    function syncArea() {
+      if (areaField) { areaField.hidden = Boolean(lat.value.trim() && lon.value.trim()); }
+    }
+
     function put(y, x, pan) {
       y = round6(y); x = round6(x);
       lat.value = y; lon.value = x;
+      syncArea();
       if (!marker) {
         marker = L.marker([y, x], { draggable: editable, keyboard: true, title: "" }).addTo(map);
         marker.on("dragend", function () {
@@ -80,6 +87,7 @@
     } else if (bounds.length === 4) {
       map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
     }
+    syncArea();
     element.dataset.ready = "true";
     if (!editable) { return; }
     map.on("click", function (event) {
@@ -91,6 +99,7 @@
     });
     [lat, lon].forEach(function (input) {
       input.addEventListener("change", function () {
+        syncArea();
         var y = parseFloat(lat.value.replace(",", ".")), x = parseFloat(lon.value.replace(",", "."));
         if (isFinite(y) && isFinite(x)) { put(y, x, true); check({ lat: y, lon: x }, false); }
       });
