@@ -25,11 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             f"templates not found at {TEMPLATES}: install the guide from its source folder "
             "with `pip install -e .`"
         )
+    # static_folder=None: guide.web.assets serves /static/ itself, with hashed names.
     app = Flask(
-        __name__,
-        template_folder=str(TEMPLATES),
-        static_folder=None,
-        instance_relative_config=True,
+        __name__, template_folder=str(TEMPLATES), static_folder=None, instance_relative_config=True
     )
     app.config.from_mapping(settings.resolve())
     if test_config is None:

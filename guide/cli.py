@@ -185,5 +185,92 @@ def serve(sites_dir: Path | None, host: str, port: int) -> None:
     waitress_serve(app, host=host, port=port, threads=8)
 
 
+@main.group()
+def user() -> None:
+    """Manage staff accounts of the web workspace (admin, editor, viewer)."""
+
+
+@user.command(name="add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "editor", "viewer"]),
+    required=True,
+    help="What they may do.",
+)
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    help="Area id or name an editor may edit in (repeatable; editors need one).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@sites_option
+def user_add(
+    name: str, role: str, areas: tuple[str, ...], password_stdin: bool, sites_dir: Path | None
+) -> None:
+    """Create the account NAME; the password is asked for (or read with --password-stdin)."""
+    from guide.accounts import AccountError, add_user
+    from guide.db import standalone_app
+
+    catalogue = open_catalogue(sites_dir)
+    area_ids = []
+    for area in areas:
+        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
+        if found is None:
+            raise click.BadParameter(
+                f"{area!r} is not an area id or name of {catalogue.config.areas_file}",
+                param_hint="--area",
+            )
+        area_ids.append(found.id)
+    if role != "editor" and area_ids:
+        click.echo(f"note: --area is ignored for the role {role}", err=True)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with standalone_app().app_context():
+        try:
+            created = add_user(name, password, role, area_ids)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        where = ", ".join(f"{catalogue.areas.name_of(a)} ({a})" for a in created.areas)
+        click.echo(
+            f"added {created.name} ({created.role}{': ' + where if where else ''})", err=True
+        )
+
+
+@user.command(name="list")
+@sites_option
+def user_list(sites_dir: Path | None) -> None:
+    """List the accounts: name, role and areas."""
+    from guide.accounts import list_users
+    from guide.db import standalone_app
+
+    try:
+        catalogue: Catalogue | None = load_catalogue(sites_root(sites_dir))
+    except CatalogueError:
+        catalogue = None
+    with standalone_app().app_context():
+        for account in list_users():
+            names = [catalogue.areas.name_of(a) if catalogue else a for a in account.areas]
+            click.echo(f"{account.name}\t{account.role}\t{', '.join(names)}")
+
+
+@user.command(name="remove")
+@click.argument("name")
+def user_remove(name: str) -> None:
+    """Delete the account NAME (its past edits stay in the history and audit log)."""
+    from guide.accounts import AccountError, remove_user
+    from guide.db import standalone_app
+
+    with standalone_app().app_context():
+        try:
+            remove_user(name)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(f"removed {name}", err=True)
+
+
 if __name__ == "__main__":
     main()

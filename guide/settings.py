@@ -63,9 +63,73 @@ SETTINGS: tuple[Setting, ...] = (
         "possible duplicates.",
     ),
     Setting(
+        "GUIDE_DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the guide's database (staff accounts, revisions, audit log), "
+        "such as postgresql+psycopg://guide@localhost/guide. Empty: SQLite file guide.sqlite3 "
+        "in the instance folder (an in-memory database when TESTING).",
+    ),
+    Setting(
+        "GUIDE_HTTPS",
+        False,
+        "The guide is served over HTTPS (directly or behind a proxy): session cookies get "
+        "the Secure flag and pages send Strict-Transport-Security.",
+    ),
+    Setting(
+        "GUIDE_PROXY_HOPS",
+        0,
+        "Number of reverse proxies in front of the guide whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (0: none). Needed behind a proxy so that "
+        "failed sign-ins are counted per visitor address, not per proxy.",
+    ),
+    Setting(
+        "GUIDE_LOGIN_MAX_FAILURES",
+        5,
+        "Failed staff logins allowed for one account within GUIDE_LOGIN_WINDOW_S before "
+        "further attempts are refused (a network address gets four times as many).",
+    ),
+    Setting(
+        "GUIDE_LOGIN_WINDOW_S",
+        900,
+        "Length in seconds of the window in which failed logins are counted.",
+    ),
+    Setting(
+        "GUIDE_GEOCODER_URL",
+        "https://nominatim.openstreetmap.org",
+        "Base URL of the Nominatim service the site editor asks to turn an address into a "
+        "point. Respect its usage policy, or run your own.",
+    ),
+    Setting(
+        "GUIDE_GEOCODER_USER_AGENT",
+        "red-addresses-guide",
+        "User-Agent sent to the geocoder; Nominatim asks for one that names your deployment.",
+    ),
+    Setting(
+        "GUIDE_GEOCODER_TIMEOUT_S",
+        5.0,
+        "Seconds to wait for the geocoder before the editor says it cannot be reached.",
+    ),
+    Setting(
+        "GUIDE_PHOTO_MAX_BYTES",
+        15_000_000,
+        "Largest photo upload in bytes.",
+    ),
+    Setting(
+        "GUIDE_PHOTO_MAX_PIXELS",
+        40_000_000,
+        "Largest photo in pixels (width times height); larger images, including "
+        "decompression bombs, are refused before they are decoded.",
+    ),
+    Setting(
+        "GUIDE_AUDIO_MAX_BYTES",
+        30_000_000,
+        "Largest audio upload in bytes.",
+    ),
+    Setting(
         "SECRET_KEY",
         "dev",
-        "Flask's secret key for signing cookies. Set a long random value in production.",
+        "Flask's secret key for signing cookies. Left at 'dev' outside tests, the guide "
+        "makes a random key once and keeps it in the instance folder (file secret_key).",
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -198,3 +199,147 @@ def page(browser) -> Iterator[Any]:
     page.outside_requests = outside
     yield page
     context.close()
+
+
+# --- Staff workspace: a writable copy of the catalogue, a database and one account per role ---
+
+STAFF_PASSWORD = "correct horse battery staple"
+# Account name: (role, areas). Đình Chèm lies in 021 (Bắc Từ Liêm); 002 is Hoàn Kiếm.
+STAFF = {
+    "admin": ("admin", []),
+    "viewer": ("viewer", []),
+    "editor-here": ("editor", ["021"]),
+    "editor-other": ("editor", ["002"]),
+}
+_staff_hash: list[str] = []
+
+
+@pytest.fixture
+def staff_sites(tmp_path: Path) -> Path:
+    """Return a copy of the shipped catalogue that tests may write into."""
+    target = tmp_path / "sites"
+    shutil.copytree(DEFAULT_SITES, target, ignore=shutil.ignore_patterns(".guide-edit.lock"))
+    return target
+
+
+def _english_client_class():
+    from flask.testing import FlaskClient
+
+    class EnglishClient(FlaskClient):
+        """A test client whose browser asks for English (the staff tests read English text)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    return EnglishClient
+
+
+def make_staff_app(sites: Path, tmp_path: Path, **config: Any):
+    """Return the guide on ``sites`` with its own SQLite file, instance folder and accounts."""
+    from werkzeug.security import generate_password_hash
+
+    from guide.db import User, db
+
+    settings = {
+        "TESTING": True,
+        "GUIDE_SITES": str(sites),
+        "GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'guide.sqlite3'}",
+        "GUIDE_TILE_URL": "/tiles/{z}/{x}/{y}.png",
+    }
+    settings.update(config)
+    app = create_app(settings)
+    app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = _english_client_class()
+    if not _staff_hash:
+        _staff_hash.append(generate_password_hash(STAFF_PASSWORD, method="scrypt"))
+    with app.app_context():
+        for name, (role, areas) in STAFF.items():
+            if db.session.query(User).filter_by(name=name).first() is None:
+                db.session.add(
+                    User(
+                        name=name, password_hash=_staff_hash[0], role=role, area_ids=" ".join(areas)
+                    )
+                )
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def staff_app(staff_sites: Path, tmp_path: Path):
+    """Return the guide on a writable catalogue copy, with one account per role."""
+    return make_staff_app(staff_sites, tmp_path)
+
+
+def csrf_token(client) -> str:
+    """Return the CSRF token of the client's session, as a page of the workspace shows it."""
+    from bs4 import BeautifulSoup
+
+    page = client.get("/admin/login", follow_redirects=True)
+    return BeautifulSoup(page.data, "html.parser").find("meta", {"name": "csrf-token"})["content"]
+
+
+def sign_in(client, name: str, password: str = STAFF_PASSWORD):
+    """Sign ``client`` in through the login form; return the response."""
+    return client.post(
+        "/admin/login",
+        data={"csrf_token": csrf_token(client), "name": name, "password": password},
+    )
+
+
+def form_fields(html: bytes | str, selector: str = "form.site-form") -> dict[str, Any]:
+    """Return what a browser would submit for a form: inputs, checked boxes, textareas, selects."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(html, "html.parser").select_one(selector)
+    assert form is not None, f"no {selector} on the page"
+    data: dict[str, Any] = {}
+    for element in form.select("input[name], textarea[name], select[name]"):
+        name = element["name"]
+        if element.name == "textarea":
+            # Browsers drop the one line break that follows <textarea>.
+            text = element.text
+            data[name] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+        elif element.name == "select":
+            chosen = element.select_one("option[selected]") or element.select_one("option")
+            data[name] = chosen["value"] if chosen else ""
+        elif element.get("type") in ("submit", "button", "file"):
+            continue
+        elif element.get("type") == "checkbox":
+            if element.has_attr("checked"):
+                data[name] = element.get("value", "y")
+        else:
+            data[name] = element.get("value", "")
+    return data
+
+
+def encoded_audio(container: str, codec: str, rate: int, seconds: float = 1.0) -> bytes:
+    """Return a real recording (a 440 Hz tone) encoded with FFmpeg's libraries (PyAV)."""
+    import math
+
+    import av
+    import numpy
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=container) as output:
+        stream = output.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        size = stream.codec_context.frame_size or 1024
+        done = 0
+        while done < rate * seconds:
+            samples = numpy.arange(done, done + size) / rate
+            tone = (0.2 * numpy.sin(2 * math.pi * 440 * samples)).astype("float32")
+            frame = av.AudioFrame.from_ndarray(tone.reshape(1, -1), format="flt", layout="mono")
+            frame.sample_rate, frame.pts = rate, done
+            done += size
+            for packet in stream.encode(frame):
+                output.mux(packet)
+        for packet in stream.encode(None):
+            output.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def mp3_bytes() -> bytes:
+    """Return one second of MP3."""
+    return encoded_audio("mp3", "libmp3lame", 44100)

@@ -16,11 +16,16 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    from guide.web import assets, i18n, public
+    from guide import db
+    from guide.web import admin, assets, auth, i18n, public, security
 
+    db.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    admin.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

@@ -35,4 +35,9 @@ def story(slug: str) -> str:
     site = get_catalogue().by_slug(slug)
     if site is None or not site.is_public:
         abort(404)
+    return render_story(site)
+
+
+def render_story(site) -> str:
+    """Render a site's story page; the staff preview of drafts uses it too."""
     return render_template("public/story.html", site=site)

@@ -1,0 +1,143 @@
+"""The guide's database: staff accounts, failed logins, revisions and the audit log.
+
+The catalogue itself stays in files; the database holds only operational data.
+It is SQLite in the instance folder by default and any SQLAlchemy URL (such as
+PostgreSQL) through the ``GUIDE_DATABASE_URL`` setting.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_login import UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from guide import settings
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the guide's tables."""
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC without a time zone (SQLite keeps none)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who signs in to the workspace."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    # Area ids separated by spaces; only editors' areas matter.
+    area_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def areas(self) -> list[str]:
+        """Return the ids of the areas this person may edit in (for editors)."""
+        return self.area_ids.split()
+
+    def get_id(self) -> str:
+        """Return the session id: the row id plus a piece of the hash, so a new password
+        (or a re-created account with the same name) ends older sessions."""
+        return f"{self.id}:{self.password_hash[-12:]}"
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, kept to slow down password guessing across restarts."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class AuditEntry(db.Model):
+    """Who did what to which site or account, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(200), default="", index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Revision(db.Model):
+    """The text files of one site as one save left them."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_name: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    digest: Mapped[str] = mapped_column(String(64))
+    files_json: Mapped[str] = mapped_column(Text)
+    restored_from: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"), nullable=True)
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Return {file name: text} of the site's text files at this revision."""
+        return json.loads(self.files_json)
+
+
+def audit(user_name: str, action: str, target: str = "", detail: str = "") -> None:
+    """Add a line to the audit log and commit it."""
+    db.session.add(AuditEntry(user_name=user_name, action=action, target=target, detail=detail))
+    db.session.commit()
+
+
+def database_url(app: Flask) -> str:
+    """Return the database URL: the setting, else SQLite in the instance folder."""
+    url = app.config.get("GUIDE_DATABASE_URL") or ""
+    if url:
+        return url
+    if app.testing:
+        return "sqlite://"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'guide.sqlite3'}"
+
+
+def init_app(app: Flask) -> None:
+    """Connect ``app`` to the database and create missing tables."""
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+
+
+def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Return a Flask app holding only the database, for commands that need no catalogue.
+
+    It reads the same settings and instance ``config.py`` as the guide itself, so
+    ``guide user add`` writes to the database the web workspace signs in against.
+    """
+    app = Flask("guide", instance_relative_config=True)
+    app.config.from_mapping(settings.resolve())
+    app.config.from_pyfile("config.py", silent=True)
+    if overrides:
+        app.config.from_mapping(overrides)
+    init_app(app)
+    return app

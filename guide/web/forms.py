@@ -1,0 +1,127 @@
+"""The staff workspace's forms (Flask-WTF, so each carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class LoginForm(FlaskForm):
+    """Sign in with an account name and a password."""
+
+    name = StringField(_l("Account name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button (publish, restore, sign out): the CSRF token is all."""
+
+
+class SiteFormBase(FlaskForm):
+    """The facts of a site; ``site_form`` adds a name and a narrative per language."""
+
+    slug = StringField(
+        _l("Slug (the address of the page)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Lower-case letters, digits and hyphens; made from the name when empty."),
+    )
+    kind = StringField(_l("Kind"), validators=[DataRequired(), Length(max=80)])
+    rank = StringField(_l("Heritage rank"), validators=[Optional(), Length(max=200)])
+    point_text = StringField(
+        _l("Paste a point"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "Decimal degrees, degrees-minutes-seconds, or a link from OpenStreetMap or Google Maps."
+        ),
+    )
+    lat = StringField(_l("Latitude"), validators=[Optional(), Length(max=40)])
+    lon = StringField(_l("Longitude"), validators=[Optional(), Length(max=40)])
+    area = SelectField(_l("Area (for a site without a point)"), choices=[], validate_choice=False)
+    confirm_different = BooleanField(_l("I checked: this is a different place"))
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
+    ward = StringField(_l("Ward or commune"), validators=[Optional(), Length(max=200)])
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Such as 08:00-11:30, 13:30-17:00; empty when unknown."),
+    )
+    visit_minutes = IntegerField(
+        _l("Minutes for a visit"), default=30, validators=[InputRequired(), NumberRange(1, 1440)]
+    )
+    tags = StringField(
+        _l("Tags"), validators=[Optional(), Length(max=500)], description=_l("Separated by commas.")
+    )
+    sources = TextAreaField(
+        _l("Sources"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("One per line: the link, then | and what it supports."),
+    )
+    base_digest = HiddenField()
+
+
+def site_form(languages: tuple[str, ...], **kwargs) -> SiteFormBase:
+    """Return a site form with a name and a narrative field for each catalogue language."""
+
+    class SiteForm(SiteFormBase):
+        pass
+
+    for index, language in enumerate(languages):
+        validators = [DataRequired()] if index == 0 else [Optional()]
+        setattr(
+            SiteForm,
+            f"name_{language}",
+            StringField(
+                _l("Name (%(language)s)", language=language.upper()),
+                validators=[*validators, Length(max=300)],
+            ),
+        )
+        setattr(
+            SiteForm,
+            f"story_{language}",
+            TextAreaField(
+                _l("Narrative (%(language)s, Markdown)", language=language.upper()),
+                validators=[Optional(), Length(max=200_000)],
+            ),
+        )
+    return SiteForm(**kwargs)
+
+
+class MediaForm(FlaskForm):
+    """Upload a photo or a narration recording."""
+
+    file = FileField(_l("File"), validators=[FileRequired()])
+    kind = SelectField(
+        _l("What it is"),
+        choices=[
+            SelectChoice("photo", _l("Photo")),
+            SelectChoice("audio", _l("Narration recording")),
+        ],
+    )
+    language = SelectField(_l("Language of the recording"), choices=[], validate_choice=False)
+    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=500)])
+    credit = StringField(_l("Credit (who made it)"), validators=[Optional(), Length(max=200)])
+    licence = StringField(_l("Licence"), validators=[Optional(), Length(max=100)])
+
+
+class ImportForm(FlaskForm):
+    """Upload a CSV or GeoJSON file of sites."""
+
+    file = FileField(_l("CSV or GeoJSON file"), validators=[FileRequired()])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Confirm an import checked in a dry run."""
+
+    token = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,143 @@
+"""Protections every page gets: security headers, CSRF tokens, cookies and sign-in.
+
+Every response carries a Content-Security-Policy that lets a page load only
+from the guide itself (plus the map tiles' host for images), scripts only from
+files or with the request's nonce (``csp_nonce()`` in templates), and no
+framing by other sites, except the embeddable map (``/map?embed=1``). A view
+that needs another policy sets the header itself; it is then left alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from guide.db import User, db
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+EMBEDDABLE_PATHS = ("/map",)
+
+
+def csp_nonce() -> str:
+    """Return the nonce that inline scripts of this response must carry."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def tile_source(tile_url: str) -> str:
+    """Return the CSP source expression of the tile server's origin.
+
+    >>> tile_source("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    'https://*.tile.openstreetmap.org'
+    >>> tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    'https://tile.openstreetmap.org'
+    >>> tile_source("/tiles/{z}/{x}/{y}.png")
+    ''
+    """
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc
+    if "{" in host:
+        host = "*." + host.split("}.", 1)[-1]
+    return f"{parts.scheme}://{host}"
+
+
+def is_embeddable() -> bool:
+    """Return whether this request may be shown inside another site's frame."""
+    return request.path in EMBEDDABLE_PATHS and request.args.get("embed") == "1"
+
+
+def content_security_policy(tile_url: str, nonce: str, embeddable: bool) -> str:
+    """Return the Content-Security-Policy header value for a page."""
+    images = " ".join(filter(None, ["'self'", "data:", "blob:", tile_source(tile_url)]))
+    directives = [
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self'",
+        f"img-src {images}",
+        "media-src 'self'",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors *" if embeddable else "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Add the guide's security headers to a response that does not set them itself."""
+    from flask import current_app
+
+    embeddable = is_embeddable()
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        content_security_policy(current_app.config["GUIDE_TILE_URL"], csp_nonce(), embeddable),
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if not embeddable:
+        headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("GUIDE_HTTPS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _secret_key(app: Flask) -> str:
+    """Return a random secret key kept in the instance folder, made on first use."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        from guide.store import atomic_write_text
+
+        atomic_write_text(path, secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Return the signed-in account, or None when it was removed or its password changed."""
+    row_id, _, hash_tail = session_id.partition(":")
+    if not row_id.isdigit():
+        return None
+    user = db.session.get(User, int(row_id))
+    if user is None or user.password_hash[-12:] != hash_tail:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    """Set cookie flags, the secret key, CSRF protection, sign-in and the headers."""
+    if app.config.get("SECRET_KEY") in (None, "", "dev") and not app.testing:
+        app.config["SECRET_KEY"] = _secret_key(app)
+    secure = bool(app.config.get("GUIDE_HTTPS"))
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+    )
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    hops = int(app.config.get("GUIDE_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
