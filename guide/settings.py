@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
         "possible duplicates.",
     ),
     Setting(
+        "GUIDE_PHOTO_CACHE",
+        "",
+        "Folder for the photo sizes made from the originals (made once, then reused). "
+        "Empty: 'photo-sizes' in the instance folder. Never inside the catalogue folder.",
+    ),
+    Setting(
         "SECRET_KEY",
         "dev",
         "Flask's secret key for signing cookies. Set a long random value in production.",
