@@ -17,7 +17,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from guide.catalogue import Catalogue, Site
-from guide.codes import read_ledger
+from guide.codes import LEDGER_NAME
 from guide.text import fold
 from guide.web import conditional, get_catalogue
 from guide.web.i18n import available_languages, select_language
@@ -128,10 +128,20 @@ def short_code(code: str) -> Response:
 
 
 def renamed(catalogue: Catalogue, slug: str) -> Site | None:
-    """Return the site that was issued a code under ``slug`` and has been renamed since."""
-    for code, issued_slug in read_ledger(catalogue.root).items():
-        if issued_slug == slug:
-            return catalogue.by_code(code)
+    """Return the site that was issued a code under ``slug`` and has been renamed since.
+
+    Every line of the ledger counts (a code may have been recorded again under
+    its new slug), so an old link keeps leading to the site.
+    """
+    ledger = catalogue.root / LEDGER_NAME
+    if not ledger.is_file():
+        return None
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        code, _, issued_slug = line.strip().partition(" ")
+        if issued_slug.strip() == slug and not code.startswith("#"):
+            site = catalogue.by_code(code)
+            if site is not None and site.slug != slug:
+                return site
     return None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from weakref import WeakKeyDictionary
 
+from babel import Locale
 from flask import current_app, request
 from flask_babel import gettext
 from markupsafe import Markup
@@ -96,6 +97,12 @@ class StoryPage:
     def is_archived(self) -> bool:
         """Return whether the site is archived (shown, with a notice)."""
         return self.site.status == "archived"
+
+    def language_name(self, code: str) -> str:
+        """Return the name of a language in the page's language ("Vietnamese", "tiếng Anh")."""
+        name = Locale.parse(code).get_display_name(self.language) or code
+        # Vietnamese writes language names in lower case inside a sentence.
+        return name[:1].lower() + name[1:] if self.language == "vi" else name
 
     def json_ld(self) -> Markup:
         """Return the schema.org description of the site, safe inside a ``<script>``."""
