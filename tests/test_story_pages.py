@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
 from io import BytesIO
 from pathlib import Path
@@ -517,3 +518,13 @@ def test_static_assets_are_hashed_and_cached_long(client):
         response = client.get(url)
         assert response.cache_control.max_age == 365 * 24 * 3600
         assert response.cache_control.immutable
+
+
+def test_an_edited_narrative_shows_at_once(story_client, story_root):
+    assert "Lý Ông Trọng" in soup_of(story_client.get("/sites/dinh-chem")).find(id="narrative").text
+    story = story_root / "dinh-chem" / "story.vi.md"
+    story.write_text("Đình Chèm, bản đã sửa.", encoding="utf-8")
+    stat = story.stat()
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    narrative = soup_of(story_client.get("/sites/dinh-chem")).find(id="narrative")
+    assert narrative.get_text(strip=True) == "Đình Chèm, bản đã sửa."

@@ -38,9 +38,9 @@ def init_compression(app: Flask) -> None:
     """
     from flask_compress import Compress
 
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "br"])
     app.config.setdefault("COMPRESS_STREAMS", False)
-    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 4)
     app.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
     Compress(app)
 

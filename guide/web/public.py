@@ -21,6 +21,7 @@ from guide.codes import LEDGER_NAME
 from guide.text import fold
 from guide.web import conditional, get_catalogue
 from guide.web.i18n import available_languages, select_language
+from guide.web.pagecache import cached_page, site_version
 from guide.web.story import story_page
 
 bp = Blueprint("public", __name__)
@@ -76,13 +77,16 @@ def home() -> Response:
     """Show the search box, links to the map and passport, and sites by area and kind."""
     catalogue = get_catalogue()
     language = select_language()
-    body = render_template(
-        "public/home.html",
-        areas=areas_with_sites(catalogue, language),
-        kinds=kinds_with_counts(catalogue),
-        total=len(catalogue.published()),
-    )
-    return page_response(body)
+
+    def render() -> str:
+        return render_template(
+            "public/home.html",
+            areas=areas_with_sites(catalogue, language),
+            kinds=kinds_with_counts(catalogue),
+            total=len(catalogue.published()),
+        )
+
+    return page_response(cached_page(catalogue, render))
 
 
 @bp.get("/search")
@@ -94,23 +98,26 @@ def search() -> Response:
     area = request.args.get("area", "").strip()
     kind = request.args.get("kind", "").strip()
     searched = bool(query or area or kind)
-    results = []
-    if searched:
-        results = sorted_sites(
-            catalogue.filter(status="published", q=query or None, area=area, kind=kind or None),
-            language,
+
+    def render() -> str:
+        results = []
+        if searched:
+            results = sorted_sites(
+                catalogue.filter(status="published", q=query or None, area=area, kind=kind or None),
+                language,
+            )
+        return render_template(
+            "public/search.html",
+            query=query,
+            area=area,
+            kind=kind,
+            searched=searched,
+            results=results,
+            areas=areas_with_sites(catalogue, language),
+            kinds=kinds_with_counts(catalogue),
         )
-    body = render_template(
-        "public/search.html",
-        query=query,
-        area=area,
-        kind=kind,
-        searched=searched,
-        results=results,
-        areas=areas_with_sites(catalogue, language),
-        kinds=kinds_with_counts(catalogue),
-    )
-    return page_response(body)
+
+    return page_response(cached_page(catalogue, render))
 
 
 @bp.get("/S/<code>")
@@ -157,14 +164,23 @@ def story(slug: str) -> Response:
         abort(404)
     if not site.is_public:
         abort(404)
-    page = story_page(site, select_language())
-    return page_response(render_template("public/story.html", page=page, site=site))
+
+    def render() -> str:
+        page = story_page(site, select_language())
+        return render_template("public/story.html", page=page, site=site)
+
+    return page_response(cached_page(catalogue, render, site.slug, site_version(site)))
 
 
 @bp.get("/passport")
 def passport() -> Response:
     """Show the red addresses stamped in this browser, per area, with progress."""
     catalogue = get_catalogue()
+    return page_response(cached_page(catalogue, lambda: render_passport(catalogue)))
+
+
+def render_passport(catalogue: Catalogue) -> str:
+    """Render the passport page with the per-area totals its script needs, as JSON."""
     language = select_language()
     areas = areas_with_sites(catalogue, language)
     data = {
@@ -190,13 +206,12 @@ def passport() -> Response:
         },
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    body = render_template(
+    return render_template(
         "public/passport.html",
         areas=areas,
         total=sum(len(sites) for _a, _n, sites in areas),
         passport_json=Markup(text.replace("<", "\\u003c")),
     )
-    return page_response(body)
 
 
 def not_found_texts() -> list[dict[str, str]]:
