@@ -7,6 +7,7 @@ an areas boundary file, a ``codes.txt`` ledger, and one folder per site holding
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -16,9 +17,11 @@ from typing import Any
 
 from guide import codes
 from guide.geo import Area, Areas, PointIndex, in_range
+from guide.parse_cache import ParsedFiles
 from guide.text import fold, matches
 
 SITE_FILE = "site.toml"
+CACHE_FOLDER = ".cache"
 CONFIG_FILE = "catalogue.toml"
 STATUSES = ("draft", "published", "archived")
 DEFAULT_VISIT_MINUTES = 30
@@ -264,6 +267,7 @@ class _SiteReader:
         self.config = config
         self.areas = areas
         self.problems: list[Problem] = []
+        self.located: Area | None = None
 
     def error(self, name: str, message: str) -> None:
         self.problems.append(Problem(self.path, name, message))
@@ -385,9 +389,11 @@ class _SiteReader:
                 self.error(name, f"{value!r} must be a number of decimal degrees, such as 21.0941")
                 return None, None
         lat, lon = float(lat), float(lon)
-        swapped_area = self.areas.locate(lon, lat) if in_range(lon, lat) else None
-        here = self.areas.locate(lat, lon) if in_range(lat, lon) else None
-        if here is None and swapped_area is not None:
+        self.located = self.areas.locate(lat, lon) if in_range(lat, lon) else None
+        swapped_area = None
+        if self.located is None and in_range(lon, lat):
+            swapped_area = self.areas.locate(lon, lat)
+        if swapped_area is not None:
             self.error(
                 "lat/lon",
                 f"latitude and longitude look swapped: swap them to lat = {lon}, lon = {lat} "
@@ -409,7 +415,7 @@ class _SiteReader:
             return area
         if lat is None or lon is None:
             return area
-        here: Area | None = self.areas.locate(lat, lon)
+        here: Area | None = self.located
         if here is None:
             self.error(
                 "lat/lon",
@@ -507,13 +513,18 @@ _KNOWN_FIELDS = {
 
 
 def read_site(
-    folder: Path, config: CatalogueConfig, areas: Areas, label: str | None = None
+    folder: Path,
+    config: CatalogueConfig,
+    areas: Areas,
+    label: str | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> tuple[Site | None, list[Problem]]:
     """Read one site folder; return the site (None when it has errors) and its problems."""
     path = folder / SITE_FILE
     label = label or str(path)
+    parsed = parsed or ParsedFiles(None)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = parsed.load(path, f"{folder.name}/{SITE_FILE}")
     except FileNotFoundError:
         return None, [Problem(label, "", f"missing: every site folder needs a {SITE_FILE}")]
     except UnicodeDecodeError as error:
@@ -535,8 +546,9 @@ def site_from_dict(
     site = reader.read()
     if site is not None and folder is not None:
         site.folder = folder
+        present = set(os.listdir(folder))
         site.story_languages = tuple(
-            language for language in config.languages if (folder / f"story.{language}.md").is_file()
+            language for language in config.languages if f"story.{language}.md" in present
         )
         for language in site.story_languages:
             if language not in site.name:
@@ -662,8 +674,12 @@ class Catalogue:
         return found
 
 
-def load_catalogue(root: Path | str) -> Catalogue:
-    """Load every site under ``root``; a broken site is reported in ``problems`` and skipped."""
+def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
+    """Load every site under ``root``; a broken site is reported in ``problems`` and skipped.
+
+    Parsed files are cached in ``root/.cache`` (see ``guide.parse_cache``) unless
+    ``use_cache`` is false.
+    """
     root = Path(root)
     config = read_config(root)
     areas_path = root / config.areas_file
@@ -674,13 +690,19 @@ def load_catalogue(root: Path | str) -> Catalogue:
     areas = Areas.from_geojson(areas_path, config.area_id_property, config.area_name_property)
     sites: list[Site] = []
     problems: list[Problem] = []
-    for folder in sorted(root.iterdir()):
-        if not folder.is_dir() or folder.name.startswith((".", "_")):
+    entries = sorted(
+        (entry.name for entry in os.scandir(root) if entry.is_dir()),
+    )
+    parsed = ParsedFiles(root / CACHE_FOLDER / "sites.json" if use_cache else None)
+    for name in entries:
+        if name.startswith((".", "_")):
             continue
-        site, found = read_site(folder, config, areas)
+        site, found = read_site(root / name, config, areas, parsed=parsed)
         problems.extend(found)
         if site is not None:
             sites.append(site)
+    parsed.forget_except({f"{name}/{SITE_FILE}" for name in entries})
+    parsed.save()
     catalogue = Catalogue(root, config, areas, sites, problems)
     for tour, found in read_tours(root / TOURS_FOLDER, catalogue):
         problems_of_tour = [p for p in found if p.level == "error"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -145,10 +146,18 @@ class PointIndex:
         dlat = radius_m / _MIN_METRES_PER_DEGREE
         dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6)
         box = shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+        # A flat-earth estimate, good to well under 1 % at this scale, skips the box's
+        # corners; geopy's geodesic engine (geographiclib) then gives the true metres.
+        cos_lat = math.cos(math.radians(lat))
+        ellipsoid = Geodesic.WGS84
         found = []
         for index in self._tree.query(box):
             position = int(index)
-            metres = distance_m((lat, lon), self._points[position])
+            other_lat, other_lon = self._points[position]
+            rough = math.hypot(other_lat - lat, (other_lon - lon) * cos_lat) * 111_320.0
+            if rough > radius_m * 1.01 + 1:
+                continue
+            metres = ellipsoid.Inverse(lat, lon, other_lat, other_lon, Geodesic.DISTANCE)["s12"]
             if metres <= radius_m:
                 found.append((position, metres))
         found.sort(key=lambda item: item[1])

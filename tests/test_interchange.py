@@ -51,8 +51,11 @@ def run(runner, *args):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """Return the catalogue's files and contents, leaving out the parse cache."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(root).parts
     }
 
 
