@@ -528,3 +528,32 @@ def test_an_edited_narrative_shows_at_once(story_client, story_root):
     os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     narrative = soup_of(story_client.get("/sites/dinh-chem")).find(id="narrative")
     assert narrative.get_text(strip=True) == "Đình Chèm, bản đã sửa."
+
+
+def test_a_photo_pillow_cannot_read_is_left_out_and_the_page_still_works(story_root, tmp_path):
+    (story_root / "dinh-chem" / "photos" / "san.jpg").write_bytes(b"not a photo")
+    app = create_app(
+        {
+            "TESTING": True,
+            "GUIDE_SITES": str(story_root),
+            "GUIDE_PHOTO_CACHE": str(tmp_path / "cache"),
+        }
+    )
+    client = app.test_client()
+    response = client.get("/sites/dinh-chem")
+    assert response.status_code == 200
+    assert [img["alt"] for img in soup_of(response).select("figure.photo img")] == ["Cổng đình"]
+
+
+def test_an_archived_site_without_a_point_has_a_page_without_map_or_coordinates(story_root):
+    facts = (story_root / "luu-tru" / "site.toml").read_text(encoding="utf-8")
+    facts = "\n".join(
+        line for line in facts.splitlines() if not line.startswith(("lat =", "lon ="))
+    )
+    (story_root / "luu-tru" / "site.toml").write_text(facts, encoding="utf-8")
+    client = create_app({"TESTING": True, "GUIDE_SITES": str(story_root)}).test_client()
+    response = client.get("/sites/luu-tru")
+    assert response.status_code == 200
+    page = soup_of(response)
+    assert "geo" not in json_ld(page)
+    assert not page.find("svg") and not page.select('a[href^="geo:"]')

@@ -87,7 +87,10 @@ def photo(slug: str, version: str, width: int, file: str) -> Response:
     site, item, original = _listed(slug, file)
     if item.is_audio:
         abort(404)
-    info = photo_info(original)
+    try:
+        info = photo_info(original)
+    except OSError:
+        abort(404)
     if width not in info.widths():
         abort(404)
     path = sized_photo(original, width, photo_cache_folder(), f"{site.slug}/{item.file}")

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
@@ -62,14 +63,18 @@ def kinds_with_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
 
 @bp.app_context_processor
 def language_links() -> dict[str, object]:
-    """Give templates ``lang_url(code)``: this page in another language, keeping its query."""
+    """Give templates ``lang_url(code)`` (this page in another language, keeping its query)
+    and ``language_name(code)`` (a language's name in that language: "Tiếng Việt")."""
 
     def lang_url(code: str) -> str:
         args = {key: value for key, value in request.args.items() if key != "lang"}
         args["lang"] = code
         return f"{request.path}?{urlencode(args)}"
 
-    return {"lang_url": lang_url}
+    def language_name(code: str) -> str:
+        return Locale.parse(code).get_display_name(code) or code
+
+    return {"lang_url": lang_url, "language_name": language_name}
 
 
 @bp.get("/")

@@ -113,11 +113,6 @@ class StoryPage:
             "description": self.summary,
             "url": self.canonical_url,
             "inLanguage": self.story_language or self.language,
-            "geo": {
-                "@type": "GeoCoordinates",
-                "latitude": self.site.lat,
-                "longitude": self.site.lon,
-            },
             "address": {
                 "@type": "PostalAddress",
                 "streetAddress": self.site.address,
@@ -126,6 +121,12 @@ class StoryPage:
                 "addressCountry": "VN",
             },
         }
+        if self.site.has_location:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": self.site.lat,
+                "longitude": self.site.lon,
+            }
         if self.photos:
             data["image"] = [self.absolute_url(photo.preview) for photo in self.photos]
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -215,7 +216,11 @@ def photos_of(site: Site, language: str, name: str) -> list[PhotoView]:
         path = media_file(site, item)
         if path is None:
             continue
-        info = photo_info(path)
+        try:
+            info = photo_info(path)
+        except OSError as error:  # not an image Pillow can read: leave it out, say so
+            current_app.logger.warning("photo skipped: %s: %s", path, error)
+            continue
         widths = info.widths()
         caption = item.caption.get(language) or item.caption.get(default) or ""
         middle = next((w for w in widths if w >= 720), widths[-1])
