@@ -136,7 +136,7 @@ def load_with_wrk(url: str, seconds: int, connections: int) -> tuple[float, str]
         check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = re.search(r"50%\s+(\S+)", output).group(1)
+    latency = re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses under load")
@@ -184,7 +184,10 @@ def main() -> None:
         from guide.web import get_catalogue
 
         catalogue = get_catalogue()
-        print(f"catalogue: {len(catalogue)} sites, {len(catalogue.published())} published\n")
+        print(f"catalogue: {len(catalogue)} sites, {len(catalogue.published())} published")
+    average = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {average} (other work skews timings)\n")
+    with app.app_context():
         heavy = heaviest_story(client, catalogue)
 
     print("1. Transfer: page HTML + CSS + JS as sent (before photos); budget 40 KB compressed")
