@@ -312,6 +312,8 @@ def test_photos_have_captions_credits_sizes_and_lazy_loading(story_client, story
     assert "Ảnh thử nghiệm" in figures[0].figcaption.get_text()
     assert second["alt"] == "Sân đình"  # no English caption: the Vietnamese one
     assert "loading" not in first.attrs and second["loading"] == "lazy"
+    assert first["sizes"] == second["sizes"] == "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+    assert (int(first["width"]), int(first["height"])) == (720, 450)
     widths = [int(part.split()[1][:-1]) for part in first["srcset"].split(", ")]
     assert widths == [360, 720, 1080]
     assert [int(p.split()[1][:-1]) for p in second["srcset"].split(", ")] == [360, 720, 800]

@@ -51,6 +51,7 @@ class PhotoView:
     licence: str
     preview: str
     lazy: bool
+    sizes: str = PHOTO_SIZES
 
 
 @dataclass(frozen=True)
