@@ -126,6 +126,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest audio upload in bytes.",
     ),
     Setting(
+        "GUIDE_PHOTO_CACHE",
+        "",
+        "Folder for the photo sizes made from the originals (made once, then reused). "
+        "Empty: 'photo-sizes' in the instance folder. Never inside the catalogue folder.",
+    ),
+    Setting(
         "SECRET_KEY",
         "dev",
         "Flask's secret key for signing cookies. Left at 'dev' outside tests, the guide "

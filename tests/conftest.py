@@ -139,8 +139,22 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
+        """Stop as a server that went away: no new connections, open ones dropped.
+
+        Closing only the listening socket would leave a browser's keep-alive
+        connections served. The sockets are closed in the server's own thread
+        (through its trigger), which then finds nothing left to serve and ends.
+        """
+        if not self.thread.is_alive():
+            return
+
+        def close_everything() -> None:
+            for channel in list(self.server._map.values()):
+                channel.close()
+
+        self.server.trigger.pull_trigger(close_everything)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown(timeout=5)
 
 
 @pytest.fixture
