@@ -438,7 +438,7 @@ def _draw_sticker_sheet(canvas: Canvas, size: SignSize, text: SignText) -> None:
         center = x + sticker / 2
         box_top = y + sticker - 1.5 * mm
         draw_code(canvas, text.code, center - box / 2, box_top - box, symbol)
-        below = _draw_centered(canvas, name, center, box_top - box + 0.5 * mm)
+        below = _draw_centered(canvas, name, center, box_top - box)
         _draw_centered(canvas, url, center, below)
     _draw_crop_marks(canvas)
     canvas.setFont(REGULAR, 7.5)
