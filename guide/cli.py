@@ -310,7 +310,6 @@ def qr_command(
     The same input gives byte-identical files, so a reprint can be compared.
     """
     from guide import qr, signs
-    from guide.store import atomic_write_bytes
 
     config = settings.resolve()
     base = (base_url or config["GUIDE_BASE_URL"] or "").strip()
@@ -339,23 +338,15 @@ def qr_command(
     except signs.SignError as error:
         raise click.ClickException(str(error)) from error
 
-    failures: list[str] = []
-    written: list[Path] = []
     with click.progressbar(
         chosen,
         label=f"{fmt.upper()} {size}",
         file=click.get_text_stream("stderr"),
         item_show_func=lambda site: site.slug if site else None,
     ) as progress:
-        for site in progress:
-            try:
-                data = signs.render(site, base, fmt, size, ec.upper(), branding)
-            except signs.SignError as error:
-                failures.append(str(error))
-                continue
-            path = out / signs.file_name(site, size, fmt)
-            atomic_write_bytes(path, data)
-            written.append(path)
+        written, failures = signs.write_signs(
+            progress, out, base, fmt=fmt, size=size, ec=ec.upper(), branding=branding
+        )
     for path in written:
         click.echo(str(path))
     for failure in failures:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from guide import qr
 from guide.catalogue import SITE_FILE, Site
+from guide.store import atomic_write_bytes
 
 FONT_FAMILY = "Source Sans Pro"
 REGULAR = "SourceSansPro"
@@ -255,20 +256,28 @@ def code_box(code: qr.Code, symbol_pt: float) -> float:
 
 
 def draw_code(canvas: Canvas, code: qr.Code, x: float, y: float, symbol_pt: float) -> None:
-    """Draw the code as vector shapes with its white quiet zone, lower-left corner at (x, y)."""
+    """Draw the code as vector shapes with its white quiet zone, lower-left corner at (x, y).
+
+    The modules are written as one filled path in module units under a scaling
+    transform: whole numbers keep the page small and quick to write.
+    """
     module = symbol_pt / code.size
     box = code_box(code, symbol_pt)
     canvas.saveState()
     canvas.setFillColor(white)
     canvas.rect(x, y, box, box, stroke=0, fill=1)
-    canvas.setFillColor(black)
-    path = canvas.beginPath()
-    top = y + box - qr.QUIET_ZONE * module
-    left = x + qr.QUIET_ZONE * module
-    for row, column, length in code.dark_runs():
-        path.rect(left + column * module, top - (row + 1) * module, length * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
+    # Module units, rows going down from the symbol's top-left corner.
+    canvas.transform(
+        module, 0, 0, -module, x + qr.QUIET_ZONE * module, y + box - qr.QUIET_ZONE * module
+    )
+    canvas.addLiteral(code_operators(code))
     canvas.restoreState()
+
+
+def code_operators(code: qr.Code) -> str:
+    """Return the PDF operators that fill the dark modules of ``code`` in black, in module units."""
+    runs = "".join(f"{column} {row} {length} 1 re\n" for row, column, length in code.dark_runs())
+    return f"0 g\n{runs}f\n"
 
 
 @dataclass
@@ -434,10 +443,17 @@ def _draw_sticker_sheet(canvas: Canvas, size: SignSize, text: SignText) -> None:
     inner = sticker - 4 * mm
     name = _Lines(BOLD, *_fit(text.name_vi, BOLD, 8, 5.5, inner, 1))
     url = _Lines(SEMIBOLD, *_fit(text.url, SEMIBOLD, 8.5, 5.5, inner, 1))
+    # The code is drawn once as a form and placed on every sticker.
+    canvas.beginForm("code", 0, 0, box, box)
+    draw_code(canvas, text.code, 0, 0, symbol)
+    canvas.endForm()
     for x, y in sticker_positions():
         center = x + sticker / 2
         box_top = y + sticker - 1.5 * mm
-        draw_code(canvas, text.code, center - box / 2, box_top - box, symbol)
+        canvas.saveState()
+        canvas.translate(center - box / 2, box_top - box)
+        canvas.doForm("code")
+        canvas.restoreState()
         below = _draw_centered(canvas, name, center, box_top - box)
         _draw_centered(canvas, url, center, below)
     _draw_crop_marks(canvas)
@@ -499,6 +515,35 @@ def render(
     if fmt == "png":
         return qr.png(code, SIZES[size].symbol_mm)
     raise SignError(f"format {fmt!r}: choose pdf, svg or png")
+
+
+def write_signs(
+    sites: Iterable[Site],
+    out: Path,
+    base_url: str,
+    *,
+    fmt: str = "pdf",
+    size: str = DEFAULT_SIZE,
+    ec: str = qr.DEFAULT_EC,
+    branding: Branding | None = None,
+) -> tuple[list[Path], list[str]]:
+    """Write the sign or code of each site into ``out``, each file atomically.
+
+    Return the files written and the reasons of the sites that failed; a site
+    that fails does not stop the others.
+    """
+    written: list[Path] = []
+    failures: list[str] = []
+    for site in sites:
+        try:
+            data = render(site, base_url, fmt, size, ec, branding)
+        except SignError as error:
+            failures.append(str(error))
+            continue
+        path = Path(out) / file_name(site, size, fmt)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written, failures
 
 
 def _nfc(text: str) -> str:
