@@ -257,8 +257,8 @@ def sites_to_print(
     help="A site to make the sign of (repeatable).",
 )
 @click.option("--all", "all_sites", is_flag=True, help="Every published site.")
-@click.option("--area", help="The published sites of an area (id or name).")
-@click.option("--tour", help="The published stops of a curated tour (its slug).")
+@click.option("--area", metavar="AREA", help="The published sites of an area (id or name).")
+@click.option("--tour", metavar="TOUR", help="The published stops of a curated tour (its slug).")
 @click.option(
     "--format",
     "fmt",
@@ -277,17 +277,20 @@ def sites_to_print(
 @click.option(
     "--ec",
     type=click.Choice(["Q", "H"], case_sensitive=False),
+    metavar="Q|H",
     default="Q",
     show_default=True,
     help="Error correction: H for plaques that may be damaged or carry a logo.",
 )
 @click.option(
     "--base-url",
+    metavar="URL",
     help="Public address of the guide printed in the codes (default: GUIDE_BASE_URL).",
 )
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
     default=Path("qr"),
     show_default=True,
     help="Folder to write to, one file per site named by slug and size.",
