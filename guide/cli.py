@@ -344,7 +344,7 @@ def qr_command(
     with click.progressbar(
         chosen,
         label=f"{fmt.upper()} {size}",
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         item_show_func=lambda site: site.slug if site else None,
     ) as progress:
         written, failures = signs.write_signs(

@@ -153,7 +153,11 @@ def test_the_same_input_gives_byte_identical_pdf_even_in_another_process(chem):
         "sys.stdout.write(hashlib.sha256(data).hexdigest())\n"
     )
     other = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, check=True, text=True
+        [sys.executable, "-c", program],
+        capture_output=True,
+        check=True,
+        text=True,
+        cwd=PROJECT_ROOT,
     ).stdout
     assert other == hashlib.sha256(first).hexdigest()
     assert b"/CreationDate (D:20000101000000" in first
