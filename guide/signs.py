@@ -404,8 +404,9 @@ def _draw_header(
     lines += list(branding.title[: 2 - len(lines)])
     fonts = [SEMIBOLD, REGULAR][: len(lines)]
     available = left + width - text_left
+    # One line each, shrunk to the band's width rather than wrapped.
     sizes = [
-        _fit(line, font, 12 * scale, 6, available, 1)[0]
+        min(12 * scale, available / max(pdfmetrics.stringWidth(line, font, 1), 1))
         for line, font in zip(lines, fonts, strict=True)
     ]
     total = sum(size * 1.2 for size in sizes)
