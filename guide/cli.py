@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from guide import settings
-from guide.catalogue import CONFIG_FILE, Catalogue, CatalogueError, load_catalogue, read_config
+from guide.catalogue import (
+    CONFIG_FILE,
+    Catalogue,
+    CatalogueError,
+    Site,
+    load_catalogue,
+    read_config,
+)
 from guide.checks import check_catalogue
 from guide.interchange import (
     ImportFileError,
@@ -270,6 +277,172 @@ def user_remove(name: str) -> None:
         except AccountError as error:
             raise click.ClickException(str(error)) from error
     click.echo(f"removed {name}", err=True)
+
+
+def sites_to_print(
+    catalogue: Catalogue,
+    keys: tuple[str, ...],
+    all_sites: bool,
+    area: str | None,
+    tour: str | None,
+) -> tuple[list[Site], list[str]]:
+    """Return the sites whose signs ``guide qr`` makes, and notes about the ones it skips.
+
+    Sites named with ``--site`` must be public (a draft's code leads nowhere
+    yet); ``--all``, ``--area`` and ``--tour`` take their published sites and
+    note the others.
+    """
+    chosen: dict[str, Site] = {}
+    notes: list[str] = []
+    for key in keys:
+        site = catalogue.by_slug(key) or catalogue.by_code(key)
+        if site is None:
+            raise click.BadParameter(f"{key!r} is not a site slug or code", param_hint="--site")
+        if not site.is_public:
+            raise click.BadParameter(
+                f"{site.slug} is a {site.status}: its code leads nowhere until it is published "
+                '(set status = "published" in its site.toml)',
+                param_hint="--site",
+            )
+        chosen.setdefault(site.slug, site)
+    group: list[Site] = []
+    if all_sites:
+        group += catalogue.sites
+    if area:
+        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
+        if found is None:
+            raise click.BadParameter(f"{area!r} is not an area id or name", param_hint="--area")
+        group += catalogue.in_area(found.id)
+    if tour:
+        curated = catalogue.tours.get(tour)
+        if curated is None:
+            known = ", ".join(sorted(catalogue.tours)) or "none in this catalogue"
+            raise click.BadParameter(
+                f"{tour!r} is not a curated tour (tours: {known})", param_hint="--tour"
+            )
+        group += [site for slug in curated.stops if (site := catalogue.by_slug(slug))]
+    skipped: dict[str, str] = {}
+    for site in group:
+        if site.status == "published":
+            chosen.setdefault(site.slug, site)
+        elif site.slug not in chosen:
+            skipped[site.slug] = site.status
+    if skipped:
+        listed = ", ".join(f"{slug} ({status})" for slug, status in list(skipped.items())[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        notes.append(f"skipped {len(skipped)} sites that are not published: {listed}{more}")
+    return list(chosen.values()), notes
+
+
+@main.command(name="qr")
+@sites_option
+@click.option(
+    "--site",
+    "site_keys",
+    multiple=True,
+    metavar="SLUG_OR_CODE",
+    help="A site to make the sign of (repeatable).",
+)
+@click.option("--all", "all_sites", is_flag=True, help="Every published site.")
+@click.option("--area", metavar="AREA", help="The published sites of an area (id or name).")
+@click.option("--tour", metavar="TOUR", help="The published stops of a curated tour (its slug).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "svg", "png"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: the print-ready sign; svg, png: the bare code at the sign's code width.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["a4", "a5", "a6", "sticker"]),
+    default="a5",
+    show_default=True,
+    help="A4, A5 or A6 plaque, or an A4 sheet of square stickers with crop marks.",
+)
+@click.option(
+    "--ec",
+    type=click.Choice(["Q", "H"], case_sensitive=False),
+    metavar="Q|H",
+    default="Q",
+    show_default=True,
+    help="Error correction: H for plaques that may be damaged or carry a logo.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Public address of the guide printed in the codes (default: GUIDE_BASE_URL).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    default=Path("qr"),
+    show_default=True,
+    help="Folder to write to, one file per site named by slug and size.",
+)
+def qr_command(
+    sites_dir: Path | None,
+    site_keys: tuple[str, ...],
+    all_sites: bool,
+    area: str | None,
+    tour: str | None,
+    fmt: str,
+    size: str,
+    ec: str,
+    base_url: str | None,
+    out: Path,
+) -> None:
+    """Make print-ready QR signs (PDF) or bare codes (SVG, PNG) of sites.
+
+    Each code holds <BASE-URL>/S/<CODE>, which opens the site's story page.
+    The same input gives byte-identical files, so a reprint can be compared.
+    """
+    from guide import qr, signs
+
+    config = settings.resolve()
+    base = (base_url or config["GUIDE_BASE_URL"] or "").strip()
+    if not base:
+        raise click.ClickException(
+            "no base URL to print in the codes: pass --base-url https://your-guide.example.vn "
+            "or set GUIDE_BASE_URL to the guide's public address"
+        )
+    try:
+        qr.normalize_base_url(base)
+    except qr.BaseUrlError as error:
+        source = "--base-url" if base_url else "GUIDE_BASE_URL"
+        raise click.ClickException(f"{source}: {error}") from error
+    if not (site_keys or all_sites or area or tour):
+        raise click.UsageError(
+            "say which signs to make: --site SLUG_OR_CODE, --all, --area or --tour"
+        )
+    catalogue = open_catalogue(sites_dir)
+    chosen, notes = sites_to_print(catalogue, site_keys, all_sites, area, tour)
+    for note in notes:
+        click.echo(note, err=True)
+    if not chosen:
+        raise click.ClickException("no published site to make a sign for")
+    try:
+        branding = signs.branding_from_settings(config, catalogue.config.title)
+    except signs.SignError as error:
+        raise click.ClickException(str(error)) from error
+
+    with click.progressbar(
+        chosen,
+        label=f"{fmt.upper()} {size}",
+        file=sys.stderr,
+        item_show_func=lambda site: site.slug if site else None,
+    ) as progress:
+        written, failures = signs.write_signs(
+            progress, out, base, fmt=fmt, size=size, ec=ec.upper(), branding=branding
+        )
+    for path in written:
+        click.echo(str(path))
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    click.echo(f"wrote {len(written)} files to {out}", err=True)
+    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":

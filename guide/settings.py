@@ -37,6 +37,18 @@ SETTINGS: tuple[Setting, ...] = (
         "codes and used for share links; signs are refused while it is empty.",
     ),
     Setting(
+        "GUIDE_SIGN_PROGRAMME",
+        "",
+        "Name of the programme printed at the top of every QR sign, such as "
+        "'Công dân số Bắc Từ Liêm / Digital citizens'. Empty: the catalogue's title.",
+    ),
+    Setting(
+        "GUIDE_SIGN_LOGO",
+        "",
+        "PNG or JPEG logo printed at the top of every QR sign, beside the programme "
+        "name and never over the code. Empty: no logo.",
+    ),
+    Setting(
         "GUIDE_TILE_URL",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "URL template of the map tiles: the only request a page makes to another host.",

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     reload_catalogue(app)
 
     from guide import db
-    from guide.web import admin, assets, auth, i18n, media, offline, public, security
+    from guide.web import admin, assets, auth, i18n, media, offline, public, security, signs
 
     db.init_app(app)
     security.init_app(app)
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     admin.init_app(app)
     app.register_blueprint(media.bp)
     app.register_blueprint(offline.bp)
+    app.register_blueprint(signs.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})
