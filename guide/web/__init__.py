@@ -15,9 +15,10 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register every blueprint on ``app``."""
     reload_catalogue(app)
 
-    from guide.web import public
+    from guide.web import public, tours
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(tours.bp)
 
 
 def reload_catalogue(app: Flask) -> Catalogue:
