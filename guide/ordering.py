@@ -93,10 +93,10 @@ def best_order(
     """
     costs = np.asarray(matrix, dtype=float)
     n = len(costs)
-    if costs.shape != (n, n):
-        raise ValueError(f"the matrix must be square, not {costs.shape}")
     if n == 0:
         return Ordering([], 0.0, True)
+    if costs.shape != (n, n):
+        raise ValueError(f"the matrix must be square, not {costs.shape}")
     if start is None and closed:
         start = 0
     if n == 1:
