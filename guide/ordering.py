@@ -206,7 +206,7 @@ def _heuristic(
             first = nearest_neighbour(costs, start)
         initial = [dummy, *first]
     if rounds is None:
-        rounds = 40 + 2 * n
+        rounds = 150 + n
     cycle = _iterated_local_search(cycle_costs, initial, rounds)
     order = _cut_cycle(cycle, closed=closed, start=start, dummy=None if closed else n)
     # Local search never makes the cycle longer, but the real matrix may be asymmetric:
@@ -262,7 +262,13 @@ def _double_bridge(cycle: np.ndarray, rng: random.Random) -> np.ndarray:
 
 
 class _LocalSearch:
-    """Best-improvement 2-opt and Or-opt on a cycle, every move scored at once with numpy."""
+    """Best-improvement 2-opt and Or-opt on a cycle, every move scored at once with numpy.
+
+    Each step gathers the costs in cycle order once (``local[a, b]`` is the
+    cost from the a-th to the b-th point of the cycle, with the first point
+    repeated at the end), so that every move's change of length is a sum of
+    slices of it; forbidden moves carry an infinite penalty.
+    """
 
     def __init__(self, costs: np.ndarray) -> None:
         self.costs = costs
@@ -270,17 +276,19 @@ class _LocalSearch:
         self.n = n
         row, column = np.indices((n, n))
         # 2-opt (a, b): drop edges a->a+1 and b->b+1, reverse a+1..b. Adjacent edges are no move.
-        self.two_opt_invalid = (column < row + 2) | ((row == 0) & (column == n - 1))
-        # Or-opt: move the segment i..i+L-1 (not wrapping) between j and j+1.
+        invalid = (column < row + 2) | ((row == 0) & (column == n - 1))
+        self.two_opt_penalty = np.where(invalid, np.inf, 0.0)
+        # Or-opt: move the segment i..i+L-1 (1 <= i, i+L <= n-1) between j and j+1,
+        # where the edge j->j+1 does not touch the segment.
         self.or_opt = []
         for length in (1, 2, 3):
-            if n < length + 3:
+            if n < length + 4:
                 continue
-            starts = np.arange(1, n - length)
-            touching = (column[: len(starts)] >= starts[:, None] - 1) & (
-                column[: len(starts)] <= starts[:, None] + length - 1
+            starts = np.arange(1, n - length)[:, None]
+            touching = (column[: len(starts)] >= starts - 1) & (
+                column[: len(starts)] <= starts + length - 1
             )
-            self.or_opt.append((length, starts, touching))
+            self.or_opt.append((length, np.where(touching, np.inf, 0.0)))
 
     def cycle_cost(self, cycle: np.ndarray) -> float:
         return float(self.costs[cycle, np.roll(cycle, -1)].sum())
@@ -288,53 +296,47 @@ class _LocalSearch:
     def improve(self, cycle: np.ndarray) -> np.ndarray:
         """Apply the best improving move until none is left."""
         cycle = np.asarray(cycle)
-        if self.n < 4:
+        n = self.n
+        if n < 5:
             return cycle
         while True:
-            local = self.costs[np.ix_(cycle, cycle)]
-            after = np.roll(local, -1, axis=1)  # after[x, j] = cost(x -> j+1)
-            edge = np.diagonal(after).copy()  # edge[j] = cost(j -> j+1)
-            gain, move = self._best_two_opt(local, edge)
-            for length, starts, touching in self.or_opt:
-                found_gain, found_move = self._best_or_opt(
-                    local, after, edge, length, starts, touching
-                )
-                if found_gain < gain:
-                    gain, move = found_gain, found_move
+            ring = np.append(cycle, cycle[0])
+            table = self.costs[np.ix_(ring, ring)]
+            local = table[:n, :n]
+            after = table[:n, 1:]  # after[x, j] = cost(x -> j+1)
+            edge = np.diagonal(after)  # edge[j] = cost(j -> j+1)
+            delta = local + table[1:, 1:] - edge[:, None] - edge[None, :] + self.two_opt_penalty
+            flat = int(delta.argmin())
+            gain = float(delta.flat[flat])
+            move: tuple = ("2opt", *divmod(flat, n))
+            local_t = local.T
+            for length, penalty in self.or_opt:
+                count = n - length - 1  # segments i = 1 .. n-length-1
+                # Taking segment i..e out joins i-1 to e+1.
+                removal = (
+                    edge[:count]
+                    + edge[length : length + count]
+                    - np.diagonal(local, offset=length + 1)[:count]
+                )[:, None]
+                # Put back between j and j+1, as it was (i first) or reversed (e first).
+                forward = local_t[1 : 1 + count] + after[length : length + count]
+                for reverse in (False, True) if length > 1 else (False,):
+                    if reverse:
+                        inserted = local_t[length : length + count] + after[1 : 1 + count]
+                    else:
+                        inserted = forward
+                    delta = inserted - edge[None, :] - removal + penalty
+                    flat = int(delta.argmin())
+                    if delta.flat[flat] < gain:
+                        gain = float(delta.flat[flat])
+                        i, j = divmod(flat, n)
+                        move = ("or", i + 1, length, j, reverse)
             if gain >= -_EPSILON:
                 return cycle
             cycle = self._apply(cycle, move)
 
-    def _best_two_opt(self, local: np.ndarray, edge: np.ndarray):
-        following = np.roll(np.roll(local, -1, axis=0), -1, axis=1)
-        delta = local + following - edge[:, None] - edge[None, :]
-        delta[self.two_opt_invalid] = np.inf
-        flat = int(delta.argmin())
-        a, b = divmod(flat, self.n)
-        return float(delta[a, b]), ("2opt", a, b)
-
-    def _best_or_opt(self, local, after, edge, length, starts, touching):
-        ends = starts + length - 1
-        before = starts - 1
-        removal = local[before, starts] + local[ends, ends + 1] - local[before, ends + 1]
-        forward = local.T[starts] + after[ends] - edge[None, :]
-        backward = local.T[ends] + after[starts] - edge[None, :]
-        best = np.inf
-        move = None
-        for reverse, insertion in ((False, forward), (True, backward)):
-            if reverse and length == 1:
-                continue
-            delta = insertion - removal[:, None]
-            delta[touching] = np.inf
-            flat = int(delta.argmin())
-            i, j = divmod(flat, self.n)
-            if delta[i, j] < best:
-                best = float(delta[i, j])
-                move = ("or", int(starts[i]), length, j, reverse)
-        return best, move
-
     @staticmethod
-    def _apply(cycle: np.ndarray, move) -> np.ndarray:
+    def _apply(cycle: np.ndarray, move: tuple) -> np.ndarray:
         if move[0] == "2opt":
             _, a, b = move
             cycle = cycle.copy()
