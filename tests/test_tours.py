@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import gpxpy
 import pytest
+from conftest import DEFAULT_SITES, site_facts
 
 from guide import settings, tours
 from guide.catalogue import load_catalogue
@@ -25,7 +26,6 @@ from guide.tours import (
     tour_request,
 )
 from guide.travel import Travel
-from tests.conftest import DEFAULT_SITES, site_facts
 
 # Four points of Ba Đình (the Flag Tower, Đoan Môn, the North Gate, Ba Đình Square).
 A = site_facts(

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import gpxpy
 import pytest
 import zxingcpp
+from conftest import DEFAULT_SITES
 from PIL import Image
+from test_tours import A, B, C, D, walk_leg
+from test_travel import RoutingServer, closed_port
 
 from guide import create_app
-from tests.conftest import DEFAULT_SITES
-from tests.test_tours import A, B, C, D, walk_leg
-from tests.test_travel import RoutingServer, closed_port
 
 # Published sites of Ba Đình around the Imperial Citadel, and of Bắc Từ Liêm.
 CITADEL = ["GKQH", "T7BR", "YYDU", "JZ37", "36K5", "75A8"]
