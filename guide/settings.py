@@ -102,8 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
         "GUIDE_TOUR_MAX_STOPS",
         100,
         "Most sites one planned tour may visit (the start included when it is a site). "
-        "The planner orders up to 16 sites exactly and 100 sites in well under a second "
-        "(bench/tours.py); more makes requests slow.",
+        "The planner orders up to 15 stops after the start exactly, and 100 stops in "
+        "under a second of CPU (bench/README.md); more makes requests slow.",
     ),
     Setting(
         "GUIDE_DUPLICATE_RADIUS_M",
