@@ -5,6 +5,7 @@ from __future__ import annotations
 from guide import codes
 from guide.catalogue import SITE_FILE, Catalogue, Problem, Site
 from guide.text import similar_names
+from guide.tours import check_tours
 
 DUPLICATE_RADIUS_M = 30.0
 
@@ -29,6 +30,7 @@ def check_catalogue(
                 )
             )
     problems.extend(near_duplicates(catalogue, duplicate_radius_m))
+    problems.extend(check_tours(catalogue))
     return problems
 
 

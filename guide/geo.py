@@ -11,12 +11,14 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import shapely
 from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
+from geopy.point import Point as GeoPoint
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
@@ -34,6 +36,33 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     True
     """
     return geodesic(a, b).meters
+
+
+_GEODESIC = geodesic()
+
+
+@lru_cache(maxsize=250_000)
+def _pair_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return _GEODESIC.measure(GeoPoint(*a), GeoPoint(*b)) * 1000.0  # measure() gives km
+
+
+def distance_matrix_m(points: Sequence[tuple[float, float]]) -> list[list[float]]:
+    """Return the geodesic metres between every two (lat, lon) points, as rows.
+
+    Pairs already measured come from a cache: a catalogue's sites are planned
+    again and again, and one geodesic takes about 60 microseconds.
+
+    >>> [[round(m) for m in row] for row in distance_matrix_m([(21.0, 105.8), (21.01, 105.8)])]
+    [[0, 1107], [1107, 0]]
+    """
+    n = len(points)
+    rows = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = points[i], points[j]
+            metres = _pair_m(a, b) if a <= b else _pair_m(b, a)
+            rows[i][j] = rows[j][i] = metres
+    return rows
 
 
 def in_range(lat: float, lon: float) -> bool:

@@ -69,6 +69,55 @@ SETTINGS: tuple[Setting, ...] = (
         "Walking speed in km/h used to turn distances into walking minutes.",
     ),
     Setting(
+        "GUIDE_BIKE_SPEED_KMH",
+        12.0,
+        "Cycling speed in km/h used by the tour planner for the 'bike' mode.",
+    ),
+    Setting(
+        "GUIDE_CAR_SPEED_KMH",
+        20.0,
+        "Average driving speed in km/h in town, stops and traffic included, used by the "
+        "tour planner for the 'car' mode.",
+    ),
+    Setting(
+        "GUIDE_WALK_DETOUR",
+        1.3,
+        "Streets are longer than a straight line: the tour planner multiplies the "
+        "geodesic distance between two stops by this factor for walking.",
+    ),
+    Setting(
+        "GUIDE_BIKE_DETOUR",
+        1.3,
+        "Factor from the geodesic distance to the estimated cycling distance.",
+    ),
+    Setting(
+        "GUIDE_CAR_DETOUR",
+        1.4,
+        "Factor from the geodesic distance to the estimated driving distance (one-way "
+        "streets and turns make it longer than walking).",
+    ),
+    Setting(
+        "GUIDE_ROUTING_URL",
+        "",
+        "Address of a routing server that speaks the OSRM HTTP API, such as "
+        "http://127.0.0.1:5000. When set, the tour planner asks its /table service for "
+        "road distances (profiles foot, bike and car for walk, bike and car; the address "
+        "may contain {mode} or {profile} when each profile has its own server). Empty, "
+        "or when the server fails, distances are estimated from the detour factors.",
+    ),
+    Setting(
+        "GUIDE_ROUTING_TIMEOUT_S",
+        2.0,
+        "Seconds to wait for the routing server before falling back to estimates.",
+    ),
+    Setting(
+        "GUIDE_TOUR_MAX_STOPS",
+        100,
+        "Most sites one planned tour may visit (the start included when it is a site). "
+        "The planner orders up to 15 stops after the start exactly, and 100 stops in "
+        "under a second of CPU (bench/README.md); more makes requests slow.",
+    ),
+    Setting(
         "GUIDE_DUPLICATE_RADIUS_M",
         30,
         "Two sites closer than this many metres with similar names are reported as "

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     reload_catalogue(app)
 
     from guide import db
-    from guide.web import admin, assets, auth, i18n, media, offline, public, security, signs
+    from guide.web import admin, assets, auth, i18n, media, offline, public, security, signs, tours
 
     db.init_app(app)
     security.init_app(app)
@@ -31,6 +31,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(signs.bp)
+    # Planning a tour changes nothing on the server and needs no sign-in, so the
+    # JSON API takes requests from any page without a CSRF token.
+    security.csrf.exempt(tours.bp)
+    app.register_blueprint(tours.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

@@ -1,0 +1,168 @@
+"""Travel distances: estimates from geodesic metres, and road distances from a routing server."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from guide import settings
+from guide.geo import distance_m
+from guide.travel import Travel
+
+# Đình Chèm, Nhà lưu niệm Văn Tiến Dũng, Đài tưởng niệm liệt sĩ Cổ Nhuế.
+POINTS = [(21.094072, 105.774237), (21.061514, 105.776769), (21.054724, 105.787196)]
+ROAD = [[0, 5100, 7300], [5150, 0, 1900], [7250, 1880, 0]]
+
+
+class RoutingServer:
+    """An OSRM-shaped /table responder on loopback, answering with ``reply(path)``."""
+
+    def __init__(self, reply: Callable[[str], tuple[int, Any]], delay_s: float = 0.0) -> None:
+        self.paths: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.paths.append(self.path)
+                if delay_s:
+                    time.sleep(delay_s)
+                status, body = reply(self.path)
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                with contextlib.suppress(OSError):  # the guide may have given up waiting
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> RoutingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def travel(**overrides: Any) -> Travel:
+    return Travel.from_settings(settings.resolve(overrides))
+
+
+def closed_port() -> int:
+    """Return a loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def osrm() -> Iterator[RoutingServer]:
+    with RoutingServer(lambda path: (200, {"code": "Ok", "distances": ROAD})) as server:
+        yield server
+
+
+def test_estimates_are_geodesic_metres_times_the_detour_factor():
+    model = travel(GUIDE_WALK_DETOUR=1.25, GUIDE_CAR_DETOUR=1.5)
+    walk, source = model.matrix(POINTS, "walk")
+    assert source == "estimate"
+    assert walk[0][1] == pytest.approx(distance_m(POINTS[0], POINTS[1]) * 1.25)
+    assert walk[1][0] == walk[0][1]
+    assert walk[2][2] == 0
+    car, _ = model.matrix(POINTS, "car")
+    assert car[0][2] == pytest.approx(distance_m(POINTS[0], POINTS[2]) * 1.5)
+
+
+def test_minutes_follow_the_speed_of_each_mode():
+    model = travel(GUIDE_WALK_SPEED_KMH=4.5, GUIDE_BIKE_SPEED_KMH=12.0, GUIDE_CAR_SPEED_KMH=20.0)
+    assert model.minutes(4500, "walk") == 60
+    assert model.minutes(4500, "bike") == 22
+    assert model.minutes(10_000, "car") == 30
+    assert model.minutes(10, "walk") == 1
+    assert model.minutes(0, "walk") == 0
+
+
+def test_road_distances_come_from_the_routing_server(osrm):
+    model = travel(GUIDE_ROUTING_URL=osrm.url)
+    matrix, source = model.matrix(POINTS, "walk")
+    assert source == "road"
+    assert matrix == ROAD
+    path = osrm.paths[0]
+    # OSRM wants lon,lat pairs and the profile of the mode.
+    assert path.startswith("/table/v1/foot/105.774237,21.094072;105.776769,21.061514;")
+    assert "annotations=distance" in path
+    model.matrix(POINTS, "car")
+    assert osrm.paths[1].startswith("/table/v1/car/")
+
+
+def test_a_server_per_mode_is_named_in_the_address(osrm):
+    model = travel(GUIDE_ROUTING_URL=osrm.url + "/{mode}")
+    _, source = model.matrix(POINTS, "bike")
+    assert source == "road"
+    assert osrm.paths[0].startswith("/bike/table/v1/bike/")
+
+
+def test_pairs_without_a_road_are_estimated():
+    table = [[0, None, 7300], [5150, 0, 1900], [7250, 1880, 0]]
+    with RoutingServer(lambda path: (200, {"code": "Ok", "distances": table})) as server:
+        matrix, source = travel(GUIDE_ROUTING_URL=server.url).matrix(POINTS, "walk")
+    assert source == "road"
+    assert matrix[1][0] == 5150
+    assert matrix[0][1] == pytest.approx(distance_m(POINTS[0], POINTS[1]) * 1.3)
+
+
+def test_a_closed_port_falls_back_to_estimates(caplog):
+    model = travel(GUIDE_ROUTING_URL=f"http://127.0.0.1:{closed_port()}")
+    matrix, source = model.matrix(POINTS, "walk")
+    assert source == "estimate"
+    assert matrix == travel().estimate(POINTS, "walk")
+    assert "routing server failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (200, {"code": "InvalidQuery", "message": "Query string malformed"}),
+        (400, {"code": "TooBig"}),
+        (200, {"code": "Ok", "distances": [[0, 1]]}),
+        (200, b"<html>gateway error</html>"),
+        (500, b""),
+    ],
+    ids=["error-code", "http-400", "wrong-shape", "not-json", "http-500"],
+)
+def test_a_broken_server_falls_back_to_estimates(reply):
+    with RoutingServer(lambda path: reply) as server:
+        matrix, source = travel(GUIDE_ROUTING_URL=server.url).matrix(POINTS, "walk")
+        assert server.paths  # it was asked
+    assert source == "estimate"
+    assert matrix == travel().estimate(POINTS, "walk")
+
+
+def test_a_slow_server_falls_back_after_the_timeout():
+    slow = RoutingServer(lambda path: (200, {"code": "Ok", "distances": ROAD}), delay_s=1.0)
+    with slow:
+        model = travel(GUIDE_ROUTING_URL=slow.url, GUIDE_ROUTING_TIMEOUT_S=0.1)
+        matrix, source = model.matrix(POINTS, "walk")
+    assert source == "estimate"
+    assert matrix[0][1] == pytest.approx(distance_m(POINTS[0], POINTS[1]) * 1.3)
