@@ -18,6 +18,7 @@ from guide.catalogue import (
     read_config,
 )
 from guide.checks import check_catalogue
+from guide.geo import Area
 from guide.interchange import (
     ImportFileError,
     export_csv,
@@ -49,6 +50,17 @@ def open_catalogue(sites_dir: Path | None) -> Catalogue:
         return load_catalogue(sites_root(sites_dir))
     except CatalogueError as error:
         raise click.ClickException(str(error)) from error
+
+
+def resolve_area(catalogue: Catalogue, area: str) -> Area:
+    """Return the area given by id or name (diacritics optional), or stop with a usage error."""
+    found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
+    if found is None:
+        raise click.BadParameter(
+            f"{area!r} is not an area id or name of {catalogue.config.areas_file}",
+            param_hint="--area",
+        )
+    return found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,12 +157,7 @@ def list_command(
 ) -> None:
     """List sites: code, status, slug, area and name."""
     catalogue = open_catalogue(sites_dir)
-    area_id = None
-    if area:
-        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
-        if found is None:
-            raise click.BadParameter(f"{area!r} is not an area id or name", param_hint="--area")
-        area_id = found.id
+    area_id = resolve_area(catalogue, area).id if area else None
     for site in catalogue.filter(status=status, kind=kind, area=area_id):
         if needs_location and not site.needs_location:
             continue
@@ -221,15 +228,7 @@ def user_add(
     from guide.db import standalone_app
 
     catalogue = open_catalogue(sites_dir)
-    area_ids = []
-    for area in areas:
-        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
-        if found is None:
-            raise click.BadParameter(
-                f"{area!r} is not an area id or name of {catalogue.config.areas_file}",
-                param_hint="--area",
-            )
-        area_ids.append(found.id)
+    area_ids = [resolve_area(catalogue, area).id for area in areas]
     if role != "editor" and area_ids:
         click.echo(f"note: --area is ignored for the role {role}", err=True)
     if password_stdin:
@@ -309,10 +308,7 @@ def sites_to_print(
     if all_sites:
         group += catalogue.sites
     if area:
-        found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
-        if found is None:
-            raise click.BadParameter(f"{area!r} is not an area id or name", param_hint="--area")
-        group += catalogue.in_area(found.id)
+        group += catalogue.in_area(resolve_area(catalogue, area).id)
     if tour:
         curated = catalogue.tours.get(tour)
         if curated is None:
