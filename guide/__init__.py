@@ -25,7 +25,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             f"templates not found at {TEMPLATES}: install the guide from its source folder "
             "with `pip install -e .`"
         )
-    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=True)
+    # static_folder=None: guide.web.assets serves /static/ with content hashes; Flask's
+    # own static route would otherwise shadow it.
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES),
+        static_folder=None,
+        instance_relative_config=True,
+    )
     app.config.from_mapping(settings.resolve())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

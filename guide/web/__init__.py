@@ -16,11 +16,13 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    from guide.web import assets, i18n, public
+    from guide.web import api, assets, i18n, maps, public
 
     i18n.init_app(app)
     assets.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(maps.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})
