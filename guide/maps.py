@@ -53,6 +53,11 @@ AREA_TOLERANCE_DEG = 0.0005
 COORDINATE_DIGITS = 6
 
 
+def _l(text: str) -> str:
+    """Mark interface text for translation; the web layer translates it for each page."""
+    return text
+
+
 @dataclass(frozen=True)
 class KindGroup:
     """A family of site kinds drawn with one marker style and named in the legend."""
@@ -67,27 +72,27 @@ class KindGroup:
 # Kinds are free text in the catalogue ("đền – chùa", "tượng đài / di tích cách
 # mạng"); a kind belongs to the group whose words occur first in it.
 KIND_GROUPS: tuple[KindGroup, ...] = (
-    KindGroup("communal-house", "Communal house", "#d55e00", "circle", ("dinh",)),
-    KindGroup("temple", "Temple or shrine", "#a4161a", "square", ("den", "mieu")),
-    KindGroup("pagoda", "Pagoda", "#e69f00", "diamond", ("chua",)),
-    KindGroup("museum", "Museum", "#0072b2", "square", ("bao tang",)),
+    KindGroup("communal-house", _l("Communal house"), "#d55e00", "circle", ("dinh",)),
+    KindGroup("temple", _l("Temple or shrine"), "#a4161a", "square", ("den", "mieu")),
+    KindGroup("pagoda", _l("Pagoda"), "#e69f00", "diamond", ("chua",)),
+    KindGroup("museum", _l("Museum"), "#0072b2", "square", ("bao tang",)),
     KindGroup(
         "memorial",
-        "Memorial or monument",
+        _l("Memorial or monument"),
         "#009e73",
         "diamond",
         ("tuong niem", "tuong dai", "bia"),
     ),
     KindGroup(
         "revolutionary",
-        "Revolutionary site",
+        _l("Revolutionary site"),
         "#cc79a7",
         "circle",
         ("cach mang", "nha luu niem", "nha tu"),
     ),
-    KindGroup("archaeological", "Archaeological site", "#8c510a", "diamond", ("khao co",)),
-    KindGroup("architecture", "Architecture", "#56b4e9", "circle", ("kien truc",)),
-    KindGroup("other", "Other heritage site", "#555555", "square", ()),
+    KindGroup("archaeological", _l("Archaeological site"), "#8c510a", "diamond", ("khao co",)),
+    KindGroup("architecture", _l("Architecture"), "#56b4e9", "circle", ("kien truc",)),
+    KindGroup("other", _l("Other heritage site"), "#555555", "square", ()),
 )
 _GROUPS_BY_ID = {group.id: group for group in KIND_GROUPS}
 
@@ -104,13 +109,13 @@ class RankLevel:
 RANK_LEVELS: tuple[RankLevel, ...] = (
     RankLevel(
         "special-national",
-        "Special national relic (or part of one)",
+        _l("Special national relic (or part of one)"),
         ("quoc gia dac biet", "dtqgdb"),
     ),
-    RankLevel("national", "National relic", ("quoc gia",)),
-    RankLevel("city", "City relic", ("thanh pho", "cap tinh")),
-    RankLevel("other", "Other recognition", ()),
-    RankLevel("unranked", "No rank stated", ()),
+    RankLevel("national", _l("National relic"), ("quoc gia",)),
+    RankLevel("city", _l("City relic"), ("thanh pho", "cap tinh")),
+    RankLevel("other", _l("Other recognition"), ()),
+    RankLevel("unranked", _l("No rank stated"), ()),
 )
 _LEVELS_BY_ID = {level.id: level for level in RANK_LEVELS}
 _WORDS = re.compile(r"[a-z0-9]+")

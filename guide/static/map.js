@@ -167,9 +167,8 @@
         options: { position: "bottomleft" },
         onAdd: function () {
           legend.hidden = false;
-          if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
-            legend.open = false;
-          }
+          /* Open only where it leaves most of the map in view. */
+          legend.open = container.clientHeight > 640 && container.clientWidth > 640;
           L.DomEvent.disableClickPropagation(legend);
           L.DomEvent.disableScrollPropagation(legend);
           return legend;
