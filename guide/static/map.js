@@ -81,6 +81,7 @@
       disableClusteringAtZoom: 18,
     });
     var busy = false;
+    var applied = null;
     var pending = null;
 
     function say(message) {
@@ -339,7 +340,15 @@
         if (words.length && !matches(words, r.search)) continue;
         chosen.push(r.marker);
       }
-      return { markers: chosen, kind: kind, rank: rank, area: area, q: words.join(" ") };
+      var q = words.join(" ");
+      return {
+        markers: chosen,
+        kind: kind,
+        rank: rank,
+        area: area,
+        q: q,
+        key: [q, kind, rank, area].join("|"),
+      };
     }
 
     /* Replace the clustered markers with the ones the filters select. A refresh asked
@@ -349,8 +358,12 @@
         pending = options;
         return;
       }
-      busy = true;
       var choice = selected();
+      /* Leaving the search box fires "change" too: the same filters again change nothing,
+         and re-adding the markers would close an open popup. */
+      if (choice.key === applied) return;
+      applied = choice.key;
+      busy = true;
       cluster.clearLayers();
       cluster.options.chunkProgress = function (done, total) {
         if (done < total) return;
@@ -358,6 +371,7 @@
           busy = false;
           container.setAttribute("data-state", "ready");
           container.setAttribute("data-shown", String(choice.markers.length));
+          container.setAttribute("data-filters", choice.key);
           if (options.then) options.then();
           if (pending) {
             var next = pending;
@@ -427,7 +441,9 @@
       form.addEventListener("input", function (event) {
         changed(event.target.name === "q" ? 250 : 0);
       });
-      form.addEventListener("change", function () { changed(0); });
+      form.addEventListener("change", function (event) {
+        if (event.target.name !== "q") changed(0);
+      });
       /* "Clear filters" empties every field, even those the address preset. */
       form.addEventListener("reset", function (event) {
         event.preventDefault();
