@@ -42,6 +42,24 @@ def search(page, text: str) -> None:
     )
 
 
+def settle(page) -> None:
+    """Wait until the map has stopped panning, zooming and moving its clusters."""
+    page.evaluate(
+        """() => new Promise(resolve => {
+          const pane = document.querySelector('.leaflet-map-pane');
+          let last = null, same = 0;
+          const look = () => {
+            const moving = document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+            const now = pane.style.transform;
+            same = !moving && now === last ? same + 1 : 0;
+            last = now;
+            if (same >= 3) resolve(); else setTimeout(look, 80);
+          };
+          look();
+        })"""
+    )
+
+
 def api_count(client, query: str) -> int:
     return len(client.get(f"/api/sites.geojson?q={quote(query)}").get_json(force=True)["features"])
 
@@ -80,6 +98,7 @@ def test_clicking_a_marker_opens_its_popup_and_the_story(live_server, page):
     open_map(page, live_server)
     search(page, "dinh chem")
     page.wait_for_function(f"document.querySelectorAll('{CLUSTERS}').length === 0")
+    settle(page)
     page.locator(MARKERS).first.click()
     popup = page.locator(".leaflet-popup-content .site-popup")
     popup.wait_for()
@@ -88,6 +107,7 @@ def test_clicking_a_marker_opens_its_popup_and_the_story(live_server, page):
     link = popup.locator("a.site-popup-link")
     assert link.inner_text() == "Đọc câu chuyện"
     assert link.get_attribute("href") == "/sites/dinh-chem"
+    settle(page)
     link.click()
     page.wait_for_url(f"{live_server.url}/sites/dinh-chem")
     assert page.locator("h1").inner_text().startswith("Đình Chèm")
@@ -100,6 +120,8 @@ def test_site_address_opens_the_popup_in_english(live_server, page):
     assert popup.locator("h2").inner_text().startswith("Chèm Communal House")
     assert "Communal house" in popup.inner_text()
     assert popup.locator("a").inner_text() == "Read the story"
+    # Switching to Vietnamese keeps the site in view.
+    assert "site=Z2HN" in page.locator("a[hreflang=vi]").get_attribute("href")
 
 
 def test_filters_work_without_reloading(live_server, page, client):
@@ -116,6 +138,8 @@ def test_filters_work_without_reloading(live_server, page, client):
     both = client.get("/api/sites.geojson?kind=pagoda&area=001").get_json(force=True)
     assert shown(page) == len(both["features"])
     assert "kind=pagoda" in page.url and "area=001" in page.url
+    english = page.locator("a[hreflang=en]").get_attribute("href")
+    assert "kind=pagoda" in english and "area=001" in english and "lang=en" in english
     page.select_option("#map-rank", "special-national")
     page.wait_for_function("document.querySelector('.guide-map').dataset.shown === '0'")
     assert page.locator("#map-status").inner_text() == "Không có địa điểm nào khớp với bộ lọc."

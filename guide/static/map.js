@@ -445,7 +445,21 @@
       if (config.embed) params.set("embed", "1");
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      keepInLanguageLinks(params);
     }
+
+    /* Switching language keeps what the map shows. */
+    function keepInLanguageLinks(params) {
+      var links = document.querySelectorAll("a[hreflang]");
+      for (var i = 0; i < links.length; i++) {
+        var next = new URLSearchParams(params);
+        next.set("lang", links[i].getAttribute("hreflang"));
+        links[i].href = window.location.pathname + "?" + next.toString();
+      }
+    }
+    var initial = new URLSearchParams(window.location.search);
+    initial.delete("lang");
+    keepInLanguageLinks(initial);
 
     if (form) {
       var timer = null;
