@@ -148,6 +148,13 @@ def test_filters_work_without_reloading(live_server, page, client):
     assert page.evaluate("window.sameDocument") is True
 
 
+def test_filters_in_the_address_apply_on_load(live_server, page, client):
+    open_map(page, live_server, "?q=chua&kind=pagoda")
+    expected = client.get("/api/sites.geojson?q=chua&kind=pagoda").get_json(force=True)
+    assert 0 < shown(page) == len(expected["features"])
+    assert page.locator("#map-q").input_value() == "chua"
+
+
 def test_area_boundaries_switch_on_and_off(live_server, page):
     open_map(page, live_server)
     paths = ".leaflet-overlay-pane path"

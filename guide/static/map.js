@@ -340,7 +340,8 @@
         if (event.layer.record) openPopup(event.layer.record);
       });
       map.addLayer(cluster);
-      refresh({ fit: false, then: focusSite });
+      /* Filters preset by the address show their sites; a site asked for shows itself. */
+      refresh({ fit: !config.site, then: focusSite });
     }
 
     function currentArea() {
