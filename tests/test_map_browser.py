@@ -86,7 +86,7 @@ def test_search_narrows_markers_like_the_api_does(live_server, page, client):
     page.wait_for_function(f"document.querySelectorAll('{CLUSTERS}').length === 0")
     assert visible_count(page, MARKERS) == 1
     assert page.locator(MARKERS).first.get_attribute("title").startswith("Đình Chèm")
-    for query in ("dinh chem", "chua", "Hồ Chí Minh", "ho chi minh", "hoa lo", "b52"):
+    for query in ("dinh chem", "chua", "Hồ Chí Minh", "ho chi minh", "hoa lo", "đống đa", "b52"):
         search(page, query)
         assert 0 < shown(page) < total
         assert shown(page) == api_count(client, query), query
