@@ -1,9 +1,10 @@
 """The JSON side of the guide: published sites and area outlines as GeoJSON, and thumbnails.
 
 Answers carry an ETag (a repeated request with If-None-Match gets 304 and no
-body) and are gzip-compressed for clients that accept it. Bodies are built once
-per catalogue and filter, then kept: the catalogue changes by being reloaded,
-which makes a new Catalogue object and so new cache keys.
+body) and are gzip-compressed for clients that accept it. The answers the map
+loads (all sites, all areas) are built once per catalogue and kept: the
+catalogue changes by being reloaded, which makes a new Catalogue object and so
+new cache keys.
 """
 
 from __future__ import annotations
@@ -115,8 +116,7 @@ def has_photo(site: Site) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _sites_body(
+def _build_sites_body(
     catalogue: Catalogue, filters: tuple[tuple[str, str], ...], templates: tuple[str, str]
 ) -> Body:
     story, thumbnail = templates
@@ -136,10 +136,16 @@ def _areas_body(catalogue: Catalogue) -> Body:
     return Body(_dumps(maps.areas_feature_collection(catalogue.areas)))
 
 
+# Only the unfiltered answer (the one the map loads) is kept: filters such as q take any
+# text, and keeping an answer per query would let requests fill the memory.
+_all_sites_body = lru_cache(maxsize=4)(_build_sites_body)
+
+
 def sites_body(catalogue: Catalogue, filters: dict[str, str]) -> Body:
     """Return the GeoJSON body of the published sites matching ``filters``."""
     key = tuple(sorted((k, v) for k, v in filters.items() if v))
-    return _sites_body(catalogue, key, _url_templates())
+    build = _build_sites_body if key else _all_sites_body
+    return build(catalogue, key, _url_templates())
 
 
 def areas_body(catalogue: Catalogue) -> Body:
