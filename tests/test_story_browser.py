@@ -100,7 +100,7 @@ def test_photos_load_from_the_guide_itself_in_a_size_for_the_phone(live_server, 
     page.goto(live_server.url + "/sites/dinh-chem?lang=en")
     first = page.locator("figure.photo img").first
     first.wait_for()
-    page.wait_for_function("document.querySelector('figure.photo img').complete")
+    page.wait_for_function("() => document.querySelector('figure.photo img').complete")
     current = first.evaluate("img => img.currentSrc")
     assert current.startswith(live_server.url + "/photos/dinh-chem/")
     # A 360 px screen at device scale 1 takes the 360 px size, not the 720 or 1080 px ones.
@@ -167,7 +167,7 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
     page.goto(live_server.url + "/S/Z2HN?lang=en")
     status = page.locator("#stamp-status")
     status.wait_for()
-    page.wait_for_function("document.getElementById('stamp-status').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('stamp-status').textContent.length > 0")
     assert "1" in status.text_content()
     stamps = page.evaluate("JSON.parse(localStorage.getItem('guide.passport'))")
     assert list(stamps) == ["dinh-chem"]
@@ -189,7 +189,7 @@ def test_share_copies_the_link_when_the_phone_has_no_share_sheet(live_server, pa
     if page.evaluate("'share' in navigator"):
         pytest.skip("this Chromium has a share sheet")
     page.get_by_role("button", name="Share this page").click()
-    page.wait_for_function("document.getElementById('share-status').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('share-status').textContent.length > 0")
     assert page.locator("#share-status").text_content() == "Link copied."
     assert page.evaluate("navigator.clipboard.readText()") == live_server.url + "/sites/dinh-chem"
 

@@ -17,7 +17,20 @@ def init_app(app: Flask) -> None:
     reload_catalogue(app)
 
     from guide import db
-    from guide.web import admin, assets, auth, i18n, media, offline, public, security, signs, tours
+    from guide.web import (
+        admin,
+        api,
+        assets,
+        auth,
+        i18n,
+        maps,
+        media,
+        offline,
+        public,
+        security,
+        signs,
+        tours,
+    )
 
     db.init_app(app)
     security.init_app(app)
@@ -35,6 +48,8 @@ def init_app(app: Flask) -> None:
     # JSON API takes requests from any page without a CSRF token.
     security.csrf.exempt(tours.bp)
     app.register_blueprint(tours.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(maps.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

@@ -61,7 +61,8 @@ def content_security_policy(tile_url: str, nonce: str, embeddable: bool) -> str:
     directives = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self'",
+        # folium writes the map's size rules as a <style> element: it carries the nonce.
+        f"style-src 'self' 'nonce-{nonce}'",
         f"img-src {images}",
         "media-src 'self'",
         "connect-src 'self'",

@@ -1,0 +1,377 @@
+"""Benchmark the map: the guide's clustered GeoJSON map against one folium Marker per site.
+
+For each size (600, 6,000 and 40,000 sites by default) it writes a temporary
+catalogue of generated sites at random points inside the catalogue's areas,
+loads it as the guide does, and measures:
+
+- bytes of the map page and of its data (GeoJSON, plain and gzip-compressed);
+- server time to produce them (first request, and again once cached);
+- time in headless Chromium until the first markers or clusters are drawn,
+  and until every site is on the map, with every non-loopback request (tiles)
+  blocked;
+
+and the same for the naive page (folium's MarkerCluster holding one folium
+``Marker`` per site with its name as tooltip, served as one HTML file with the
+same self-hosted Leaflet; folium's popups would also need jQuery). Run from the project root:
+
+    python bench/map.py                 # 600, 6000 and 40000 sites
+    python bench/map.py --sizes 600     # a quick run
+
+It prints a Markdown table for bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import folium
+import tomli_w
+from branca.element import Element
+from folium.plugins import MarkerCluster
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
+
+from guide import codes, create_app, maps  # noqa: E402
+from guide.catalogue import load_catalogue  # noqa: E402
+from guide.geo import Areas  # noqa: E402
+from guide.web.assets import asset_url  # noqa: E402
+
+SHIPPED = ROOT / "sites"
+FIRST_MARKER = ".leaflet-marker-pane .leaflet-marker-icon"
+
+
+def generate_catalogue(folder: Path, count: int, seed: int = 2025) -> None:
+    """Write ``count`` generated sites at random points inside the shipped areas."""
+    rng = random.Random(seed)
+    shipped = load_catalogue(SHIPPED)
+    kinds = [site.kind for site in shipped]
+    ranks = [site.rank for site in shipped]
+    shutil.copyfile(SHIPPED / "catalogue.toml", folder / "catalogue.toml")
+    shutil.copyfile(SHIPPED / "areas.geojson", folder / "areas.geojson")
+    areas: Areas = shipped.areas
+    south, west, north, east = areas.bounds
+    taken: set[str] = set()
+    ledger = []
+    made = 0
+    while made < count:
+        lat, lon = rng.uniform(south, north), rng.uniform(west, east)
+        area = areas.locate(lat, lon)
+        if area is None:
+            continue
+        code = "".join(rng.choice(codes.ALPHABET) for _ in range(5))
+        if code in taken:
+            continue
+        taken.add(code)
+        slug = f"diem-thu-{made:05d}"
+        site = folder / slug
+        site.mkdir()
+        facts = {
+            "code": code,
+            "slug": slug,
+            "status": "published",
+            "kind": rng.choice(kinds),
+            "rank": rng.choice(ranks),
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "area": area.id,
+            "name": {"vi": f"Điểm thử nghiệm số {made}", "en": f"Generated test site {made}"},
+        }
+        (site / "site.toml").write_text(tomli_w.dumps(facts), encoding="utf-8")
+        (site / "story.vi.md").write_text("Địa điểm sinh ra cho phép đo.\n", encoding="utf-8")
+        ledger.append((code, slug))
+        made += 1
+    codes.record(folder, ledger)
+
+
+def naive_page(catalogue) -> str:
+    """Return the baseline: folium's MarkerCluster with one Marker and popup per site."""
+    sites = [site for site in catalogue.published() if site.has_location]
+    south, west, north, east = maps.sites_bounds(sites)
+    naive = maps.GuideMap(
+        asset_url,
+        tile_url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        tile_attribution="© OpenStreetMap contributors",
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=10,
+    )
+    naive.get_root().header.add_child(
+        Element("<style>html, body { height: 100%; margin: 0 }</style>")
+    )
+    cluster = MarkerCluster()
+    # Same self-hosted plugin as the guide's page, so only the approach differs.
+    cluster.default_js = [("markerclusterjs", asset_url("markercluster/leaflet.markercluster.js"))]
+    cluster.default_css = [
+        ("markerclustercss", asset_url("markercluster/MarkerCluster.css")),
+        ("markerclusterdefaultcss", asset_url("markercluster/MarkerCluster.Default.css")),
+    ]
+    cluster.add_to(naive)
+    for site in sites:
+        folium.Marker((site.lat, site.lon), tooltip=site.name["vi"]).add_to(cluster)
+    return naive.get_root().render()
+
+
+def timed(function, repeat: int = 1):
+    """Return (result of the last call, list of seconds per call)."""
+    seconds = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        seconds.append(time.perf_counter() - start)
+    return result, seconds
+
+
+def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dict[str, float]:
+    """Open ``url`` in a fresh context; return ms until the first marker (and until ready)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    # Only requests to other hosts (tiles) are intercepted, and aborted: the guide's own
+    # requests go straight to the server, without a round trip through this script.
+    page.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_selector(FIRST_MARKER, state="attached", timeout=timeout_s * 1000)
+        result = {"first": page.evaluate("performance.now()")}
+        if ready:
+            page.wait_for_selector(ready, state="attached", timeout=timeout_s * 1000)
+            result["ready"] = page.evaluate("performance.now()")
+        return result
+    finally:
+        context.close()
+
+
+class ServerProcess:
+    """The guide and the naive page served by waitress in a process of their own.
+
+    A server thread inside this process would share the interpreter lock with
+    Playwright's client and slow both down; a separate process does not.
+    """
+
+    def __init__(self, folder: Path, naive_file: Path, timeout_s: float = 300) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(folder), str(naive_file), str(self.port)]
+        )
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/map", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the benchmark server did not start") from None
+                time.sleep(0.5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def serve(folder: str, naive_file: str, port: int) -> None:
+    """Serve the catalogue in ``folder`` and the naive page at /naive (the server process)."""
+    from waitress import serve as waitress_serve
+
+    app = create_app({"TESTING": True, "GUIDE_SITES": folder})
+    waitress_serve(
+        NaiveApp(app, Path(naive_file).read_bytes()),
+        host="127.0.0.1",
+        port=port,
+        threads=4,
+        _quiet=True,
+    )
+
+
+class NaiveApp:
+    """WSGI wrapper: the guide, plus the naive page at /naive."""
+
+    def __init__(self, app, naive_html: bytes) -> None:
+        self.app = app
+        self.naive_html = naive_html
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/naive":
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(self.naive_html))),
+                ],
+            )
+            return [self.naive_html]
+        return self.app(environ, start_response)
+
+
+def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
+    """Measure both approaches on a generated catalogue of ``count`` sites."""
+    row: dict = {"sites": count}
+    with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
+        folder = Path(tmp)
+        _, seconds = timed(lambda: generate_catalogue(folder, count))
+        row["generate_s"] = seconds[0]
+        app, seconds = timed(lambda: create_app({"TESTING": True, "GUIDE_SITES": str(folder)}))
+        row["load_s"] = seconds[0]
+        client = app.test_client()
+        gz = {"Accept-Encoding": "gzip"}
+
+        page, seconds = timed(lambda: client.get("/map"))
+        row["page_bytes"] = len(page.data)
+        row["page_gzip_bytes"] = len(gzip.compress(page.data))
+        row["page_s"] = seconds[0]
+        _, seconds = timed(lambda: client.get("/map"), repeat=5)
+        row["page_warm_s"] = statistics.median(seconds)
+
+        data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
+        row["data_s"] = seconds[0]
+        row["data_gzip_bytes"] = len(data.data)
+        row["data_bytes"] = len(gzip.decompress(data.data))
+        _, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz), repeat=5)
+        row["data_warm_s"] = statistics.median(seconds)
+
+        catalogue = app.extensions["guide.catalogue"]
+        with app.test_request_context():
+            naive_html, seconds = timed(lambda: naive_page(catalogue))
+        naive_bytes = naive_html.encode("utf-8")
+        row["naive_s"] = seconds[0]
+        row["naive_bytes"] = len(naive_bytes)
+        row["naive_gzip_bytes"] = len(gzip.compress(naive_bytes))
+
+        if browser is not None:
+            naive_file = folder / "naive.html"
+            naive_file.write_bytes(naive_bytes)
+            server = ServerProcess(folder, naive_file)
+            try:
+                ours = [
+                    browser_times(browser, f"{server.url}/map", ".guide-map[data-state=ready]", 120)
+                    for _ in range(runs)
+                ]
+                row["browser_first_ms"] = statistics.median(r["first"] for r in ours)
+                row["browser_ready_ms"] = statistics.median(r["ready"] for r in ours)
+                # Tens of seconds a run at the largest sizes: measure those once.
+                naive_runs = runs if count <= 6000 else 1
+                try:
+                    naive = [
+                        browser_times(browser, f"{server.url}/naive", None, naive_limit_s)
+                        for _ in range(naive_runs)
+                    ]
+                    row["naive_browser_ms"] = statistics.median(r["first"] for r in naive)
+                except Exception as error:  # Playwright's TimeoutError, a crashed tab...
+                    row["naive_browser_ms"] = None
+                    row["naive_browser_note"] = (
+                        f"gave up after {naive_limit_s:.0f} s ({type(error).__name__})"
+                    )
+            finally:
+                server.stop()
+    return row
+
+
+def kb(value: int) -> str:
+    return f"{value / 1000:,.0f} kB" if value < 1_000_000 else f"{value / 1_000_000:,.1f} MB"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def report(rows: list[dict]) -> str:
+    """Return the figures as Markdown tables."""
+    lines = [
+        "| sites | map page | its data (GeoJSON) | server: page / data, first | "
+        "server: page / data, cached | Chromium: first markers | Chromium: all sites in |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['sites']:,} | {kb(r['page_bytes'])} ({kb(r['page_gzip_bytes'])} gzip) "
+            f"| {kb(r['data_bytes'])} ({kb(r['data_gzip_bytes'])} gzip) "
+            f"| {ms(r['page_s'])} / {ms(r['data_s'])} "
+            f"| {ms(r['page_warm_s'])} / {ms(r['data_warm_s'])} "
+            f"| {r.get('browser_first_ms', float('nan')):,.0f} ms "
+            f"| {r.get('browser_ready_ms', float('nan')):,.0f} ms |"
+        )
+    lines += [
+        "",
+        "Baseline in the same run: one folium `Marker` (with its name as tooltip) per site in "
+        "folium's `MarkerCluster`, with the same self-hosted Leaflet.",
+        "",
+        "| sites | naive page | server: render | Chromium: first markers "
+        "| server time, naive / guide (first) | bytes, naive / guide (gzip) "
+        "| first markers, naive / guide |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ours_bytes = r["page_gzip_bytes"] + r["data_gzip_bytes"]
+        naive_ms = r.get("naive_browser_ms")
+        first = r.get("browser_first_ms")
+        if naive_ms is None:
+            browser_cell = r.get("naive_browser_note", "not measured")
+            ratio_cell = "—"
+        else:
+            browser_cell = f"{naive_ms:,.0f} ms"
+            ratio_cell = f"{naive_ms / first:,.1f}×" if first else "—"
+        lines.append(
+            f"| {r['sites']:,} | {kb(r['naive_bytes'])} ({kb(r['naive_gzip_bytes'])} gzip) "
+            f"| {ms(r['naive_s'])} | {browser_cell} "
+            f"| {r['naive_s'] / (r['page_s'] + r['data_s']):,.0f}× "
+            f"| {r['naive_gzip_bytes'] / ours_bytes:,.1f}× | {ratio_cell} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[600, 6000, 40000])
+    parser.add_argument("--runs", type=int, default=3, help="browser runs of the guide's page")
+    parser.add_argument(
+        "--naive-limit", type=float, default=180, help="seconds to wait for the naive page"
+    )
+    parser.add_argument("--no-browser", action="store_true", help="server figures only")
+    parser.add_argument(
+        "--serve", nargs=3, metavar=("FOLDER", "NAIVE_HTML", "PORT"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        return
+
+    rows = []
+    if args.no_browser or not CHROMIUM.exists():
+        if not args.no_browser:
+            print(f"no Chromium at {CHROMIUM}: server figures only", file=sys.stderr)
+        for count in args.sizes:
+            rows.append(measure(count, None, args.naive_limit, args.runs))
+            print(f"{count} sites measured", file=sys.stderr)
+    else:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+            )
+            for count in args.sizes:
+                rows.append(measure(count, browser, args.naive_limit, args.runs))
+                print(f"{count} sites measured: {rows[-1]}", file=sys.stderr)
+            browser.close()
+    print(report(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""guide.maps: marker groups, GeoJSON features, and folium maps that load nothing from a CDN."""
+
+from __future__ import annotations
+
+import doctest
+import json
+
+import folium
+import pytest
+from bs4 import BeautifulSoup
+from shapely.geometry import shape
+
+from guide import PROJECT_ROOT, maps
+from guide.catalogue import Site, load_catalogue
+
+DEFAULT_SITES = PROJECT_ROOT / "sites"
+
+
+def local_asset(name: str) -> str:
+    return f"/static/{name}"
+
+
+def test_doctests_pass():
+    result = doctest.testmod(maps)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "group"),
+    [
+        ("đình", "communal-house"),
+        ("ĐÌNH", "communal-house"),
+        ("chùa / danh thắng", "pagoda"),
+        ("đền – chùa", "temple"),
+        ("văn miếu", "temple"),
+        ("bảo tàng / địa chỉ đỏ", "museum"),
+        ("nhà lưu niệm / di tích cách mạng", "revolutionary"),
+        ("di tích kiến trúc – khảo cổ", "architecture"),
+        ("di tích khảo cổ", "archaeological"),
+        ("hiện vật / bảo vật", "other"),
+        ("", "other"),
+    ],
+)
+def test_kind_group_follows_the_first_family_named(kind, group):
+    assert maps.kind_group(kind) == group
+
+
+def test_every_kind_of_the_shipped_catalogue_has_a_group_with_a_label_and_style():
+    catalogue = load_catalogue(DEFAULT_SITES)
+    groups = {maps.kind_group(site.kind) for site in catalogue}
+    assert groups <= {group.id for group in maps.KIND_GROUPS}
+    # Styling by kind means something only if the real kinds spread over several styles.
+    assert len(groups) >= 6
+    for group in maps.KIND_GROUPS:
+        assert group.label and group.colour.startswith("#") and group.shape
+
+
+@pytest.mark.parametrize(
+    ("rank", "level"),
+    [
+        ("Di tích quốc gia đặc biệt (Đợt 8, 2017)", "special-national"),
+        ("Thuộc DTQGĐB Văn Miếu – Quốc Tử Giám", "special-national"),
+        ("Di tích lịch sử quốc gia (1979)", "national"),
+        ("Di tích cấp thành phố", "city"),
+        ("Trong quần thể Đền Sóc", "other"),
+        ("", "unranked"),
+    ],
+)
+def test_rank_level(rank, level):
+    assert maps.rank_level(rank) == level
+
+
+def test_site_feature_puts_longitude_first():
+    site = Site(
+        "7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình", lat=21.094072, lon=105.774237
+    )
+    feature = maps.site_feature(site, "/sites/dinh-chem", None)
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (lat, lon) == (21.094072, 105.774237)
+    assert feature["properties"]["thumbnail"] is None
+
+
+def test_a_site_without_a_point_has_no_feature():
+    site = Site("7K2Q", "dinh-chem", "draft", {"vi": "Đình Chèm"}, "đình")
+    with pytest.raises(ValueError, match="dinh-chem"):
+        maps.site_feature(site, "/sites/dinh-chem", None)
+
+
+def test_simplified_areas_stay_close_to_the_boundaries_and_are_smaller():
+    catalogue = load_catalogue(DEFAULT_SITES)
+    collection = maps.areas_feature_collection(catalogue.areas)
+    assert len(collection["features"]) == len(catalogue.areas)
+    simplified_size = len(json.dumps(collection))
+    original_size = (DEFAULT_SITES / "areas.geojson").stat().st_size
+    assert simplified_size < original_size / 2
+    for feature in collection["features"]:
+        area = catalogue.areas.get(feature["properties"]["id"])
+        outline = shape(feature["geometry"])
+        assert outline.is_valid
+        # Simplified by about 50 m (0.0005°): the outline stays within a few hundred metres.
+        assert outline.hausdorff_distance(area.geometry) < 0.002
+        assert feature["properties"]["name"] == area.name
+
+
+def test_guide_map_loads_its_assets_from_the_guide_and_leaves_folium_alone():
+    before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
+    guide_map = maps.site_map(
+        local_asset,
+        tile_url="https://tiles.example.org/{z}/{x}/{y}.png",
+        tile_attribution="© Example tiles",
+        config={"data": "/api/sites.geojson"},
+        bounds=(21.0, 105.7, 21.1, 105.9),
+    )
+    parts = maps.render_parts(guide_map)
+    head = BeautifulSoup(parts.header, "html.parser")
+    scripts = [tag["src"] for tag in head.find_all("script", src=True)]
+    styles = [tag["href"] for tag in head.find_all("link", rel="stylesheet")]
+    assert scripts == [f"/static/{path}" for _, path in maps.MAP_JS]
+    assert styles == [f"/static/{path}" for _, path in maps.MAP_CSS]
+    assert "https://" not in parts.header
+    assert "https://tiles.example.org/{z}/{x}/{y}.png" in parts.script
+    assert "GuideMap.start" in parts.script
+    # Another folium map in the same process still has folium's own lists.
+    assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
+    assert folium.Map().default_js == before_js
+
+
+def test_the_packaged_asset_files_exist():
+    for _, path in (*maps.MAP_JS, *maps.MAP_CSS):
+        prefix, _, rest = path.partition("/")
+        if prefix in maps.ASSET_FOLDERS:
+            assert (maps.ASSET_FOLDERS[prefix] / rest).is_file(), path
+
+
+def test_a_map_needs_somewhere_to_look():
+    with pytest.raises(ValueError, match="location"):
+        maps.site_map(
+            local_asset, tile_url="https://t/{z}/{x}/{y}.png", tile_attribution="t", config={}
+        )
