@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
@@ -47,9 +48,7 @@ class RouteStop:
 class _Box:
     """An equirectangular projection of a lon/lat box filling ``width`` by ``height`` units."""
 
-    def __init__(
-        self, stops: Sequence[RouteStop], width: float, max_height: float
-    ) -> None:
+    def __init__(self, stops: Sequence[RouteStop], width: float, max_height: float) -> None:
         south = min(s.lat for s in stops)
         north = max(s.lat for s in stops)
         west = min(s.lon for s in stops)
@@ -219,7 +218,7 @@ def route_svg(
     if len(route) > 1:
         line = f"M{route[0][0]:g} {route[0][1]:g}" + "".join(f"L{x:g} {y:g}" for x, y in route[1:])
         parts.append(f'<path class="route" d="{line}"/>')
-        parts.extend(filter(None, (_arrow(a, b) for a, b in zip(route, route[1:], strict=False))))
+        parts.extend(filter(None, (_arrow(a, b) for a, b in pairwise(route))))
     for stop, (x, y) in zip(stops, points, strict=True):
         kind = "stop point" if stop.is_point else "stop"
         parts.append(

@@ -1,4 +1,4 @@
-"""The tour planner and the itinerary in headless Chromium, every request to another host blocked."""
+"""The tour planner and its itinerary in headless Chromium, requests to other hosts blocked."""
 
 from __future__ import annotations
 

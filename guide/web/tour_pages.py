@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_decimal, format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -388,7 +388,9 @@ class SiteChoice:
 def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -> list[SiteChoice]:
     """Return every published site with a location, by name, marked shown when it matches."""
     everything = [site for site in catalogue.published() if site.has_location]
-    matching = {site.code for site in select_sites(catalogue, filters)} if any(filters.values()) else None
+    matching = None
+    if any(filters.values()):
+        matching = {site.code for site in select_sites(catalogue, filters)}
     return [
         SiteChoice(
             site=site,
