@@ -112,4 +112,4 @@ def test_one_stop_or_no_areas_still_make_a_map():
 def test_a_start_point_is_drawn_apart_from_the_sites():
     stops = [RouteStop(21.0368, 105.8345, "1", "Điểm xuất phát", is_point=True), *STOPS[1:]]
     svg = parse(route_svg(stops, title="x"))
-    assert [g["class"] for g in svg.select("g.stop")][0] == ["stop", "point"]
+    assert [g["class"] for g in svg.select("g.stop")] == [["stop", "point"], *[["stop"]] * 3]

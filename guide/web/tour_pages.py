@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from guide import maps
 from guide.catalogue import Catalogue, Site, Tour
 from guide.routemap import RouteStop, route_svg
+from guide.text import fold
 from guide.tours import (
     DEFAULT_START_TIME,
     MODE_NAMES,
@@ -537,15 +538,20 @@ def print_plan() -> tuple[str, int]:
 # ---------------------------------------------------------------- curated tours
 
 
-def curated_plan(tour: Tour, catalogue: Catalogue, language: str) -> PlanView | None:
-    """Return the plan of a curated tour (its stops as listed), or None if it cannot be planned."""
-    # A stop visitors cannot reach leaves the tour out; `guide check` reports it.
+def can_follow(tour: Tour, catalogue: Catalogue) -> bool:
+    """Return whether visitors can follow a curated tour: two or more published, located stops.
+
+    A tour that fails is left out of the pages; `guide check` reports why.
+    """
     for slug in tour.stops:
         site = catalogue.by_slug(slug)
         if site is None or site.status != "published" or not site.has_location:
-            return None
-    if len(set(tour.stops)) < 2 or tour.mode not in MODES:
-        return None
+            return False
+    return len(set(tour.stops)) >= 2 and tour.mode in MODES
+
+
+def curated_plan(tour: Tour, catalogue: Catalogue, language: str) -> PlanView:
+    """Return the plan of a curated tour that visitors can follow: its stops as listed."""
     request_ = tour_request(tour, catalogue, lang=language)
     return plan_view(plan_tour(request_, catalogue, _travel()), language, tour)
 
@@ -557,11 +563,9 @@ def index() -> Response:
     language = select_language()
 
     def render() -> str:
-        tours = []
-        for tour in sorted(catalogue.tours.values(), key=lambda t: t.display_name(language)):
-            view = curated_plan(tour, catalogue, language)
-            if view is not None:
-                tours.append((tour, view))
+        followed = [tour for tour in catalogue.tours.values() if can_follow(tour, catalogue)]
+        followed.sort(key=lambda tour: fold(tour.display_name(language)))
+        tours = [(tour, curated_plan(tour, catalogue, language)) for tour in followed]
         return render_template("tours/index.html", tours=tours, mode_labels=MODE_LABELS)
 
     return page_response(cached_page(catalogue, render))
@@ -572,14 +576,12 @@ def tour(tour: str) -> Response:
     """Show a curated tour: its description, route map, stops and timetable, and downloads."""
     catalogue = get_catalogue()
     found = catalogue.tours.get(tour)
-    if found is None:
+    if found is None or not can_follow(found, catalogue):
         abort(404)
     language = select_language()
-    view = curated_plan(found, catalogue, language)
-    if view is None:
-        abort(404)
 
     def render() -> str:
+        view = curated_plan(found, catalogue, language)
         return render_template("tours/tour.html", tour=found, view=view)
 
     return page_response(cached_page(catalogue, render, "tour", found.slug))
