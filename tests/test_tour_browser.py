@@ -156,3 +156,38 @@ def test_a_typical_tour_prints_on_one_a4_page_with_a_qr_code_of_its_link(live_se
     assert scanned.path == "/tours/plan"
     assert parse_qs(scanned.query)["stops"] == [",".join(EIGHT)]
     assert parse_qs(scanned.query)["start"] == ["75A8"]
+
+
+@pytest.fixture
+def hours_server(make_catalogue):
+    """Serve a catalogue whose Binh Temple closes for lunch."""
+    from conftest import LiveServer
+    from test_tours import A, B, C, D
+
+    from guide import create_app
+
+    app = create_app({"TESTING": True, "GUIDE_SITES": str(make_catalogue(A, B, C, D))})
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+def test_closing_times_are_warned_about_and_the_page_fits_a_phone(hours_server, page):
+    open_planner(page, hours_server, "lang=en")
+    for code in ("AAAA", "BBBB"):
+        page.check(f"#plan-sites input[value={code}]")
+    page.select_option("#plan-start", "AAAA")
+    page.fill("#plan-time", "11:20")
+    page.click("#plan-submit")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{TIMETABLE_STOPS}').length === 2", timeout=10_000
+    )
+    warnings = page.locator("[data-field=warnings]")
+    assert warnings.is_visible()
+    (message,) = warnings.locator("li").all_inner_texts()
+    assert message.startswith("Binh Temple: closed at 12:")
+    assert message.endswith("(opening hours: 08:00-11:30, 13:30-17:00)")
+    row = page.locator(f"{TIMETABLE_STOPS}[data-id=BBBB]")
+    assert row.locator(".warning").inner_text() == message
+    assert page.locator("[data-field=note]").inner_text().startswith("Figures are estimates")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
