@@ -66,6 +66,7 @@ class TourRequest:
     start_time: int = 8 * 60
     visit_minutes: Mapping[str, int] = field(default_factory=dict)
     lang: str = "vi"
+    keep_order: bool = False
 
     def query(self) -> str:
         """Return the permalink's query string, which ``parse_query`` turns back into this."""
@@ -77,6 +78,8 @@ class TourRequest:
         parts.append(("mode", self.mode))
         if self.return_to_start:
             parts.append(("return", "1"))
+        if self.keep_order:
+            parts.append(("order", "listed"))
         parts.append(("start_time", format_time(self.start_time)))
         if self.visit_minutes:
             visits = ",".join(f"{code}:{minutes}" for code, minutes in self.visit_minutes.items())
@@ -197,6 +200,7 @@ class Plan:
         """Return the plan as the API's JSON object."""
         lang = lang or self.request.lang
         return {
+            "title": plan_title(self, lang),
             "order": [place.id for place in self.places],
             "places": [_place_json(place, lang) for place in self.places],
             "legs": [
@@ -229,6 +233,7 @@ class Plan:
             ],
             "mode": self.request.mode,
             "return_to_start": self.request.return_to_start,
+            "keep_order": self.request.keep_order,
             "start_time": format_time(self.request.start_time),
             "lang": lang,
             "distances": self.distances,
@@ -468,6 +473,13 @@ def parse_request(
             f"{back!r}: viết true hoặc false",
             f"{back!r}: write true or false",
         )
+    keep_order = data.get("keep_order", False)
+    if not isinstance(keep_order, bool):
+        raise PlanError(
+            named("keep_order"),
+            f"{keep_order!r}: viết true hoặc false",
+            f"{keep_order!r}: write true or false",
+        )
     time_value = data.get("start_time", DEFAULT_START_TIME)
     try:
         if not isinstance(time_value, str):
@@ -515,16 +527,20 @@ def parse_request(
         start_time=start_time,
         visit_minutes=visit_minutes,
         lang=lang,
+        keep_order=keep_order,
     )
 
 
-QUERY_NAMES = {"return_to_start": "return", "visit_minutes": "visit"}
+QUERY_NAMES = {"return_to_start": "return", "visit_minutes": "visit", "keep_order": "order"}
+_ORDERS = {"best": False, "": False, "listed": True}
 
 
 def parse_query(args: Mapping[str, str], catalogue: Catalogue, max_stops: int) -> TourRequest:
     """Check a permalink's query parameters; raise PlanError naming the parameter at fault.
 
-    ``stops=A,B,C&start=CODE|lat,lon&mode=walk&return=1&start_time=HH:MM&visit=A:20,B:45&lang=vi``
+    ``stops=A,B,C&start=CODE|lat,lon&mode=walk&return=1&order=listed&start_time=HH:MM``
+    ``&visit=A:20,B:45&lang=vi``; ``order=listed`` visits the stops as listed instead
+    of in the best order.
     """
     data: dict[str, Any] = {
         "stops": [part for part in (args.get("stops") or "").split(",") if part.strip()],
@@ -548,6 +564,14 @@ def parse_query(args: Mapping[str, str], catalogue: Catalogue, max_stops: int) -
     if back not in _TRUE | _FALSE:
         raise PlanError("return", f"{back!r}: viết 1 hoặc 0", f"{back!r}: write 1 or 0")
     data["return_to_start"] = back in _TRUE
+    order = (args.get("order") or "").strip().lower()
+    if order not in _ORDERS:
+        raise PlanError(
+            "order",
+            f"{order!r}: viết listed (theo thứ tự đã liệt kê) hoặc best (thứ tự tốt nhất)",
+            f"{order!r}: write listed (visit as listed) or best (the best order)",
+        )
+    data["keep_order"] = _ORDERS[order]
     visits: dict[str, Any] = {}
     for part in (args.get("visit") or "").split(","):
         if not part.strip():
@@ -565,8 +589,9 @@ def parse_query(args: Mapping[str, str], catalogue: Catalogue, max_stops: int) -
 
 
 def tour_request(tour: Tour, catalogue: Catalogue, **options: Any) -> TourRequest:
-    """Return the request for a curated tour: its stops, from its first stop, in its mode."""
+    """Return the request for a curated tour: its stops as listed, from the first, in its mode."""
     codes = tuple(catalogue.by_slug(slug).code for slug in tour.stops)  # type: ignore[union-attr]
+    options.setdefault("keep_order", True)
     return TourRequest(stops=codes, start=codes[0], mode=tour.mode, **options)
 
 
@@ -581,9 +606,10 @@ def plan_tour(
     Stops are put in a fixed order (by code) before planning, so the plan does
     not depend on the order they were listed in. A round trip without a start
     begins at the first stop listed; an open tour without one begins wherever
-    the tour is shortest. ``keep_order`` visits the stops as listed instead
-    (a curated tour).
+    the tour is shortest. ``keep_order`` (or the request's own ``keep_order``)
+    visits the stops as listed instead (a curated tour).
     """
+    keep_order = keep_order or request.keep_order
     sites = {code: catalogue.by_code(code) for code in request.stops}
     start = request.start
     if start is None and (request.return_to_start or keep_order):

@@ -273,6 +273,7 @@ def test_query_strings_round_trip(catalogue):
         ({"stops": "AAAA,BBBB", "return": "maybe"}, "return", "write 1 or 0"),
         ({"stops": "AAAA,BBBB", "start": "21.0,north"}, "start", "lat,lon"),
         ({"stops": "AAAA,BBBB", "start_time": "8h"}, "start_time", "HH:MM"),
+        ({"stops": "AAAA,BBBB", "order": "random"}, "order", "write listed"),
     ],
 )
 def test_bad_query_parameters_are_named(catalogue, args, field, words):
@@ -280,6 +281,41 @@ def test_bad_query_parameters_are_named(catalogue, args, field, words):
         parse_query(args, catalogue, 100)
     assert caught.value.field == field
     assert words in caught.value.message("en")
+
+
+def test_a_tour_may_keep_the_order_its_stops_are_listed_in(catalogue, travel):
+    """Organizers who want their own order get it, in the API and in the permalink."""
+    listed = ["CCCC", "AAAA", "DDDD", "BBBB"]
+    best = plan_tour(request(catalogue, stops=listed, start="CCCC"), catalogue, travel)
+    kept = plan_tour(
+        request(catalogue, stops=listed, start="CCCC", keep_order=True), catalogue, travel
+    )
+    assert [p.id for p in kept.places] == listed
+    assert [p.id for p in best.places] != listed
+    assert kept.total_m > best.total_m
+    assert kept.exact is False
+    # Without a start the first stop listed is the start.
+    unstarted = plan_tour(request(catalogue, stops=listed, keep_order=True), catalogue, travel)
+    assert [p.id for p in unstarted.places] == listed
+    query = kept.request.query()
+    assert "&order=listed&" in query
+    args = dict(part.split("=", 1) for part in query.split("&"))
+    assert parse_query(args, catalogue, 100) == kept.request
+    assert parse_query({**args, "order": "best"}, catalogue, 100).keep_order is False
+    assert kept.to_json()["keep_order"] is True
+
+
+def test_keep_order_must_be_true_or_false(catalogue):
+    with pytest.raises(PlanError) as caught:
+        request(catalogue, stops=["AAAA", "BBBB"], keep_order="yes")
+    assert caught.value.field == "keep_order"
+
+
+def test_a_curated_tour_request_keeps_its_order():
+    catalogue = shipped_tours()
+    tour = catalogue.tours["hoang-thanh-ba-dinh"]
+    assert tour_request(tour, catalogue).keep_order is True
+    assert "order=listed" in tour_request(tour, catalogue).query()
 
 
 def test_gpx_has_numbered_waypoints_in_order_and_the_route(catalogue, travel):

@@ -4,6 +4,12 @@
 (function () {
   "use strict";
 
+  /* Other scripts (the tour planner) extend every map started after they called use(). */
+  var plugins = [];
+  function use(plugin) {
+    plugins.push(plugin);
+  }
+
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
   /* Lower-case text and strip its diacritics, like guide.text.fold in Python:
@@ -296,6 +302,7 @@
         link.rel = "noopener";
       }
       card.appendChild(link);
+      handle.popupParts.forEach(function (part) { part(record, card); });
       return card;
     }
 
@@ -340,6 +347,7 @@
         if (event.layer.record) openPopup(event.layer.record);
       });
       map.addLayer(cluster);
+      emit("loaded", records);
       /* Filters preset by the address show their sites; a site asked for shows itself. */
       refresh({ fit: !config.site, then: focusSite });
     }
@@ -395,6 +403,7 @@
           container.setAttribute("data-state", "ready");
           container.setAttribute("data-shown", String(choice.markers.length));
           container.setAttribute("data-filters", choice.key);
+          emit("refreshed", choice);
           if (options.then) options.then();
           if (pending) {
             var next = pending;
@@ -435,8 +444,10 @@
       });
     }
 
-    /* The address bar keeps the filters, so the current view can be shared. */
+    /* The address bar keeps the filters, so the current view can be shared (unless the
+       page keeps something else there, as the tour planner keeps its plan). */
     function remember() {
+      if (config.keepAddress === false) return;
       if (!window.history || !window.history.replaceState || !form) return;
       var params = new URLSearchParams();
       ["q", "kind", "rank", "area"].forEach(function (name) {
@@ -458,9 +469,11 @@
         links[i].href = window.location.pathname + "?" + next.toString();
       }
     }
-    var initial = new URLSearchParams(window.location.search);
-    initial.delete("lang");
-    keepInLanguageLinks(initial);
+    if (config.keepAddress !== false) {
+      var initial = new URLSearchParams(window.location.search);
+      initial.delete("lang");
+      keepInLanguageLinks(initial);
+    }
 
     if (form) {
       var timer = null;
@@ -491,6 +504,28 @@
       });
     }
 
+    /* What plugins see of this map, and the events they can follow: "loaded" (the sites'
+       markers exist) and "refreshed" (the filters were applied; the choice of markers). */
+    var listeners = {};
+    var handle = {
+      map: map,
+      config: config,
+      cluster: cluster,
+      records: records,
+      byCode: byCode,
+      openPopup: openPopup,
+      say: say,
+      fold: fold,
+      popupParts: [],
+      on: function (name, listener) {
+        (listeners[name] = listeners[name] || []).push(listener);
+      },
+    };
+    function emit(name, value) {
+      (listeners[name] || []).forEach(function (listener) { listener(value); });
+    }
+    plugins.forEach(function (plugin) { plugin(handle); });
+
     say(labels.loading);
     fetch(config.data)
       .then(function (response) {
@@ -504,5 +539,5 @@
       });
   }
 
-  window.GuideMap = { start: start, fold: fold };
+  window.GuideMap = { start: start, fold: fold, use: use };
 })();

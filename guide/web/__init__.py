@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         public,
         security,
         signs,
+        tour_pages,
         tours,
     )
 
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     # JSON API takes requests from any page without a CSRF token.
     security.csrf.exempt(tours.bp)
     app.register_blueprint(tours.bp)
+    app.register_blueprint(tour_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(maps.bp)
 

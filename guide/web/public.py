@@ -169,16 +169,33 @@ def story(slug: str) -> Response:
         abort(404)
     if not site.is_public:
         abort(404)
-
+    # Opened from a curated tour, the page also shows the way to the next stop: that
+    # variant is kept apart from the plain page (and from other tours) in the cache.
+    tour = request.args.get("tour", "").strip()
     return page_response(
-        cached_page(catalogue, lambda: render_story(site), site.slug, site_version(site))
+        cached_page(
+            catalogue,
+            lambda: render_story(site, tour),
+            site.slug,
+            site_version(site),
+            ("tour", tour),
+        )
     )
 
 
-def render_story(site: Site) -> str:
-    """Render a site's story page; the staff preview of drafts uses it too."""
-    page = story_page(site, select_language())
-    return render_template("public/story.html", page=page, site=site)
+def render_story(site: Site, tour: str = "") -> str:
+    """Render a site's story page (on a curated tour when ``tour`` names one).
+
+    The staff preview of drafts uses it too.
+    """
+    from guide.web.tour_pages import tour_step
+
+    language = select_language()
+    page = story_page(site, language)
+    step = tour_step(tour, site, language) if tour else None
+    return render_template(
+        "public/story.html", page=page, site=site, tour_step=step, tour_asked=tour
+    )
 
 
 @bp.get("/passport")
