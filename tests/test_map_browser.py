@@ -238,3 +238,22 @@ class TestEscaping:
         assert popup.locator("img, b").count() == 0
         assert page.evaluate("window.hacked") is None
         assert page.locator(MARKERS).first.get_attribute("title") == self.NAME
+
+
+def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
+    from guide.maps import KIND_GROUPS
+
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    open_map(page, live_server, "?site=Z2HN")
+    page.wait_for_selector(f"{MARKERS}.kind-communal-house")
+    colour = page.eval_on_selector(
+        f"{MARKERS}.kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"
+    )
+    expected = next(g.colour for g in KIND_GROUPS if g.id == "communal-house").lstrip("#")
+    assert colour == "rgb({}, {}, {})".format(*(int(expected[i : i + 2], 16) for i in (0, 2, 4)))
+    legend = page.eval_on_selector(
+        "#map-legend .kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"
+    )
+    assert legend == colour
+    assert [m for m in messages if "Content Security Policy" in m] == []

@@ -137,18 +137,28 @@ def test_preset_filters_come_from_the_address(client):
 def test_legend_shows_each_kind_with_its_marker_style(client):
     soup = page(client, "/map?lang=vi")
     items = soup.select("#map-legend li")
-    styles = {
-        item.select_one(".site-marker span")["style"]: item.get_text(strip=True)
-        for item in items
-        if item.select_one(".site-marker")
-    }
-    by_colour = {f"background-color:{g.colour}": g for g in KIND_GROUPS}
+    groups = {g.id: g for g in KIND_GROUPS}
+    labels = {}
+    for item in items:
+        marker = item.select_one(".site-marker")
+        if marker is None:
+            continue
+        group_id = next(c.removeprefix("kind-") for c in marker["class"] if c.startswith("kind-"))
+        assert f"shape-{groups[group_id].shape}" in marker["class"]
+        labels[group_id] = item.get_text(strip=True)
     translated = map_config(soup)["groups"]
-    assert len(styles) >= 6
-    for style, label in styles.items():
+    assert len(labels) >= 6
+    for group_id, label in labels.items():
         # The legend names each marker style as the markers' popups and filters do.
-        assert label == translated[by_colour[style].id]["label"]
-    assert "Chùa" in styles.values()
+        assert label == translated[group_id]["label"]
+    assert "Chùa" in labels.values()
+    # Each kind's colour reaches the page as one CSS rule, under the page's nonce.
+    rules = soup.find("style", string=lambda text: text and ".kind-pagoda" in text)
+    assert rules is not None and rules.get("nonce")
+    for group in KIND_GROUPS:
+        assert f".site-marker.kind-{group.id} > span {{ background-color: {group.colour}; }}" in (
+            rules.string
+        )
     assert soup.select_one("#map-legend .sources li")
 
 

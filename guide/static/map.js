@@ -247,8 +247,8 @@
       if (!icons[groupId]) {
         var group = config.groups[groupId] || config.groups.other;
         icons[groupId] = L.divIcon({
-          className: "site-marker shape-" + group.shape + " kind-" + groupId,
-          html: '<span style="background-color:' + group.colour + '"></span>',
+          className: "site-marker shape-" + group.shape + " kind-" + (config.groups[groupId] ? groupId : "other"),
+          html: "<span></span>",
           iconSize: [22, 22],
           iconAnchor: [11, 11],
           popupAnchor: [0, -10],

@@ -26,6 +26,15 @@ from guide.web.assets import asset_url, register_root
 from guide.web.i18n import available_languages, select_language
 
 bp = Blueprint("maps", __name__)
+
+
+@bp.record_once
+def _share_kind_groups(state) -> None:
+    # The marker colours live in guide.maps only; pages turn them into CSS classes
+    # (templates/maps/_kind_styles.html), since the CSP forbids inline style="".
+    state.app.jinja_env.globals["kind_groups"] = maps.KIND_GROUPS
+
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -83,8 +92,7 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
         "fullscreen": ".map-app",
         "labels": labels(),
         "groups": {
-            group.id: {"label": _(group.label), "colour": group.colour, "shape": group.shape}
-            for group in maps.KIND_GROUPS
+            group.id: {"label": _(group.label), "shape": group.shape} for group in maps.KIND_GROUPS
         },
         "levels": {level.id: _(level.label) for level in maps.RANK_LEVELS},
         "areaList": {
