@@ -17,6 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+# Limits of a photo's or recording's texts, shared by the upload form and the media list.
+MAX_CAPTION = 500
+MAX_CREDIT = 200
+MAX_LICENCE = 100
+
 
 class LoginForm(FlaskForm):
     """Sign in with an account name and a password."""
@@ -99,7 +104,7 @@ def site_form(languages: tuple[str, ...], **kwargs) -> SiteFormBase:
 
 
 class MediaForm(FlaskForm):
-    """Upload a photo or a narration recording."""
+    """Upload a photo or a narration recording; ``media_form`` adds a caption per language."""
 
     file = FileField(_l("File"), validators=[FileRequired()])
     kind = SelectField(
@@ -110,9 +115,41 @@ class MediaForm(FlaskForm):
         ],
     )
     language = SelectField(_l("Language of the recording"), choices=[], validate_choice=False)
-    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=500)])
-    credit = StringField(_l("Credit (who made it)"), validators=[Optional(), Length(max=200)])
-    licence = StringField(_l("Licence"), validators=[Optional(), Length(max=100)])
+    credit = StringField(
+        _l("Credit (who made it)"), validators=[Optional(), Length(max=MAX_CREDIT)]
+    )
+    licence = StringField(_l("Licence"), validators=[Optional(), Length(max=MAX_LICENCE)])
+
+
+def media_form(languages: tuple[str, ...], **kwargs) -> MediaForm:
+    """Return the upload form with a caption field for each catalogue language."""
+
+    class UploadForm(MediaForm):
+        pass
+
+    for language in languages:
+        setattr(
+            UploadForm,
+            f"caption_{language}",
+            StringField(
+                _l("Caption (%(language)s)", language=language.upper()),
+                validators=[Optional(), Length(max=MAX_CAPTION)],
+            ),
+        )
+    form = UploadForm(**kwargs)
+    form.language.choices = [SelectChoice(language, language.upper()) for language in languages]
+    return form
+
+
+class MediaListForm(FlaskForm):
+    """The photos and recordings of a site: captions, credits, order and removal.
+
+    The rows themselves are plain inputs named ``item-<n>-...`` (their number
+    changes with the site); this form carries the CSRF token and the digest of
+    the files the page was made from, to notice someone else's save.
+    """
+
+    base_digest = HiddenField()
 
 
 class ImportForm(FlaskForm):
