@@ -54,6 +54,7 @@ from guide.store import write_site_folder
 from guide.text import fold, similar_names
 from guide.web import get_catalogue, reload_catalogue
 from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
+from guide.web.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -267,7 +268,7 @@ def point_problems(
     _probe, problems = site_from_dict(probe, "point", cat.config, cat.areas)
     for problem in problems:
         if problem.field in ("lat/lon", "lat", "lon"):
-            found.append((problem.level, problem.message))
+            found.append((problem.level, translated(problem)))
     if here is not None and not may_edit_area(current_user, here.id):
         found.append(
             (
@@ -345,7 +346,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             form.lat.data, form.lon.data = str(lat), str(lon)
             form.point_text.data = ""
         except PointFormatError as error:
-            checked.error("point_text", str(error))
+            checked.error("point_text", translated(error))
     else:
         lat_text, lon_text = (form.lat.data or "").strip(), (form.lon.data or "").strip()
         if lat_text or lon_text:
@@ -420,7 +421,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             name = FIELD_OF_PROBLEM.get(name, name)
         if name == "area" and lat is not None:
             name = "point"
-        (checked.error if problem.level == "error" else checked.warn)(name, problem.message)
+        (checked.error if problem.level == "error" else checked.warn)(name, translated(problem))
     for language, text in stories.items():
         if text.strip() and language not in names:
             checked.error(
@@ -550,7 +551,7 @@ def do_lookup(form: SiteFormBase) -> None:
             float(config["GUIDE_GEOCODER_TIMEOUT_S"]),
         )
     except GeocoderUnreachable as error:
-        form._lookup_error = str(error)  # type: ignore[attr-defined]
+        form._lookup_error = translated(error)  # type: ignore[attr-defined]
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -693,7 +694,7 @@ def set_status(slug: str):
     if errors:
         for problem in errors:
             flash(
-                _("Not changed: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                _("Not changed: %(problem)s", problem=f"{problem.field}: {translated(problem)}"),
                 "error",
             )
         return redirect(url_for("admin.edit_site", slug=slug))
@@ -789,7 +790,7 @@ def restore(slug: str, number: int):
     if restored is None or errors:
         for problem in errors:
             flash(
-                _("Not restored: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                _("Not restored: %(problem)s", problem=f"{problem.field}: {translated(problem)}"),
                 "error",
             )
         return redirect(url_for("admin.revision", slug=slug, number=number))
@@ -849,7 +850,7 @@ def api_point():
                 read_float(request.args.get("lon", "")),
             )
     except (PointFormatError, ValueError) as error:
-        message = str(error) if isinstance(error, PointFormatError) else _("Not a point.")
+        message = translated(error) if isinstance(error, PointFormatError) else _("Not a point.")
         return jsonify({"ok": False, "problems": [{"level": "error", "message": message}]}), 400
     area, problems, duplicate = point_problems(
         lat,
@@ -894,7 +895,7 @@ def api_geocode():
             float(config["GUIDE_GEOCODER_TIMEOUT_S"]),
         )
     except GeocoderUnreachable as error:
-        return jsonify({"ok": False, "message": str(error), "candidates": []}), 503
+        return jsonify({"ok": False, "message": translated(error), "candidates": []}), 503
     return jsonify(
         {"ok": True, "candidates": [{"label": c.label, "lat": c.lat, "lon": c.lon} for c in found]}
     )

@@ -62,6 +62,7 @@ from guide.web.forms import (
     media_form,
     site_form,
 )
+from guide.web.i18n import translated
 
 # More rows than any site has; a form claiming more is cut here.
 MAX_ROWS = 500
@@ -275,8 +276,8 @@ def check_rows(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
             if len(text) > limit:
                 errors.setdefault(name, []).append(
                     _(
-                        "At most %(limit)d characters (this has %(length)d): shorten it.",
-                        limit=limit,
+                        "At most %(max)d characters (this has %(length)d): shorten it.",
+                        max=limit,
                         length=len(text),
                     )
                 )
@@ -536,7 +537,11 @@ def upload_media(slug: str):
             summary = f"recording {name} ({language}) added"
     except UploadError as error:
         flash(
-            _("%(file)s refused: %(reason)s", file=upload.filename or "?", reason=str(error)),
+            _(
+                "%(file)s refused: %(reason)s",
+                file=upload.filename or "?",
+                reason=translated(error),
+            ),
             "error",
         )
         return redirect(media_anchor(slug))
