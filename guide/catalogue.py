@@ -17,6 +17,7 @@ from typing import Any
 
 from guide import codes
 from guide.geo import Area, Areas, PointIndex, in_range
+from guide.messages import N_, Message
 from guide.parse_cache import ParsedFiles
 from guide.text import fold, matches
 
@@ -33,12 +34,36 @@ AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the catalogue, phrased so the reader knows what to fix."""
+    """One thing wrong in the catalogue, phrased so the reader knows what to fix.
+
+    ``message`` is the English text that ``guide check`` prints. ``kind`` names
+    the problem for programs (such as ``point.swapped``); ``template`` and
+    ``params`` are the message as an English template and the values that fill
+    it, so that the web pages can show it in the reader's language.
+    """
 
     path: str
     field: str
     message: str
     level: str = "error"
+    kind: str = ""
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        path: str,
+        field: str,
+        kind: str,
+        template: str,
+        level: str = "error",
+        /,
+        **params: object,
+    ) -> Problem:
+        """Return the problem ``kind`` of ``field``, its message filled with ``params``."""
+        text = Message.of(template, **params)
+        return cls(path, field, str(text), level, kind, template, text.params)
 
     def __str__(self) -> str:
         where = f"{self.path}: {self.field}" if self.field else self.path
@@ -269,68 +294,110 @@ class _SiteReader:
         self.problems: list[Problem] = []
         self.located: Area | None = None
 
-    def error(self, name: str, message: str) -> None:
-        self.problems.append(Problem(self.path, name, message))
+    def error(self, name: str, kind: str, template: str, /, **params: object) -> None:
+        self.problems.append(Problem.of(self.path, name, kind, template, **params))
 
-    def warn(self, name: str, message: str) -> None:
-        self.problems.append(Problem(self.path, name, message, "warning"))
+    def warn(self, name: str, kind: str, template: str, /, **params: object) -> None:
+        self.problems.append(Problem.of(self.path, name, kind, template, "warning", **params))
 
     def text(self, name: str, required: bool = False) -> str:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.error(name, f'missing: add {name} = "..."')
+                self.error(name, "field.missing", N_('missing: add %(name)s = "..."'), name=name)
             return ""
         if not isinstance(value, str):
-            self.error(name, f"must be text in quotes, not {type(value).__name__} {value!r}")
+            self.error(
+                name,
+                "field.not_text",
+                N_("must be text in quotes, not %(type)s %(value)s"),
+                type=type(value).__name__,
+                value=repr(value),
+            )
             return ""
         if required and not value.strip():
-            self.error(name, "is empty: give it a value")
+            self.error(name, "field.empty", N_("is empty: give it a value"))
         return value.strip()
 
     def read(self) -> Site | None:
         unknown = set(self.data) - _KNOWN_FIELDS
         for name in sorted(unknown):
-            self.warn(name, f"unknown field (known fields: {', '.join(sorted(_KNOWN_FIELDS))})")
+            self.warn(
+                name,
+                "field.unknown",
+                N_("unknown field (known fields: %(known)s)"),
+                known=", ".join(sorted(_KNOWN_FIELDS)),
+            )
         code = self.text("code", required=True)
         if code and not codes.is_valid(code):
             self.error(
                 "code",
-                f"{code!r} is not a site code: use 4 to 8 characters from {codes.ALPHABET}",
+                "code.invalid",
+                N_("%(code)s is not a site code: use 4 to 8 characters from %(alphabet)s"),
+                code=repr(code),
+                alphabet=codes.ALPHABET,
             )
         slug = self.text("slug", required=True)
         folder = PurePosixPath(self.path).parent.name
         if slug and not SLUG_RE.match(slug):
             self.error(
                 "slug",
-                f"{slug!r} is not a safe slug: use lower-case a-z, 0-9 and single hyphens",
+                "slug.unsafe",
+                N_("%(slug)s is not a safe slug: use lower-case a-z, 0-9 and single hyphens"),
+                slug=repr(slug),
             )
         elif slug and folder and slug != folder:
-            self.error("slug", f"{slug!r} differs from the folder name {folder!r}: make them equal")
+            self.error(
+                "slug",
+                "slug.folder",
+                N_("%(slug)s differs from the folder name %(folder)s: make them equal"),
+                slug=repr(slug),
+                folder=repr(folder),
+            )
         status = self.text("status", required=True)
         if status and status not in STATUSES:
-            self.error("status", f"{status!r} is not one of {', '.join(STATUSES)}")
+            self.error(
+                "status",
+                "status.unknown",
+                N_("%(status)s is not one of %(statuses)s"),
+                status=repr(status),
+                statuses=", ".join(STATUSES),
+            )
         names = self.names()
         kind = self.text("kind", required=True)
         lat, lon = self.point()
         area = self.area(lat, lon)
         if status == "published" and "lat" not in self.data and "lon" not in self.data:
             self.error(
-                "lat", "a published site needs a location: add lat and lon, or set status = 'draft'"
+                "lat",
+                "point.needed",
+                N_("a published site needs a location: add lat and lon, or set status = 'draft'"),
             )
         visit = self.data.get("visit_minutes", DEFAULT_VISIT_MINUTES)
         if isinstance(visit, bool) or not isinstance(visit, int) or not 1 <= visit <= 24 * 60:
-            self.error("visit_minutes", f"{visit!r} must be a whole number of minutes, 1 to 1440")
+            self.error(
+                "visit_minutes",
+                "visit_minutes.range",
+                N_("%(value)s must be a whole number of minutes, 1 to 1440"),
+                value=repr(visit),
+            )
             visit = DEFAULT_VISIT_MINUTES
         hours = self.text("opening_hours")
         if hours and not all(_HOURS_RE.match(part.strip()) for part in hours.split(",")):
             self.error(
                 "opening_hours",
-                f"{hours!r}: write time ranges such as '08:00-11:30, 13:30-17:00', or leave empty",
+                "opening_hours.format",
+                N_(
+                    "%(hours)s: write time ranges such as '08:00-11:30, 13:30-17:00', "
+                    "or leave empty"
+                ),
+                hours=repr(hours),
             )
         tags = self.data.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            self.error("tags", 'must be a list of words, such as ["cách mạng", "đình"]')
+            self.error(
+                "tags", "tags.format", N_('must be a list of words, such as ["cách mạng", "đình"]')
+            )
             tags = []
         sources = self.sources()
         media = self.media()
@@ -363,16 +430,30 @@ class _SiteReader:
         names = self.data.get("name")
         first = self.config.default_language
         if not isinstance(names, dict):
-            self.error("name", f'missing: add a [name] table with {first} = "..."')
+            self.error(
+                "name",
+                "name.table",
+                N_('missing: add a [name] table with %(language)s = "..."'),
+                language=first,
+            )
             return {}
         result = {}
         for language, value in names.items():
             if not isinstance(value, str) or not value.strip():
-                self.error(f"name.{language}", "the name is empty: write it, or remove the line")
+                self.error(
+                    f"name.{language}",
+                    "name.empty",
+                    N_("the name is empty: write it, or remove the line"),
+                )
             else:
                 result[language] = value.strip()
         if first not in names:
-            self.error(f"name.{first}", f'missing: every site needs a name in "{first}"')
+            self.error(
+                f"name.{first}",
+                "name.missing",
+                N_('missing: every site needs a name in "%(language)s"'),
+                language=first,
+            )
         return result
 
     def point(self) -> tuple[float | None, float | None]:
@@ -381,12 +462,21 @@ class _SiteReader:
             return None, None
         if has_lat != has_lon:
             missing = "lon" if has_lat else "lat"
-            self.error(missing, "missing: give both lat and lon, or neither for a draft")
+            self.error(
+                missing,
+                "point.half",
+                N_("missing: give both lat and lon, or neither for a draft"),
+            )
             return None, None
         lat, lon = self.data["lat"], self.data["lon"]
         for name, value in (("lat", lat), ("lon", lon)):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.error(name, f"{value!r} must be a number of decimal degrees, such as 21.0941")
+                self.error(
+                    name,
+                    "point.not_number",
+                    N_("%(value)s must be a number of decimal degrees, such as 21.0941"),
+                    value=repr(value),
+                )
                 return None, None
         lat, lon = float(lat), float(lon)
         self.located = self.areas.locate(lat, lon) if in_range(lat, lon) else None
@@ -396,14 +486,30 @@ class _SiteReader:
         if swapped_area is not None:
             self.error(
                 "lat/lon",
-                f"latitude and longitude look swapped: swap them to lat = {lon}, lon = {lat} "
-                f"(which lies in {swapped_area.name})",
+                "point.swapped",
+                N_(
+                    "latitude and longitude look swapped: swap them to lat = %(lon)s, "
+                    "lon = %(lat)s (which lies in %(area)s)"
+                ),
+                lat=lat,
+                lon=lon,
+                area=swapped_area.name,
             )
             return None, None
         if not -90 <= lat <= 90:
-            self.error("lat", f"{lat} is out of range: latitude is between -90 and 90")
+            self.error(
+                "lat",
+                "point.lat_range",
+                N_("%(lat)s is out of range: latitude is between -90 and 90"),
+                lat=lat,
+            )
         if not -180 <= lon <= 180:
-            self.error("lon", f"{lon} is out of range: longitude is between -180 and 180")
+            self.error(
+                "lon",
+                "point.lon_range",
+                N_("%(lon)s is out of range: longitude is between -180 and 180"),
+                lon=lon,
+            )
         if not in_range(lat, lon):
             return None, None
         return lat, lon
@@ -411,7 +517,13 @@ class _SiteReader:
     def area(self, lat: float | None, lon: float | None) -> str:
         area = self.text("area")
         if area and self.areas.get(area) is None:
-            self.error("area", f"{area!r} is not an area id of {self.config.areas_file}")
+            self.error(
+                "area",
+                "area.unknown",
+                N_("%(area)s is not an area id of %(file)s"),
+                area=repr(area),
+                file=self.config.areas_file,
+            )
             return area
         if lat is None or lon is None:
             return area
@@ -419,17 +531,31 @@ class _SiteReader:
         if here is None:
             self.error(
                 "lat/lon",
-                f"({lat}, {lon}) lies outside every area of {self.config.areas_file}: "
-                "check the point",
+                "point.outside",
+                N_("(%(lat)s, %(lon)s) lies outside every area of %(file)s: check the point"),
+                lat=lat,
+                lon=lon,
+                file=self.config.areas_file,
             )
         elif not area:
-            self.error("area", f'missing: the point lies in {here.name}, add area = "{here.id}"')
-        elif area != here.id:
-            stated = self.areas.name_of(area)
             self.error(
                 "area",
-                f"the point lies in {here.name} (area {here.id!r}), not in {stated}: "
-                f'fix the point, or set area = "{here.id}"',
+                "area.missing",
+                N_('missing: the point lies in %(here)s, add area = "%(id)s"'),
+                here=here.name,
+                id=here.id,
+            )
+        elif area != here.id:
+            self.error(
+                "area",
+                "area.mismatch",
+                N_(
+                    "the point lies in %(here)s (area '%(id)s'), not in %(stated)s: "
+                    'fix the point, or set area = "%(id)s"'
+                ),
+                here=here.name,
+                id=here.id,
+                stated=self.areas.name_of(area),
             )
         return area
 
@@ -437,17 +563,28 @@ class _SiteReader:
         raw = self.data.get("sources", [])
         if not isinstance(raw, list):
             self.error(
-                "sources", 'must be a list: sources = [{ url = "https://...", supports = "..." }]'
+                "sources",
+                "sources.list",
+                N_('must be a list: sources = [{ url = "https://...", supports = "..." }]'),
             )
             return []
         result = []
         for index, item in enumerate(raw):
             name = f"sources[{index}]"
             if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                self.error(name, 'write { url = "https://...", supports = "what it supports" }')
+                self.error(
+                    name,
+                    "sources.item",
+                    N_('write { url = "https://...", supports = "what it supports" }'),
+                )
                 continue
             if not item["url"].startswith(("http://", "https://")):
-                self.error(f"{name}.url", f"{item['url']!r} must start with http:// or https://")
+                self.error(
+                    f"{name}.url",
+                    "sources.url",
+                    N_("%(url)s must start with http:// or https://"),
+                    url=repr(item["url"]),
+                )
                 continue
             result.append(Source(item["url"], str(item.get("supports", ""))))
         return result
@@ -455,31 +592,47 @@ class _SiteReader:
     def media(self) -> list[Media]:
         raw = self.data.get("media", [])
         if not isinstance(raw, list):
-            self.error("media", 'must be a list: media = [{ file = "photo.jpg", ... }]')
+            self.error(
+                "media", "media.list", N_('must be a list: media = [{ file = "photo.jpg", ... }]')
+            )
             return []
         result = []
         for index, item in enumerate(raw):
             name = f"media[{index}]"
             if not isinstance(item, dict) or not isinstance(item.get("file"), str):
-                self.error(f"{name}.file", 'missing: write { file = "photo.jpg", credit = "..." }')
+                self.error(
+                    f"{name}.file",
+                    "media.file_missing",
+                    N_('missing: write { file = "photo.jpg", credit = "..." }'),
+                )
                 continue
             file = item["file"]
             if not is_safe_relative_path(file):
                 self.error(
                     f"{name}.file",
-                    f"{file!r} is not a safe path: name a file inside the site's folder, "
-                    "without '..' or a leading '/'",
+                    "media.unsafe",
+                    N_(
+                        "%(file)s is not a safe path: name a file inside the site's folder, "
+                        "without '..' or a leading '/'"
+                    ),
+                    file=repr(file),
                 )
                 continue
             if not file.lower().endswith(PHOTO_SUFFIXES + AUDIO_SUFFIXES):
                 self.error(
                     f"{name}.file",
-                    f"{file!r}: use a photo (.jpg, .png, .webp) or audio (.mp3, .m4a, .ogg)",
+                    "media.kind",
+                    N_("%(file)s: use a photo (.jpg, .png, .webp) or audio (.mp3, .m4a, .ogg)"),
+                    file=repr(file),
                 )
                 continue
             caption = item.get("caption", {})
             if not isinstance(caption, dict):
-                self.error(f"{name}.caption", 'write caption = { vi = "...", en = "..." }')
+                self.error(
+                    f"{name}.caption",
+                    "media.caption",
+                    N_('write caption = { vi = "...", en = "..." }'),
+                )
                 caption = {}
             result.append(
                 Media(
@@ -526,11 +679,14 @@ def read_site(
     try:
         data = parsed.load(path, f"{folder.name}/{SITE_FILE}")
     except FileNotFoundError:
-        return None, [Problem(label, "", f"missing: every site folder needs a {SITE_FILE}")]
+        missing = N_("missing: every site folder needs a %(file)s")
+        return None, [Problem.of(label, "", "file.missing", missing, file=SITE_FILE)]
     except UnicodeDecodeError as error:
-        return None, [Problem(label, "", f"is not UTF-8 text ({error}): save it as UTF-8")]
+        encoding = N_("is not UTF-8 text (%(error)s): save it as UTF-8")
+        return None, [Problem.of(label, "", "file.encoding", encoding, error=error)]
     except tomllib.TOMLDecodeError as error:
-        return None, [Problem(label, "", f"is not valid TOML: {error}")]
+        toml = N_("is not valid TOML: %(error)s")
+        return None, [Problem.of(label, "", "file.toml", toml, error=error)]
     return site_from_dict(data, label, config, areas, folder)
 
 
@@ -554,8 +710,12 @@ def site_from_dict(
             if language not in site.name:
                 reader.error(
                     f"name.{language}",
-                    f'story.{language}.md exists but the site has no name in "{language}": '
-                    f'add {language} = "..." under [name]',
+                    "name.story",
+                    N_(
+                        'story.%(language)s.md exists but the site has no name in "%(language)s": '
+                        'add %(language)s = "..." under [name]'
+                    ),
+                    language=language,
                 )
         if reader.has_errors:
             site = None
@@ -585,17 +745,28 @@ class Catalogue:
             if site.code in self._by_code:
                 other = self._by_code[site.code]
                 self.problems.append(
-                    Problem(
+                    Problem.of(
                         label,
                         "code",
-                        f"{site.code} is already the code of {other.slug}: codes are unique, "
-                        "so one of the two needs a new code (never change a printed one)",
+                        "code.duplicate",
+                        N_(
+                            "%(code)s is already the code of %(other)s: codes are unique, "
+                            "so one of the two needs a new code (never change a printed one)"
+                        ),
+                        code=site.code,
+                        other=other.slug,
                     )
                 )
                 continue
             if site.slug in self._by_slug:
                 self.problems.append(
-                    Problem(label, "slug", f"{site.slug!r} is used twice: slugs are unique")
+                    Problem.of(
+                        label,
+                        "slug",
+                        "slug.duplicate",
+                        N_("%(slug)s is used twice: slugs are unique"),
+                        slug=repr(site.slug),
+                    )
                 )
                 continue
             self._by_code[site.code] = site
@@ -721,28 +892,57 @@ def read_tours(folder: Path, catalogue: Catalogue) -> Iterator[tuple[Tour | None
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            yield None, [Problem(label, "", f"is not valid TOML: {error}")]
+            yield (
+                None,
+                [
+                    Problem.of(
+                        label, "", "file.toml", N_("is not valid TOML: %(error)s"), error=error
+                    )
+                ],
+            )
             continue
         problems = []
         slug = path.stem
         names = data.get("name")
         if not isinstance(names, dict) or not names.get("vi"):
-            problems.append(Problem(label, "name.vi", 'missing: add vi = "..." under [name]'))
+            problems.append(
+                Problem.of(
+                    label, "name.vi", "tour.name", N_('missing: add vi = "..." under [name]')
+                )
+            )
         stops = data.get("stops")
         if not isinstance(stops, list) or len(stops) < 2:
-            problems.append(Problem(label, "stops", "list at least two site slugs or codes"))
+            problems.append(
+                Problem.of(
+                    label, "stops", "tour.stops", N_("list at least two site slugs or codes")
+                )
+            )
             stops = []
         resolved = []
         for index, stop in enumerate(stops):
             site = catalogue.by_slug(str(stop)) or catalogue.by_code(str(stop))
             if site is None:
                 problems.append(
-                    Problem(label, f"stops[{index}]", f"{stop!r} is not a site slug or code")
+                    Problem.of(
+                        label,
+                        f"stops[{index}]",
+                        "tour.stop",
+                        N_("%(stop)s is not a site slug or code"),
+                        stop=repr(stop),
+                    )
                 )
             else:
                 resolved.append(site.slug)
         if not SLUG_RE.match(slug):
-            problems.append(Problem(label, "", f"{slug!r}: name the file with a safe slug"))
+            problems.append(
+                Problem.of(
+                    label,
+                    "",
+                    "tour.slug",
+                    N_("%(slug)s: name the file with a safe slug"),
+                    slug=repr(slug),
+                )
+            )
         if problems:
             yield None, problems
             continue

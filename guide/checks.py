@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guide import codes
 from guide.catalogue import SITE_FILE, Catalogue, Problem, Site
+from guide.messages import N_
 from guide.text import similar_names
 from guide.tours import check_tours
 
@@ -21,12 +22,18 @@ def check_catalogue(
         problems.extend(_media_problems(site, label))
         if ledger and site.code not in ledger:
             problems.append(
-                Problem(
+                Problem.of(
                     label,
                     "code",
-                    f"{site.code} is not in {codes.LEDGER_NAME}: add the line "
-                    f"'{site.code} {site.slug}' so the code is never issued again",
+                    "code.ledger",
+                    N_(
+                        "%(code)s is not in %(ledger)s: add the line "
+                        "'%(code)s %(slug)s' so the code is never issued again"
+                    ),
                     "warning",
+                    code=site.code,
+                    ledger=codes.LEDGER_NAME,
+                    slug=site.slug,
                 )
             )
     problems.extend(near_duplicates(catalogue, duplicate_radius_m))
@@ -38,10 +45,13 @@ def _media_problems(site: Site, label: str) -> list[Problem]:
     if site.folder is None:
         return []
     return [
-        Problem(
+        Problem.of(
             label,
             f"media[{index}].file",
-            f"{item.file!r} not found in {site.folder}: add the file or remove the entry",
+            "media.not_found",
+            N_("%(file)s not found in %(folder)s: add the file or remove the entry"),
+            file=repr(item.file),
+            folder=site.folder,
         )
         for index, item in enumerate(site.media)
         if not (site.folder / item.file).is_file()
@@ -59,12 +69,18 @@ def near_duplicates(catalogue: Catalogue, radius_m: float = DUPLICATE_RADIUS_M) 
                 continue
             if similar_names(site.name.get("vi", ""), other.name.get("vi", "")):
                 problems.append(
-                    Problem(
+                    Problem.of(
                         str(catalogue.root / other.slug / SITE_FILE),
                         "lat/lon",
-                        f"{metres:.0f} m from {site.slug} ({site.name.get('vi')}) with a "
-                        "similar name: is it the same place? Merge them or correct the point",
+                        "point.near_duplicate",
+                        N_(
+                            "%(metres)s m from %(slug)s (%(name)s) with a similar name: "
+                            "is it the same place? Merge them or correct the point"
+                        ),
                         "warning",
+                        metres=f"{metres:.0f}",
+                        slug=site.slug,
+                        name=site.name.get("vi"),
                     )
                 )
     return problems

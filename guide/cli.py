@@ -225,7 +225,7 @@ def user_add(
 ) -> None:
     """Create the account NAME; the password is asked for (or read with --password-stdin)."""
     from guide.accounts import AccountError, add_user
-    from guide.db import standalone_app
+    from guide.db import database_context
 
     catalogue = open_catalogue(sites_dir)
     area_ids = [resolve_area(catalogue, area).id for area in areas]
@@ -235,7 +235,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with standalone_app().app_context():
+    with database_context():
         try:
             created = add_user(name, password, role, area_ids)
         except AccountError as error:
@@ -251,13 +251,13 @@ def user_add(
 def user_list(sites_dir: Path | None) -> None:
     """List the accounts: name, role and areas."""
     from guide.accounts import list_users
-    from guide.db import standalone_app
+    from guide.db import database_context
 
     try:
         catalogue: Catalogue | None = load_catalogue(sites_root(sites_dir))
     except CatalogueError:
         catalogue = None
-    with standalone_app().app_context():
+    with database_context():
         for account in list_users():
             names = [catalogue.areas.name_of(a) if catalogue else a for a in account.areas]
             click.echo(f"{account.name}\t{account.role}\t{', '.join(names)}")
@@ -268,9 +268,9 @@ def user_list(sites_dir: Path | None) -> None:
 def user_remove(name: str) -> None:
     """Delete the account NAME (its past edits stay in the history and audit log)."""
     from guide.accounts import AccountError, remove_user
-    from guide.db import standalone_app
+    from guide.db import database_context
 
-    with standalone_app().app_context():
+    with database_context():
         try:
             remove_user(name)
         except AccountError as error:

@@ -17,17 +17,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from guide.messages import N_, MessageError
+
 PRECISION = 6
 
 
-class PointFormatError(ValueError):
+class PointFormatError(MessageError):
     """The text is not a point in a form the guide reads; the message says what to paste."""
 
 
-_EXAMPLES = (
-    'paste "21.094072, 105.774237", "21°05′38.7″N 105°46′27.3″E", '
-    "or a link from OpenStreetMap or Google Maps"
-)
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 # Symbols people and programs use for degrees, minutes and seconds.
 _DEGREE = "°º˚d"
@@ -66,9 +64,13 @@ def _checked(lat: float, lon: float, what: str) -> tuple[float, float]:
     # A latitude beyond 90 is let through when it could be a swapped pair: the catalogue's
     # validation then says "swapped" and how to fix it, which helps more than "out of range".
     if not -180 <= lat <= 180 or (abs(lat) > 90 and abs(lon) > 90):
-        raise PointFormatError(f"{what}: latitude {lat} is out of range (-90 to 90)")
+        raise PointFormatError(
+            N_("%(what)s: latitude %(lat)s is out of range (-90 to 90)"), what=what, lat=lat
+        )
     if not -180 <= lon <= 180:
-        raise PointFormatError(f"{what}: longitude {lon} is out of range (-180 to 180)")
+        raise PointFormatError(
+            N_("%(what)s: longitude %(lon)s is out of range (-180 to 180)"), what=what, lon=lon
+        )
     return round(lat, PRECISION), round(lon, PRECISION)
 
 
@@ -76,7 +78,12 @@ def parse_point(text: str) -> tuple[float, float]:
     """Return (lat, lon) from pasted text; raise PointFormatError saying what to paste."""
     text = unquote(text.strip()) if "://" in text or text.startswith("geo:") else text.strip()
     if not text:
-        raise PointFormatError(f"nothing pasted: {_EXAMPLES}")
+        raise PointFormatError(
+            N_(
+                'nothing pasted: paste "21.094072, 105.774237", "21°05′38.7″N 105°46′27.3″E", '
+                "or a link from OpenStreetMap or Google Maps"
+            )
+        )
     if text.lower().startswith(("http://", "https://", "geo:", "www.", "maps.", "google.")):
         return _parse_link(text)
     for pattern in (_DECIMAL_PAIR_RE, _PREFIXED_PAIR_RE):
@@ -90,7 +97,13 @@ def parse_point(text: str) -> tuple[float, float]:
             return _checked(lat, lon, repr(text))
     if any(symbol in text for symbol in _DEGREE[:-1]):
         return _parse_dms(text)
-    raise PointFormatError(f"{text!r} is not a point: {_EXAMPLES}")
+    raise PointFormatError(
+        N_(
+            '%(text)s is not a point: paste "21.094072, 105.774237", '
+            '"21°05′38.7″N 105°46′27.3″E", or a link from OpenStreetMap or Google Maps'
+        ),
+        text=repr(text),
+    )
 
 
 def _parse_dms(text: str) -> tuple[float, float]:
@@ -103,14 +116,20 @@ def _parse_dms(text: str) -> tuple[float, float]:
         seconds = _number(found["sec"]) if found["sec"] else 0.0
         if minutes >= 60 or seconds >= 60:
             raise PointFormatError(
-                f"{found.group(0).strip()!r}: minutes and seconds must be below 60"
+                N_("%(text)s: minutes and seconds must be below 60"),
+                text=repr(found.group(0).strip()),
             )
         hemisphere = (found["pre"] or found["post"] or "").upper()
         values.append((degrees + minutes / 60 + seconds / 3600, hemisphere))
     if len(values) != 2:
         raise PointFormatError(
-            f"{text!r}: found {len(values)} coordinate(s) in degrees, expected latitude and "
-            f"longitude: {_EXAMPLES}"
+            N_(
+                "%(text)s: found %(count)s coordinate(s) in degrees, expected latitude and "
+                'longitude: paste "21.094072, 105.774237", "21°05′38.7″N 105°46′27.3″E", '
+                "or a link from OpenStreetMap or Google Maps"
+            ),
+            text=repr(text),
+            count=len(values),
         )
     (first, first_h), (second, second_h) = values
     if first_h in "EW" and first_h and second_h in "NS" and second_h:
@@ -125,7 +144,7 @@ def _parse_link(link: str) -> tuple[float, float]:
         found = _PAIR_RE.match(link[4:])
         if found:
             return _checked(_number(found[1]), _number(found[2]), link)
-        raise PointFormatError(f"{link!r}: a geo: link needs 'geo:LAT,LON'")
+        raise PointFormatError(N_("%(link)s: a geo: link needs 'geo:LAT,LON'"), link=repr(link))
     if not link.lower().startswith(("http://", "https://")):
         link = "https://" + link
     parts = urlsplit(link)
@@ -133,9 +152,12 @@ def _parse_link(link: str) -> tuple[float, float]:
     query = parse_qs(parts.query)
     if host.endswith(("goo.gl", "app.goo.gl", "g.co")) or host == "maps.app.goo.gl":
         raise PointFormatError(
-            f"{link!r} is a short link that only Google can expand: open it in a browser and "
-            "paste the long address from the address bar, or right-click the place and copy "
-            "its coordinates"
+            N_(
+                "%(link)s is a short link that only Google can expand: open it in a browser and "
+                "paste the long address from the address bar, or right-click the place and copy "
+                "its coordinates"
+            ),
+            link=repr(link),
         )
     if "openstreetmap" in host or host.endswith("osm.org"):
         if "mlat" in query and "mlon" in query:
@@ -145,10 +167,16 @@ def _parse_link(link: str) -> tuple[float, float]:
             return _checked(_number(found[1]), _number(found[2]), link)
         if re.search(r"/(node|way|relation)/\d+", parts.path):
             raise PointFormatError(
-                f"{link!r} names an OpenStreetMap object, not a point: on its page, right-click "
-                "the place, choose 'Show address', and paste the link or the coordinates shown"
+                N_(
+                    "%(link)s names an OpenStreetMap object, not a point: on its page, "
+                    "right-click the place, choose 'Show address', and paste the link or the "
+                    "coordinates shown"
+                ),
+                link=repr(link),
             )
-        raise PointFormatError(f"{link!r}: no point found in this OpenStreetMap link")
+        raise PointFormatError(
+            N_("%(link)s: no point found in this OpenStreetMap link"), link=repr(link)
+        )
     if "google" in host:
         found = _GOOGLE_PIN_RE.search(link)
         if found:
@@ -167,7 +195,17 @@ def _parse_link(link: str) -> tuple[float, float]:
         if found:
             return _checked(_number(found[1]), _number(found[2]), link)
         raise PointFormatError(
-            f"{link!r}: no coordinates in this Google Maps link: right-click the place on the "
-            "map and click the coordinates to copy them, then paste them here"
+            N_(
+                "%(link)s: no coordinates in this Google Maps link: right-click the place on the "
+                "map and click the coordinates to copy them, then paste them here"
+            ),
+            link=repr(link),
         )
-    raise PointFormatError(f"{link!r}: links from {host} are not read: {_EXAMPLES}")
+    raise PointFormatError(
+        N_(
+            '%(link)s: links from %(host)s are not read: paste "21.094072, 105.774237", '
+            '"21°05′38.7″N 105°46′27.3″E", or a link from OpenStreetMap or Google Maps'
+        ),
+        link=repr(link),
+        host=host,
+    )

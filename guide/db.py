@@ -1,13 +1,17 @@
 """The guide's database: staff accounts, failed logins, revisions and the audit log.
 
 The catalogue itself stays in files; the database holds only operational data.
-It is SQLite in the instance folder by default and any SQLAlchemy URL (such as
-PostgreSQL) through the ``GUIDE_DATABASE_URL`` setting.
+It is SQLite in the instance folder by default and any SQLAlchemy URL through
+the ``GUIDE_DATABASE_URL`` setting. PostgreSQL goes through psycopg 3 (the
+``postgres`` extra): a plain ``postgresql://`` URL is read as
+``postgresql+psycopg://``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,9 @@ from typing import Any
 from flask import Flask
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from guide import settings
@@ -85,6 +91,8 @@ class Revision(db.Model):
     """The text files of one site as one save left them."""
 
     __tablename__ = "revisions"
+    # Saves are numbered under the catalogue's lock; the database refuses a number twice too.
+    __table_args__ = (UniqueConstraint("slug", "number", name="revisions_slug_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), index=True)
@@ -108,10 +116,50 @@ def audit(user_name: str, action: str, target: str = "", detail: str = "") -> No
     db.session.commit()
 
 
+class DatabaseSettingError(RuntimeError):
+    """``GUIDE_DATABASE_URL`` cannot be used; the message says why and what to do."""
+
+
+def normalize_url(url: str) -> str:
+    """Return a database URL with the driver the guide installs for its kind of database.
+
+    >>> normalize_url("postgresql://guide:secret@localhost/guide")
+    'postgresql+psycopg://guide:secret@localhost/guide'
+    >>> normalize_url("postgres://guide@db.example.vn:5433/guide")
+    'postgresql+psycopg://guide@db.example.vn:5433/guide'
+    >>> normalize_url("sqlite:////srv/guide/guide.sqlite3")
+    'sqlite:////srv/guide/guide.sqlite3'
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def check_driver(url: str) -> None:
+    """Raise DatabaseSettingError when the URL is unreadable or its driver is missing."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseSettingError(
+            f"GUIDE_DATABASE_URL: {error}; write it like "
+            "postgresql://USER:PASSWORD@HOST:5432/DATABASE or sqlite:////path/guide.sqlite3"
+        ) from error
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as error:
+            raise DatabaseSettingError(
+                "GUIDE_DATABASE_URL names a PostgreSQL database, but its driver psycopg is not "
+                "installed: pip install 'red-addresses-guide[postgres]' (or psycopg[binary])"
+            ) from error
+
+
 def database_url(app: Flask) -> str:
     """Return the database URL: the setting, else SQLite in the instance folder."""
-    url = app.config.get("GUIDE_DATABASE_URL") or ""
+    url = normalize_url(app.config.get("GUIDE_DATABASE_URL") or "")
     if url:
+        check_driver(url)
         return url
     if app.testing:
         return "sqlite://"
@@ -141,3 +189,15 @@ def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(overrides)
     init_app(app)
     return app
+
+
+@contextmanager
+def database_context(overrides: dict[str, Any] | None = None) -> Iterator[Flask]:
+    """Run a command against the guide's database; close its connections when it ends."""
+    app = standalone_app(overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()

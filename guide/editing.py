@@ -13,6 +13,7 @@ import difflib
 import fcntl
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from guide.db import Revision, db
 from guide.store import atomic_write_text, site_toml
 
 LOCK_NAME = ".guide-edit.lock"
+NARRATIVE_RE = re.compile(r"^story\.[A-Za-z0-9_-]+\.md$")
 
 
 class EditConflict(Exception):
@@ -108,7 +110,15 @@ def write_files(folder: Path, files: Mapping[str, str | None]) -> None:
     Narratives that are removed go first, then ``site.toml``, then the other
     narratives: a narrative never exists without the name in its language,
     so a crash between two files leaves a site that ``guide check`` accepts.
+    Only narratives are ever deleted: photos and recordings stay in the folder
+    for the revisions that list them (ValueError for any other name).
     """
+    for name, text in files.items():
+        if text is None and not NARRATIVE_RE.match(name):
+            raise ValueError(
+                f"{name}: a save deletes only narratives (story.<language>.md); "
+                "photos, recordings and site.toml are never deleted"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         if text is None:

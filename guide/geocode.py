@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
+from guide.messages import N_, MessageError
 
-class GeocoderUnreachable(Exception):
+
+class GeocoderUnreachable(MessageError):
     """The geocoder could not answer; the message says so in words for staff."""
 
 
@@ -56,8 +58,12 @@ def lookup_address(
         )
     except GeopyError as error:
         raise GeocoderUnreachable(
-            f"the address service at {url} cannot be reached or failed ({type(error).__name__}): "
-            "place the point on the map or paste coordinates instead"
+            N_(
+                "the address service at %(url)s cannot be reached or failed (%(error)s): "
+                "place the point on the map or paste coordinates instead"
+            ),
+            url=url,
+            error=type(error).__name__,
         ) from error
     return [
         Candidate(location.address, round(location.latitude, 6), round(location.longitude, 6))

@@ -19,6 +19,8 @@ from pathlib import PurePosixPath
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from guide.messages import N_, MessageError
+
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # The stored photo's longest side; larger photos are scaled down.
 MAX_EDGE = 2400
@@ -27,7 +29,7 @@ WEB_WIDTHS = (480, 960)
 WEB_FOLDER = "web"
 
 
-class UploadError(ValueError):
+class UploadError(MessageError):
     """An uploaded file is refused; the message says why and what to upload instead."""
 
 
@@ -111,15 +113,22 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 def accept_photo(data: bytes, max_bytes: int, max_pixels: int) -> Photo:
     """Return the photo cleaned and resized; raise UploadError when it is refused."""
     if not data:
-        raise UploadError("the file is empty: choose a photo (JPEG, PNG or WebP)")
+        raise UploadError(N_("the file is empty: choose a photo (JPEG, PNG or WebP)"))
     if len(data) > max_bytes:
         raise UploadError(
-            f"the photo is {_megabytes(len(data))}, more than the limit of "
-            f"{_megabytes(max_bytes)}: export it smaller and upload it again"
+            N_(
+                "the photo is %(size)s, more than the limit of %(limit)s: "
+                "export it smaller and upload it again"
+            ),
+            size=_megabytes(len(data)),
+            limit=_megabytes(max_bytes),
         )
     bomb = UploadError(
-        f"the image claims more than {max_pixels:,} pixels: it is refused as a possible "
-        "decompression bomb; upload a normal photo"
+        N_(
+            "the image claims more than %(pixels)s pixels: it is refused as a possible "
+            "decompression bomb; upload a normal photo"
+        ),
+        pixels=f"{max_pixels:,}",
     )
     try:
         with warnings.catch_warnings():
@@ -136,15 +145,18 @@ def accept_photo(data: bytes, max_bytes: int, max_pixels: int) -> Photo:
         raise bomb from error
     except UnidentifiedImageError as error:
         raise UploadError(
-            "the file is not a JPEG, PNG or WebP image, whatever its name says: "
-            "upload a photo in one of these formats"
+            N_(
+                "the file is not a JPEG, PNG or WebP image, whatever its name says: "
+                "upload a photo in one of these formats"
+            )
         ) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise UploadError(
-            f"the image is damaged or cut short ({error}): upload the original file again"
+            N_("the image is damaged or cut short (%(error)s): upload the original file again"),
+            error=error,
         ) from error
     if image_format not in PHOTO_FORMATS:
-        raise UploadError("only JPEG, PNG and WebP photos are accepted")
+        raise UploadError(N_("only JPEG, PNG and WebP photos are accepted"))
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
     clean = _pixels_only(image, image_format)
@@ -177,18 +189,24 @@ def accept_audio(data: bytes, max_bytes: int) -> Recording:
     from mutagen.oggvorbis import OggVorbis
 
     if not data:
-        raise UploadError("the file is empty: choose a recording (MP3, M4A or OGG)")
+        raise UploadError(N_("the file is empty: choose a recording (MP3, M4A or OGG)"))
     if len(data) > max_bytes:
         raise UploadError(
-            f"the recording is {_megabytes(len(data))}, more than the limit of "
-            f"{_megabytes(max_bytes)}: export it at a lower bit rate and upload it again"
+            N_(
+                "the recording is %(size)s, more than the limit of %(limit)s: "
+                "export it at a lower bit rate and upload it again"
+            ),
+            size=_megabytes(len(data)),
+            limit=_megabytes(max_bytes),
         )
     # Parsers of untrusted files fail in many ways; every failure means "not audio".
     broken = (MutagenError, ValueError, EOFError, OSError, IndexError, KeyError, TypeError,
               ZeroDivisionError, struct.error)  # fmt: skip
     refused = UploadError(
-        "the file is not MP3, M4A or OGG audio, whatever its name says: "
-        "upload a recording in one of these formats"
+        N_(
+            "the file is not MP3, M4A or OGG audio, whatever its name says: "
+            "upload a recording in one of these formats"
+        )
     )
     try:
         if data.startswith(b"OggS"):
@@ -203,7 +221,9 @@ def accept_audio(data: bytes, max_bytes: int) -> Recording:
             parsed = MP4(io.BytesIO(data))
             codec = str(getattr(parsed.info, "codec", ""))
             if not codec.startswith(("mp4a", "alac")):
-                raise UploadError(f"the M4A file holds {codec or 'no'} audio: use AAC or ALAC")
+                raise UploadError(
+                    N_("the M4A file holds %(codec)s audio: use AAC or ALAC"), codec=codec or "no"
+                )
             return Recording(".m4a", codec, float(parsed.info.length))
         parsed = MP3(io.BytesIO(data))
         if getattr(parsed.info, "sketchy", True) or parsed.info.length <= 0:

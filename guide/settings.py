@@ -127,8 +127,9 @@ SETTINGS: tuple[Setting, ...] = (
         "GUIDE_DATABASE_URL",
         "",
         "SQLAlchemy URL of the guide's database (staff accounts, revisions, audit log), "
-        "such as postgresql+psycopg://guide@localhost/guide. Empty: SQLite file guide.sqlite3 "
-        "in the instance folder (an in-memory database when TESTING).",
+        "such as postgresql://guide:PASSWORD@localhost/guide (PostgreSQL needs the postgres "
+        "extra: pip install 'red-addresses-guide[postgres]'). Empty: SQLite file "
+        "guide.sqlite3 in the instance folder (an in-memory database when TESTING).",
     ),
     Setting(
         "GUIDE_HTTPS",

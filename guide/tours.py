@@ -22,6 +22,7 @@ import gpxpy.gpx
 
 from guide.catalogue import Catalogue, Problem, Site, Tour
 from guide.geo import in_range
+from guide.messages import N_
 from guide.ordering import best_order
 from guide.travel import MODES, Travel
 
@@ -689,17 +690,28 @@ def check_tours(catalogue: Catalogue) -> list[Problem]:
         label = str(catalogue.root / "_tours" / f"{tour.slug}.toml")
         if tour.mode not in MODES:
             problems.append(
-                Problem(label, "mode", f"{tour.mode!r} is not one of {', '.join(MODES)}")
+                Problem.of(
+                    label,
+                    "mode",
+                    "tour.mode",
+                    N_("%(mode)s is not one of %(modes)s"),
+                    mode=repr(tour.mode),
+                    modes=", ".join(MODES),
+                )
             )
         for index, slug in enumerate(tour.stops):
             site = catalogue.by_slug(slug)
             if site is None or site.status != "published" or not site.has_location:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         label,
                         f"stops[{index}]",
-                        f"{slug!r} is not a published site with a location: visitors "
-                        "cannot be sent there; publish it or remove the stop",
+                        "tour.unreachable",
+                        N_(
+                            "%(slug)s is not a published site with a location: visitors "
+                            "cannot be sent there; publish it or remove the stop"
+                        ),
+                        slug=repr(slug),
                     )
                 )
     return problems

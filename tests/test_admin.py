@@ -709,7 +709,7 @@ def test_a_photo_upload_is_cleaned_resized_and_proposes_its_point(staff_app, sta
             "media-file": (io.BytesIO(data), "Cổng đền.JPG"),
             "media-kind": "photo",
             "media-language": "vi",
-            "media-caption": "Cầu Thê Húc",
+            "media-caption_vi": "Cầu Thê Húc",
             "media-credit": "Ban quản lý",
         },
         content_type="multipart/form-data",

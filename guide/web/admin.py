@@ -8,7 +8,6 @@ application's catalogue is reloaded.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -51,10 +50,11 @@ from guide.editing import (
     snapshot,
 )
 from guide.geo import in_range
-from guide.store import atomic_write_bytes, write_site_folder
+from guide.store import write_site_folder
 from guide.text import fold, similar_names
 from guide.web import get_catalogue, reload_catalogue
-from guide.web.forms import ActionForm, MediaForm, SiteFormBase, site_form
+from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
+from guide.web.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -268,7 +268,7 @@ def point_problems(
     _probe, problems = site_from_dict(probe, "point", cat.config, cat.areas)
     for problem in problems:
         if problem.field in ("lat/lon", "lat", "lon"):
-            found.append((problem.level, problem.message))
+            found.append((problem.level, translated(problem)))
     if here is not None and not may_edit_area(current_user, here.id):
         found.append(
             (
@@ -346,7 +346,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             form.lat.data, form.lon.data = str(lat), str(lon)
             form.point_text.data = ""
         except PointFormatError as error:
-            checked.error("point_text", str(error))
+            checked.error("point_text", translated(error))
     else:
         lat_text, lon_text = (form.lat.data or "").strip(), (form.lon.data or "").strip()
         if lat_text or lon_text:
@@ -421,7 +421,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             name = FIELD_OF_PROBLEM.get(name, name)
         if name == "area" and lat is not None:
             name = "point"
-        (checked.error if problem.level == "error" else checked.warn)(name, problem.message)
+        (checked.error if problem.level == "error" else checked.warn)(name, translated(problem))
     for language, text in stories.items():
         if text.strip() and language not in names:
             checked.error(
@@ -490,10 +490,22 @@ def map_bounds() -> tuple[float, float, float, float]:
 
 
 def render_editor(
-    form: SiteFormBase, site: Site | None, checked: Checked | None = None, status: int = 200
+    form: SiteFormBase,
+    site: Site | None,
+    checked: Checked | None = None,
+    status: int = 200,
+    media: Any = None,
 ):
-    """Render the site editor with the form, its messages and the site's media."""
+    """Render the site editor with the form, its messages and the site's media.
+
+    ``media`` is the media part (``admin_media.MediaSection``) when a request
+    about the photos is answered with the editor; by default the stored list.
+    """
+    from guide.web.admin_media import media_section
+
     form.area.choices = area_choices()
+    if media is None and site is not None:
+        media = media_section(site)
     return (
         render_template(
             "admin/edit.html",
@@ -504,7 +516,10 @@ def render_editor(
             editable=site is None or user_may_edit(site),
             bounds=map_bounds(),
             action_form=ActionForm(),
-            media_form=media_form(),
+            media_form=media_form(languages(), prefix="media"),
+            media=media,
+            list_form=MediaListForm(prefix="list"),
+            back_form=MediaListForm(prefix="back"),
             proposal=proposal(),
             candidates=getattr(form, "_candidates", None),
             lookup_error=getattr(form, "_lookup_error", None),
@@ -522,13 +537,6 @@ def proposal() -> tuple[float, float] | None:
     return (lat, lon) if in_range(lat, lon) else None
 
 
-def media_form() -> MediaForm:
-    """Return the upload form with the catalogue's languages."""
-    form = MediaForm(prefix="media")
-    form.language.choices = [SelectChoice(language, language.upper()) for language in languages()]
-    return form
-
-
 def do_lookup(form: SiteFormBase) -> None:
     """Look the form's address up with the geocoder; keep candidates or the reason it failed."""
     from guide.geocode import GeocoderUnreachable, lookup_address
@@ -543,7 +551,7 @@ def do_lookup(form: SiteFormBase) -> None:
             float(config["GUIDE_GEOCODER_TIMEOUT_S"]),
         )
     except GeocoderUnreachable as error:
-        form._lookup_error = str(error)  # type: ignore[attr-defined]
+        form._lookup_error = translated(error)  # type: ignore[attr-defined]
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -686,7 +694,7 @@ def set_status(slug: str):
     if errors:
         for problem in errors:
             flash(
-                _("Not changed: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                _("Not changed: %(problem)s", problem=f"{problem.field}: {translated(problem)}"),
                 "error",
             )
         return redirect(url_for("admin.edit_site", slug=slug))
@@ -731,110 +739,6 @@ def site_file(slug: str, name: str):
 
 
 # ---------------------------------------------------------------------------------------
-# Photos and recordings
-
-
-def _stored_name(original: str, data: bytes, suffix: str) -> str:
-    stem = slug_from_name(Path(original or "photo").stem)[:40] or "file"
-    return f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}{suffix}"
-
-
-@bp.post("/sites/<slug>/media")
-def upload_media(slug: str):
-    """Add a photo or a narration recording to a site, checked by its content."""
-    from guide.media import UploadError, accept_audio, accept_photo, web_copy_name
-
-    site = site_or_404(slug)
-    require_edit(site)
-    form = media_form()
-    if not form.validate_on_submit():
-        for name, messages in form.errors.items():
-            for message in messages:
-                flash(f"{getattr(form, name).label.text}: {message}", "error")
-        return redirect(url_for("admin.edit_site", slug=slug) + "#media")
-    upload = form.file.data
-    data = upload.read()
-    config = current_app.config
-    folder: Path = site.folder  # type: ignore[assignment]
-    loaded = snapshot(folder, languages())
-    facts = raw_facts(site)
-    media = list(facts.get("media", []))
-    entry: dict[str, Any] = {
-        "caption": {current_language_of_form(): form.caption.data.strip()}
-        if form.caption.data
-        else {},
-        "credit": (form.credit.data or "").strip(),
-        "licence": (form.licence.data or "").strip(),
-    }
-    gps = None
-    try:
-        if form.kind.data == "photo":
-            photo = accept_photo(
-                data, config["GUIDE_PHOTO_MAX_BYTES"], config["GUIDE_PHOTO_MAX_PIXELS"]
-            )
-            name = "photos/" + _stored_name(upload.filename, photo.data, photo.suffix)
-            for width, copy in photo.web.items():
-                atomic_write_bytes(folder / web_copy_name(name, width), copy)
-            atomic_write_bytes(folder / name, photo.data)
-            gps = photo.gps
-            media.append({"file": name, **entry})
-            summary = f"photo {name} added"
-        else:
-            language = form.language.data if form.language.data in languages() else languages()[0]
-            recording = accept_audio(data, config["GUIDE_AUDIO_MAX_BYTES"])
-            digest8 = hashlib.sha256(data).hexdigest()[:8]
-            name = f"audio/{digest8}.story.{language}{recording.suffix}"
-            atomic_write_bytes(folder / name, data)
-            # One narration per language: the earlier file stays on disk and in the revisions.
-            media = [m for m in media if not _is_narration(m.get("file", ""), language)]
-            media.append({"file": name, **entry})
-            summary = f"recording {name} ({language}) added"
-    except UploadError as error:
-        flash(
-            _("%(file)s refused: %(reason)s", file=upload.filename or "?", reason=str(error)),
-            "error",
-        )
-        return redirect(url_for("admin.edit_site", slug=slug) + "#media")
-    facts["media"] = media
-    try:
-        save_site(
-            folder.parent,
-            slug,
-            {SITE_FILE: site_files(order_facts(facts), {})[SITE_FILE]},
-            languages(),
-            base_digest=digest(loaded),
-            user_name=user_name(),
-            summary=summary,
-        )
-    except EditConflict:
-        flash(_("The site changed meanwhile; upload the file again."), "error")
-        return redirect(url_for("admin.edit_site", slug=slug) + "#media")
-    audit(user_name(), "site.media", slug, summary)
-    after_save()
-    flash(_("Added %(file)s.", file=name))
-    target = url_for("admin.edit_site", slug=slug)
-    if gps is not None:
-        flash(_("The photo was taken at %(lat)s, %(lon)s.", lat=gps[0], lon=gps[1]))
-        if site.needs_location or (site.lat, site.lon) != gps:
-            target = url_for("admin.edit_site", slug=slug, propose_lat=gps[0], propose_lon=gps[1])
-    return redirect(target + "#point")
-
-
-def current_language_of_form() -> str:
-    """Return the language captions are written in: the catalogue's first."""
-    return languages()[0]
-
-
-def _is_narration(file: str, language: str) -> bool:
-    parts = Path(file).name.split(".")
-    return (
-        len(parts) >= 3
-        and parts[-2] == language
-        and file.lower().endswith((".mp3", ".m4a", ".ogg"))
-    )
-
-
-# ---------------------------------------------------------------------------------------
 # History: revisions, diffs and restore
 
 
@@ -852,10 +756,17 @@ def revision(slug: str, number: int):
     found = get_revision(slug, number)
     if found is None:
         abort(404)
+    from guide.web.admin_media import MediaRow, entries_of
+
+    try:
+        listed = entries_of(tomllib.loads(found.files.get(SITE_FILE, "")))
+    except tomllib.TOMLDecodeError:
+        listed = []
     return render_template(
         "admin/revision.html",
         site=site,
         revision=found,
+        media=[(MediaRow(entry), (site.folder / entry["file"]).is_file()) for entry in listed],  # type: ignore[operator]
         diffs=diff_files(previous_files(found), found.files),
         current_diffs=diff_files(snapshot(site.folder, languages()), found.files),  # type: ignore[arg-type]
         form=ActionForm(),
@@ -879,12 +790,24 @@ def restore(slug: str, number: int):
     if restored is None or errors:
         for problem in errors:
             flash(
-                _("Not restored: %(problem)s", problem=f"{problem.field}: {problem.message}"),
+                _("Not restored: %(problem)s", problem=f"{problem.field}: {translated(problem)}"),
                 "error",
             )
         return redirect(url_for("admin.revision", slug=slug, number=number))
     if not may_edit_area(current_user, restored.area):
         abort(403, _("That revision places the site outside your areas."))
+    missing = [item.file for item in restored.media if not (site.folder / item.file).is_file()]  # type: ignore[operator]
+    if missing:
+        flash(
+            _(
+                "Not restored: this revision lists %(files)s, no longer in the site's folder "
+                "%(folder)s. Put the file back there, then restore.",
+                files=", ".join(missing),
+                folder=str(site.folder),
+            ),
+            "error",
+        )
+        return redirect(url_for("admin.revision", slug=slug, number=number))
     current = snapshot(site.folder, languages())  # type: ignore[arg-type]
     try:
         result = save_site(
@@ -927,7 +850,7 @@ def api_point():
                 read_float(request.args.get("lon", "")),
             )
     except (PointFormatError, ValueError) as error:
-        message = str(error) if isinstance(error, PointFormatError) else _("Not a point.")
+        message = translated(error) if isinstance(error, PointFormatError) else _("Not a point.")
         return jsonify({"ok": False, "problems": [{"level": "error", "message": message}]}), 400
     area, problems, duplicate = point_problems(
         lat,
@@ -972,7 +895,7 @@ def api_geocode():
             float(config["GUIDE_GEOCODER_TIMEOUT_S"]),
         )
     except GeocoderUnreachable as error:
-        return jsonify({"ok": False, "message": str(error), "candidates": []}), 503
+        return jsonify({"ok": False, "message": translated(error), "candidates": []}), 503
     return jsonify(
         {"ok": True, "candidates": [{"label": c.label, "lat": c.lat, "lon": c.lon} for c in found]}
     )
@@ -1062,4 +985,4 @@ def init_app(app) -> None:
 for _code in (400, 401, 403, 404, 413):
     bp.register_error_handler(_code, error_page)
 
-from guide.web import admin_import  # noqa: E402, F401  (adds the bulk import views to bp)
+from guide.web import admin_import, admin_media  # noqa: E402, F401  (add their views to bp)

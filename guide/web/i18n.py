@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, g, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
+
+from guide.messages import Message, MessageError
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGE_COOKIE = "lang"
@@ -52,6 +54,21 @@ def remember_language(response: Response) -> Response:
     return response
 
 
+def translated(item: object) -> str:
+    """Return a message of the library (a Problem, Message or MessageError) in the page's language.
+
+    The message's English template is looked up in the translations and filled
+    with the message's own values; anything else is shown as it is.
+    """
+    if isinstance(item, MessageError):
+        item = item.text
+    template = getattr(item, "template", "")
+    if not template:
+        return str(getattr(item, "message", item))
+    params = item.params if isinstance(item, Message) else getattr(item, "params", ())
+    return gettext(template, **dict(params))
+
+
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel with the guide's language choice to ``app``."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -60,3 +77,4 @@ def init_app(app: Flask) -> None:
     app.after_request(remember_language)
     app.jinja_env.globals["current_language"] = select_language
     app.jinja_env.globals["languages"] = available_languages
+    app.jinja_env.filters["translated"] = translated
