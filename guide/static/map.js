@@ -539,5 +539,6 @@
       });
   }
 
-  window.GuideMap = { start: start, fold: fold, use: use };
+  // format and element are shared with the scripts that plug in (planner.js).
+  window.GuideMap = { start: start, fold: fold, use: use, format: format, element: element };
 })();

@@ -5,18 +5,8 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (whole, key) {
-      return key in values ? String(values[key]) : whole;
-    });
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var format = window.GuideMap.format;
+  var element = window.GuideMap.element;
 
   window.GuideMap.use(function (handle) {
     var config = handle.config.planner;
