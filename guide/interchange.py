@@ -21,6 +21,7 @@ from guide import codes
 from guide.catalogue import Catalogue, Site, site_from_dict
 from guide.checks import find_duplicate
 from guide.geo import distance_m
+from guide.messages import N_, Message
 from guide.store import atomic_write_text, remove_stale_staging, write_site_folder
 from guide.text import similar_names
 
@@ -48,6 +49,17 @@ class ImportFileError(Exception):
     """The import file cannot be read at all."""
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a row was not imported: the column concerned and a translatable message."""
+
+    column: str
+    message: Message
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.message}" if self.column else str(self.message)
+
+
 @dataclass
 class RowResult:
     """What happened to one row of an import."""
@@ -55,10 +67,10 @@ class RowResult:
     row: str
     slug: str
     outcome: str  # "imported", "present", "rejected"
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
     def __str__(self) -> str:
-        detail = "; ".join(self.reasons)
+        detail = "; ".join(map(str, self.reasons))
         return f"{self.row}: {self.slug or '(no slug)'}: {self.outcome}" + (
             f": {detail}" if detail else ""
         )
@@ -138,7 +150,7 @@ def _geojson_rows(path: Path, text: str) -> Iterator[tuple[str, dict[str, str]]]
         if geometry:
             coordinates = geometry.get("coordinates") or []
             if geometry.get("type") != "Point" or len(coordinates) < 2:
-                row["_geometry_error"] = "geometry must be a Point with [lon, lat] coordinates"
+                row["_geometry_error"] = "not a Point"
             else:
                 row["lon"], row["lat"] = str(coordinates[0]), str(coordinates[1])
         yield label, row
@@ -151,11 +163,13 @@ def _number(value: str) -> float | str:
         return value
 
 
-def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
+def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any], list[Reason]]:
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
     if row.get("_geometry_error"):
-        reasons.append(row["_geometry_error"])
+        reasons.append(
+            Reason("geometry", Message.of(N_("must be a Point with [lon, lat] coordinates")))
+        )
     facts: dict[str, Any] = {
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
@@ -172,7 +186,14 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
         found = catalogue.areas.find_by_name(district)
         if found is None:
             reasons.append(
-                f"district: {district!r} is not an area of {catalogue.config.areas_file}"
+                Reason(
+                    "district",
+                    Message.of(
+                        N_("%(value)s is not an area of %(file)s"),
+                        value=repr(district),
+                        file=catalogue.config.areas_file,
+                    ),
+                )
             )
         else:
             area = found.id
@@ -265,21 +286,35 @@ def import_file(
             catalogue, slug, name, *(point or (None, None)), duplicate_radius_m
         ) or this_file.duplicate_of(slug, name, point)
         if duplicate is not None and not reasons:
-            why = "same slug" if duplicate.slug == slug else "within 30 m with a similar name"
-            report.rows.append(
-                RowResult(label, slug, "present", [f"duplicate of {duplicate.slug} ({why})"])
+            why = (
+                N_("duplicate of %(slug)s (same slug)")
+                if duplicate.slug == slug
+                else N_("duplicate of %(slug)s (within 30 m with a similar name)")
             )
+            reason = Reason("", Message.of(why, slug=duplicate.slug))
+            report.rows.append(RowResult(label, slug, "present", [reason]))
             continue
         code = facts["code"]
         if code and code in taken and ledger.get(code) != slug:
-            reasons.append(f"code: {code} is already issued to another site; leave it empty")
+            reasons.append(
+                Reason(
+                    "code",
+                    Message.of(
+                        N_("%(code)s is already issued to another site; leave it empty"),
+                        code=code,
+                    ),
+                )
+            )
         if not code:
             facts["code"] = codes.issue(taken) if not dry_run else "ZZZZ"
         site, problems = site_from_dict(
             facts, label, catalogue.config, catalogue.areas, folder=None
         )
         reasons.extend(
-            f"{_COLUMN_OF_FIELD.get(p.field, p.field)}: {p.message}"
+            Reason(
+                _COLUMN_OF_FIELD.get(p.field, p.field),
+                Message(p.template, p.params) if p.template else Message(p.message),
+            )
             for p in problems
             if p.level == "error"
         )

@@ -217,3 +217,26 @@ def test_every_vietnamese_translation_fills_in_the_same_values():
             assert set(PLACEHOLDER.findall(message.string)) == set(
                 PLACEHOLDER.findall(message.id)
             ), message.id
+
+
+def test_the_bulk_import_report_speaks_vietnamese(staff_app):
+    client = vietnamese_client(staff_app)
+    csv_text = (
+        "slug,name_vi,name_en,lat,lon,address,ward,district,kind,rank,source_url,"
+        "description_vi_or_en\n"
+        "dinh-chem,Đình Chèm,,21.094072,105.774237,,,,đình,,,\n"
+        "sai-quan,Sai quận,,,,,,Quận 99,đình,,,\n"
+    )
+    response = client.post(
+        "/admin/import",
+        data={"csrf_token": csrf_token(client), "file": (io.BytesIO(csv_text.encode()), "moi.csv")},
+        content_type="multipart/form-data",
+    )
+    reasons = {
+        row.select("td")[1].text: row.select("td")[3].get_text(strip=True)
+        for row in soup(response).select("table.import-report tbody tr")
+    }
+    assert reasons == {
+        "dinh-chem": "trùng với dinh-chem (cùng slug)",
+        "sai-quan": "district: 'Quận 99' không phải là một khu vực trong areas.geojson",
+    }

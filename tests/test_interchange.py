@@ -214,7 +214,7 @@ def test_geojson_point_features_import(runner, empty_catalogue, tmp_path):
     result = run(runner, "import", path, "--sites", empty_catalogue)
     assert result.exit_code == 1
     assert "in.geojson feature 1: dinh-chem: imported" in result.output
-    assert "in.geojson feature 2: duong: rejected: geometry must be a Point" in result.output
+    assert "in.geojson feature 2: duong: rejected: geometry: must be a Point" in result.output
     site = load_catalogue(empty_catalogue).by_slug("dinh-chem")
     assert (site.lat, site.lon) == (21.094072, 105.774237)
 
