@@ -90,3 +90,28 @@ def test_an_archived_site_leaves_the_map_data_but_keeps_its_code(staff_app):
     assert notice is not None and "archived" in notice.get_text()
     search = page_of(visitor, "/search?q=chem&lang=en")
     assert search.select_one(f'main a[href="/sites/{SLUG}"]') is None
+
+
+def test_a_tour_whose_stop_is_withdrawn_leads_nowhere_from_story_pages(staff_app):
+    visitor = staff_app.test_client()
+    on_tour = f"/sites/{SLUG}?tour={TOUR}&lang=en"
+    step = page_of(visitor, on_tour).select_one("nav.tour-step")
+    assert step is not None
+    assert step.select_one(".next-stop a")["href"].startswith("/sites/nha-luu-niem-van-tien-dung")
+
+    client = editor(staff_app)
+    response = client.post(
+        "/admin/sites/nha-luu-niem-van-tien-dung/status",
+        data={"csrf_token": csrf_token(client), "status": "draft"},
+    )
+    assert response.status_code == 302
+    assert visitor.get("/sites/nha-luu-niem-van-tien-dung").status_code == 404
+    assert visitor.get(f"/tours/{TOUR}").status_code == 404
+
+    page = page_of(visitor, on_tour)
+    # No "stop 1 of 4" box pointing at a tour page and a next stop that are gone.
+    assert page.select_one("nav.tour-step") is None
+    for link in page.select("main a[href]"):
+        href = link["href"]
+        if href.startswith("/") and not href.startswith("//"):
+            assert visitor.get(href).status_code in (200, 302), href

@@ -610,10 +610,14 @@ class TourStep:
 
 
 def tour_step(slug: str, site: Site, language: str) -> TourStep | None:
-    """Return the tour step of ``site`` on the curated tour ``slug``, or None if it is not one."""
+    """Return the tour step of ``site`` on the curated tour ``slug``, or None if it is not one.
+
+    A tour visitors can no longer follow (a stop withdrawn or archived since) has
+    no page and no next stop to offer, so it gives no step either.
+    """
     catalogue = get_catalogue()
     found = catalogue.tours.get(slug)
-    if found is None or site.slug not in found.stops:
+    if found is None or site.slug not in found.stops or not can_follow(found, catalogue):
         return None
     number = found.stops.index(site.slug) + 1
     step = TourStep(
