@@ -68,10 +68,19 @@ def write_site_folder(
     return target
 
 
-def remove_stale_staging(root: Path) -> None:
-    """Remove hidden half-built site folders left behind by an interrupted write."""
-    import shutil
+STALE_AFTER_S = 3600
 
+
+def remove_stale_staging(root: Path, older_than_s: float = STALE_AFTER_S) -> None:
+    """Remove hidden half-built site folders left behind by an interrupted write.
+
+    Only folders untouched for ``older_than_s`` seconds go: a younger one may
+    belong to another import running at this moment.
+    """
+    import shutil
+    import time
+
+    cutoff = time.time() - older_than_s
     for folder in Path(root).glob(".new-*"):
-        if folder.is_dir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
