@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -398,6 +398,16 @@ def _start_point(catalogue: Catalogue, value: Sequence[Any]) -> tuple[float, flo
     return lat, lon
 
 
+def _flag(data: dict[str, Any], field: str, named: Callable[[str], str]) -> bool:
+    """Return the true/false field ``field`` of a plan request (false when absent)."""
+    value = data.get(field, False)
+    if not isinstance(value, bool):
+        raise PlanError(
+            named(field), f"{value!r}: viết true hoặc false", f"{value!r}: write true or false"
+        )
+    return value
+
+
 def parse_request(
     data: Any,
     catalogue: Catalogue,
@@ -467,20 +477,8 @@ def parse_request(
             f"{mode!r} không phải một trong {', '.join(MODES)}",
             f"{mode!r} is not one of {', '.join(MODES)}",
         )
-    back = data.get("return_to_start", False)
-    if not isinstance(back, bool):
-        raise PlanError(
-            named("return_to_start"),
-            f"{back!r}: viết true hoặc false",
-            f"{back!r}: write true or false",
-        )
-    keep_order = data.get("keep_order", False)
-    if not isinstance(keep_order, bool):
-        raise PlanError(
-            named("keep_order"),
-            f"{keep_order!r}: viết true hoặc false",
-            f"{keep_order!r}: write true or false",
-        )
+    back = _flag(data, "return_to_start", named)
+    keep_order = _flag(data, "keep_order", named)
     time_value = data.get("start_time", DEFAULT_START_TIME)
     try:
         if not isinstance(time_value, str):

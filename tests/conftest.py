@@ -285,6 +285,20 @@ def staff_app(staff_sites: Path, tmp_path: Path):
     return make_staff_app(staff_sites, tmp_path)
 
 
+def add_near_twin(sites: Path) -> Path:
+    """Copy Đình Chèm as ``dinh-chem-2``, 4 m away with the same name: a likely duplicate."""
+    toml = (sites / "dinh-chem" / "site.toml").read_text(encoding="utf-8")
+    twin = sites / "dinh-chem-2"
+    twin.mkdir()
+    (twin / "site.toml").write_text(
+        toml.replace('slug = "dinh-chem"', 'slug = "dinh-chem-2"')
+        .replace('code = "Z2HN"', 'code = "Z2HM"')
+        .replace("lat = 21.094072", "lat = 21.09411"),
+        encoding="utf-8",
+    )
+    return twin
+
+
 def csrf_token(client) -> str:
     """Return the CSRF token of the client's session, as a page of the workspace shows it."""
     from bs4 import BeautifulSoup

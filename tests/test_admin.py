@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import csrf_token, form_fields, sign_in
+from conftest import add_near_twin, csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide.catalogue import load_catalogue
@@ -374,15 +374,7 @@ def test_check_warnings_and_broken_sites_are_listed(staff_app, staff_sites):
     from guide.web import reload_catalogue
 
     # A second site 5 m from Đình Chèm with a similar name: guide check warns.
-    toml = (staff_sites / SLUG / "site.toml").read_text(encoding="utf-8")
-    twin = staff_sites / "dinh-chem-2"
-    twin.mkdir()
-    (twin / "site.toml").write_text(
-        toml.replace('slug = "dinh-chem"', 'slug = "dinh-chem-2"')
-        .replace('code = "Z2HN"', 'code = "Z2HM"')
-        .replace("lat = 21.094072", "lat = 21.09411"),
-        encoding="utf-8",
-    )
+    add_near_twin(staff_sites)
     broken = staff_sites / "hong-roi"
     broken.mkdir()
     (broken / "site.toml").write_text('slug = "hong-roi"\n', encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-from conftest import csrf_token, form_fields, sign_in
+from conftest import add_near_twin, csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide import PROJECT_ROOT
@@ -159,15 +159,7 @@ def test_a_media_text_too_long_is_explained_in_vietnamese(staff_app):
 def test_check_warnings_in_the_list_are_in_vietnamese(staff_app, staff_sites):
     from guide.web import reload_catalogue
 
-    toml = (staff_sites / SLUG / "site.toml").read_text(encoding="utf-8")
-    twin = staff_sites / "dinh-chem-2"
-    twin.mkdir()
-    (twin / "site.toml").write_text(
-        toml.replace('slug = "dinh-chem"', 'slug = "dinh-chem-2"')
-        .replace('code = "Z2HN"', 'code = "Z2HM"')
-        .replace("lat = 21.094072", "lat = 21.09411"),
-        encoding="utf-8",
-    )
+    add_near_twin(staff_sites)
     reload_catalogue(staff_app)
     english = [p.message for p in check_catalogue(load_catalogue(staff_sites))]
     name = "Đình Chèm (Đền Chèm, đền Lý Hiệu Úy)"
