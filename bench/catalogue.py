@@ -28,10 +28,10 @@ import tomli_w
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guide.catalogue import load_catalogue  # noqa: E402
-from guide.checks import check_catalogue  # noqa: E402
-from guide.codes import ALPHABET, record  # noqa: E402
-from guide.geo import distance_m  # noqa: E402
+from guide.catalogue.checks import check_catalogue  # noqa: E402
+from guide.catalogue.codes import ALPHABET, record  # noqa: E402
+from guide.catalogue.core import load_catalogue  # noqa: E402
+from guide.catalogue.geo import distance_m  # noqa: E402
 
 QUERIES = 1000
 RADIUS_M = 1500

@@ -10,11 +10,11 @@ Each instance is n random points drawn uniformly inside the catalogue's areas
 (the districts of Hà Nội in the shipped ``sites/``), walked from the first
 point, once as an open tour and once as a round trip. For each it times the
 planner (the distance matrix of geodesic metres times the detour factor, then
-the ordering, as ``guide.tours.plan_tour`` does) and compares the tour length
+the ordering, as ``guide.tours.plan.plan_tour`` does) and compares the tour length
 with, in the same run:
 
 - the optimum, by Held-Karp, for n up to 20 (the planner itself is exact up to
-  ``guide.ordering.EXACT_LIMIT`` points after the start);
+  ``guide.tours.ordering.EXACT_LIMIT`` points after the start);
 - Google OR-Tools' routing solver (path-cheapest-arc start, guided local
   search, ``--ortools-seconds`` per instance) for n from 20 up;
 - nearest neighbour, the baseline the planner starts from.
@@ -37,15 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guide import settings  # noqa: E402
-from guide.catalogue import load_catalogue  # noqa: E402
-from guide.ordering import (  # noqa: E402
+from guide.catalogue.core import load_catalogue  # noqa: E402
+from guide.tours.ordering import (  # noqa: E402
     EXACT_LIMIT,
     best_order,
     exact_order,
     nearest_neighbour,
     path_cost,
 )
-from guide.travel import Travel  # noqa: E402
+from guide.tours.travel import Travel  # noqa: E402
 
 EXACT_UP_TO = 20
 

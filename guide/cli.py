@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from guide import settings
-from guide.catalogue import (
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import (
     CONFIG_FILE,
     Catalogue,
     CatalogueError,
@@ -17,9 +18,8 @@ from guide.catalogue import (
     load_catalogue,
     read_config,
 )
-from guide.checks import check_catalogue
-from guide.geo import Area
-from guide.interchange import (
+from guide.catalogue.geo import Area
+from guide.catalogue.interchange import (
     ImportFileError,
     export_csv,
     export_geojson,
@@ -224,8 +224,8 @@ def user_add(
     name: str, role: str, areas: tuple[str, ...], password_stdin: bool, sites_dir: Path | None
 ) -> None:
     """Create the account NAME; the password is asked for (or read with --password-stdin)."""
-    from guide.accounts import AccountError, add_user
-    from guide.db import database_context
+    from guide.workspace.accounts import AccountError, add_user
+    from guide.workspace.db import database_context
 
     catalogue = open_catalogue(sites_dir)
     area_ids = [resolve_area(catalogue, area).id for area in areas]
@@ -250,8 +250,8 @@ def user_add(
 @sites_option
 def user_list(sites_dir: Path | None) -> None:
     """List the accounts: name, role and areas."""
-    from guide.accounts import list_users
-    from guide.db import database_context
+    from guide.workspace.accounts import list_users
+    from guide.workspace.db import database_context
 
     try:
         catalogue: Catalogue | None = load_catalogue(sites_root(sites_dir))
@@ -267,8 +267,8 @@ def user_list(sites_dir: Path | None) -> None:
 @click.argument("name")
 def user_remove(name: str) -> None:
     """Delete the account NAME (its past edits stay in the history and audit log)."""
-    from guide.accounts import AccountError, remove_user
-    from guide.db import database_context
+    from guide.workspace.accounts import AccountError, remove_user
+    from guide.workspace.db import database_context
 
     with database_context():
         try:
@@ -395,7 +395,7 @@ def qr_command(
     Each code holds <BASE-URL>/S/<CODE>, which opens the site's story page.
     The same input gives byte-identical files, so a reprint can be compared.
     """
-    from guide import qr, signs
+    from guide.render import qr, signs
 
     config = settings.resolve()
     base = (base_url or config["GUIDE_BASE_URL"] or "").strip()

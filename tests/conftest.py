@@ -16,7 +16,7 @@ import tomli_w
 from click.testing import CliRunner
 
 from guide import PROJECT_ROOT, create_app
-from guide.codes import record
+from guide.catalogue.codes import record
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"
 CHROMIUM = Path(os.environ.get("GUIDE_CHROMIUM", "/usr/bin/chromium"))
@@ -253,7 +253,7 @@ def make_staff_app(sites: Path, tmp_path: Path, **config: Any):
     """Return the guide on ``sites`` with its own SQLite file, instance folder and accounts."""
     from werkzeug.security import generate_password_hash
 
-    from guide.db import User, db
+    from guide.workspace.db import User, db
 
     settings = {
         "TESTING": True,

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import site_facts, write_site
 from PIL import Image
 
-from guide.geo import Areas
+from guide.catalogue.geo import Areas
 
 CHEM = (21.094072, 105.774237)
 # Metres south of Đình Chèm for each test site (one degree of latitude is about 110.6 km).

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from guide import create_app
 from guide.cli import main
-from guide.db import AuditEntry, User, db, standalone_app
+from guide.workspace.db import AuditEntry, User, db, standalone_app
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_an_account_cannot_be_added_twice_or_removed_when_missing(runner, databa
 def test_the_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
     from flask import Flask
 
-    from guide.db import database_url
+    from guide.workspace.db import database_url
 
     app = Flask("guide", instance_path=str(tmp_path / "instance"))
     app.config["GUIDE_DATABASE_URL"] = ""

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import add_near_twin, csrf_token, form_fields, sign_in
 from PIL import Image
 
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
 
 ROLES = ("anonymous", "viewer", "editor-other", "editor-here", "admin")
 SLUG = "dinh-chem"  # in area 021, where editor-here may edit and editor-other may not
@@ -244,7 +244,7 @@ def test_wrong_passwords_are_rate_limited_per_account_in_the_database(staff_site
     # Once the failures are older than the window, the right password works again.
     from datetime import timedelta
 
-    from guide.db import LoginFailure, db
+    from guide.workspace.db import LoginFailure, db
 
     with restarted.app_context():
         for failure in db.session.query(LoginFailure).all():
@@ -301,7 +301,7 @@ def test_signing_out_ends_the_session(staff_app):
 
 
 def test_a_removed_account_is_signed_out(staff_app):
-    from guide.accounts import remove_user
+    from guide.workspace.accounts import remove_user
 
     client = client_as(staff_app, "editor-here")
     with staff_app.app_context():
@@ -564,7 +564,7 @@ def test_draft_preview_publish_and_archive(staff_app, staff_sites):
 def test_a_save_interrupted_by_a_crash_leaves_the_old_files(staff_app, staff_sites, monkeypatch):
     import os
 
-    from guide import store
+    from guide.catalogue import store
 
     before = (staff_sites / SLUG / "site.toml").read_bytes()
     story_before = (staff_sites / SLUG / "story.en.md").read_bytes()
@@ -588,7 +588,7 @@ def test_a_save_interrupted_by_a_crash_leaves_the_old_files(staff_app, staff_sit
 
 
 def test_a_crash_between_two_files_leaves_a_valid_catalogue(staff_app, staff_sites, monkeypatch):
-    from guide import store
+    from guide.catalogue import store
 
     client = client_as(staff_app, "admin")
     data = edit_form(client)

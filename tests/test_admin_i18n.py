@@ -17,8 +17,8 @@ from conftest import add_near_twin, csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide import PROJECT_ROOT
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
 
 SLUG = "dinh-chem"
 TRANSLATIONS = PROJECT_ROOT / "guide" / "translations"

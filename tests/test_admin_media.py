@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from conftest import csrf_token, form_fields, sign_in
 from PIL import Image
 
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
 
 SLUG = "dinh-chem"  # in area 021: editor-here may edit it, editor-other may not
 
@@ -414,7 +414,7 @@ def test_a_media_save_interrupted_by_a_crash_leaves_the_old_file(
 ):
     import os
 
-    from guide import store
+    from guide.catalogue import store
 
     before = (staff_sites / SLUG / "site.toml").read_bytes()
     client = client_as(staff_app, "admin")
@@ -470,7 +470,7 @@ def test_restoring_a_revision_restores_the_media_list(staff_app, staff_sites, tw
 def test_no_file_a_revision_lists_is_ever_deleted(staff_app, staff_sites, mp3_bytes):
     from conftest import encoded_audio
 
-    from guide.db import Revision, db
+    from guide.workspace.db import Revision, db
 
     client = client_as(staff_app, "admin")
     upload(client, png((200, 0, 0)), "a.png", caption_vi="A")
@@ -516,7 +516,7 @@ def test_a_revision_whose_file_is_missing_is_not_restored(staff_app, staff_sites
 
 def test_the_editor_never_deletes_a_media_file():
     """The save path deletes only narratives; a media file name is refused."""
-    from guide.editing import write_files
+    from guide.workspace.editing import write_files
 
     with pytest.raises(ValueError, match="only narratives"):
         write_files(Path("/nonexistent"), {"photos/gate.jpg": None})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import site_facts, write_site
 
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
 
 
 def messages(root):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guide.coords import PointFormatError, parse_point
+from guide.workspace.coords import PointFormatError, parse_point
 
 CHEM = (21.094072, 105.774237)
 

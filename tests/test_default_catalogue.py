@@ -6,8 +6,8 @@ import re
 
 from conftest import DEFAULT_SITES
 
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
 
 
 def words(markdown: str, sources_heading: str) -> int:
@@ -63,7 +63,7 @@ def test_data_notices_credit_openstreetmap_and_the_boundary_source():
 def test_the_example_in_the_format_documentation_is_a_valid_site():
     import tomllib
 
-    from guide.catalogue import site_from_dict
+    from guide.catalogue.core import site_from_dict
 
     text = (DEFAULT_SITES / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```toml\n(code = .*?)```", text, re.S).group(1)

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import csrf_token, free_port, sign_in
 
-from guide.geocode import GeocoderUnreachable, lookup_address
+from guide.workspace.geocode import GeocoderUnreachable, lookup_address
 
 ANSWER = [
     {

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_SITES
 
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
+from guide.catalogue.interchange import COLUMNS
 from guide.cli import main
-from guide.interchange import COLUMNS
 
 SHARED_CSV = DEFAULT_SITES.parent.parent / "shared" / "data" / "hanoi_sites.csv"
 CHEM_ROW = {

@@ -8,7 +8,7 @@ import pytest
 from conftest import site_facts
 
 from guide import create_app
-from guide.text import fold
+from guide.catalogue.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -36,7 +36,7 @@ def visible_count(page, selector: str) -> int:
 def search(page, text: str) -> None:
     """Type in the search box and wait until the map shows what it selects."""
     page.fill("#map-q", text)
-    # The map marks the filters it applied, the query folded as guide.text.fold does.
+    # The map marks the filters it applied, the query folded as guide.catalogue.text.fold does.
     page.wait_for_function(
         "q => document.querySelector('.guide-map').dataset.filters === q + '|||'", arg=fold(text)
     )
@@ -241,7 +241,7 @@ class TestEscaping:
 
 
 def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
-    from guide.maps import KIND_GROUPS
+    from guide.render.maps import KIND_GROUPS
 
     messages = []
     page.on("console", lambda message: messages.append(message.text))

@@ -10,8 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from shapely.geometry import shape
 
-from guide import PROJECT_ROOT, maps
-from guide.catalogue import Site, load_catalogue
+from guide import PROJECT_ROOT
+from guide.catalogue.core import Site, load_catalogue
+from guide.render import maps
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"
 

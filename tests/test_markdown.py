@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from guide.markdown import render_markdown
+from guide.render.markdown import render_markdown
 
 
 def parsed(text: str) -> BeautifulSoup:

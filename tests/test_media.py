@@ -8,7 +8,7 @@ import pytest
 from conftest import encoded_audio
 from PIL import ExifTags, Image
 
-from guide.media import UploadError, accept_audio, accept_photo, gps_point, web_copy_name
+from guide.workspace.media import UploadError, accept_audio, accept_photo, gps_point, web_copy_name
 
 LIMIT = 15_000_000
 PIXELS = 40_000_000

@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from guide import ordering
-from guide.ordering import (
+from guide.tours import ordering
+from guide.tours.ordering import (
     EXACT_LIMIT,
     best_order,
     exact_order,

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from guide.cli import main
-from guide.db import DatabaseSettingError, Revision, db, normalize_url, standalone_app
+from guide.workspace.db import DatabaseSettingError, Revision, db, normalize_url, standalone_app
 
 SLUG = "dinh-chem"
 NO_SERVER = (

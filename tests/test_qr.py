@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from scanning import MM_PER_INCH, open_url, png_image, quiet_zone_is_blank, scan_one, svg_image
 
-from guide import qr
-from guide.signs import SIZES, render
+from guide.render import qr
+from guide.render.signs import SIZES, render
 
 BASE = "https://ditich.example.vn"
 

@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import DEFAULT_SITES
 
-from guide.catalogue import load_catalogue
-from guide.geo import distance_m
-from guide.routemap import RouteStop, route_svg
+from guide.catalogue.core import load_catalogue
+from guide.catalogue.geo import distance_m
+from guide.render.routemap import RouteStop, route_svg
 
 # The Flag Tower, Đoan Môn, the North Gate and Ba Đình Square.
 STOPS = [

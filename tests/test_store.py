@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from guide import store
+from guide.catalogue import store
 
 
 def test_a_site_folder_appears_whole_or_not_at_all(tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from PIL import Image
 from story_data import CHEM, build
 
 from guide import create_app
-from guide.codes import record
+from guide.catalogue.codes import record
 
 BUDGET_BYTES = 40 * 1024
 

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from test_map_browser import CLUSTERS, MARKERS, TILE_PREFIX, settle
 
-from guide.text import fold
+from guide.catalogue.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -14,7 +14,7 @@ from test_tours import A, B, C, D
 from test_web_tours import BAC_TU_LIEM, CITADEL, make_app
 
 from guide import create_app
-from guide.geo import distance_m
+from guide.catalogue.geo import distance_m
 
 CITADEL_TOUR = "hoang-thanh-ba-dinh"
 BTL_TOUR = "hanh-trinh-dia-chi-do-bac-tu-liem"

@@ -9,11 +9,12 @@ import gpxpy
 import pytest
 from conftest import DEFAULT_SITES, site_facts
 
-from guide import settings, tours
-from guide.catalogue import load_catalogue
-from guide.checks import check_catalogue
-from guide.geo import distance_m
-from guide.tours import (
+from guide import settings
+from guide.catalogue.checks import check_catalogue
+from guide.catalogue.core import load_catalogue
+from guide.catalogue.geo import distance_m
+from guide.tours import plan as tours
+from guide.tours.plan import (
     PlanError,
     TourRequest,
     check_tours,
@@ -25,7 +26,7 @@ from guide.tours import (
     plan_tour,
     tour_request,
 )
-from guide.travel import Travel
+from guide.tours.travel import Travel
 
 # Four points of Ba Đình (the Flag Tower, Đoan Môn, the North Gate, Ba Đình Square).
 A = site_facts(

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from guide import settings
-from guide.geo import distance_m
-from guide.travel import Travel
+from guide.catalogue.geo import distance_m
+from guide.tours.travel import Travel
 
 # Đình Chèm, Nhà lưu niệm Văn Tiến Dũng, Đài tưởng niệm liệt sĩ Cổ Nhuế.
 POINTS = [(21.094072, 105.774237), (21.061514, 105.776769), (21.054724, 105.787196)]

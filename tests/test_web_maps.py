@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from conftest import site_facts
 
 from guide import create_app
-from guide.catalogue import load_catalogue
-from guide.maps import KIND_GROUPS, kind_group
+from guide.catalogue.core import load_catalogue
+from guide.render.maps import KIND_GROUPS, kind_group
 
 START = re.compile(r"GuideMap\.start\(\s*(\w+)\s*,\s*(\{.*\})\s*\);")
 CENTRE = re.compile(r"center:\s*(\[[^\]]*\])")

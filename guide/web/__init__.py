@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, make_response, request
 
-from guide.catalogue import Catalogue, load_catalogue
+from guide.catalogue.core import Catalogue, load_catalogue
 
 _EXTENSION = "guide.catalogue"
 
@@ -16,22 +16,16 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    from guide import db
-    from guide.web import (
-        admin,
-        api,
-        assets,
-        auth,
-        i18n,
-        maps,
-        media,
-        offline,
-        public,
-        security,
-        signs,
-        tour_pages,
-        tours,
-    )
+    from guide.web import assets, i18n, offline, security
+    from guide.web.admin import auth, signs
+    from guide.web.admin import views as admin
+    from guide.web.maps import api
+    from guide.web.maps import views as maps
+    from guide.web.public import media
+    from guide.web.public import views as public
+    from guide.web.tours import api as tours
+    from guide.web.tours import pages as tour_pages
+    from guide.workspace import db
 
     db.init_app(app)
     security.init_app(app)

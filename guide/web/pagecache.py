@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from flask import request
 
-from guide.catalogue import SITE_FILE, Catalogue, Site
+from guide.catalogue.core import SITE_FILE, Catalogue, Site
 from guide.web.i18n import select_language
 
 MAX_PAGES = 512

@@ -17,7 +17,7 @@ from flask import Flask, Response, g, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from guide.db import User, db
+from guide.workspace.db import User, db
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -98,7 +98,7 @@ def _secret_key(app: Flask) -> str:
     """Return a random secret key kept in the instance folder, made on first use."""
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        from guide.store import atomic_write_text
+        from guide.catalogue.store import atomic_write_text
 
         atomic_write_text(path, secrets.token_hex(32))
         path.chmod(0o600)

@@ -1,0 +1,1 @@
+"""Load, validate and index the catalogue of sites (no Flask here)."""

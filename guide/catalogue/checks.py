@@ -1,0 +1,106 @@
+"""Whole-catalogue checks: what ``guide check`` reports beyond each site's own fields."""
+
+from __future__ import annotations
+
+from guide.catalogue import codes
+from guide.catalogue.core import SITE_FILE, Catalogue, Problem, Site
+from guide.catalogue.text import similar_names
+from guide.messages import N_
+from guide.tours.plan import check_tours
+
+DUPLICATE_RADIUS_M = 30.0
+
+
+def check_catalogue(
+    catalogue: Catalogue, duplicate_radius_m: float = DUPLICATE_RADIUS_M
+) -> list[Problem]:
+    """Return every problem of the catalogue, errors and warnings, in file order."""
+    problems = list(catalogue.problems)
+    ledger = codes.read_ledger(catalogue.root)
+    for site in catalogue:
+        label = str(catalogue.root / site.slug / SITE_FILE)
+        problems.extend(_media_problems(site, label))
+        if ledger and site.code not in ledger:
+            problems.append(
+                Problem.of(
+                    label,
+                    "code",
+                    "code.ledger",
+                    N_(
+                        "%(code)s is not in %(ledger)s: add the line "
+                        "'%(code)s %(slug)s' so the code is never issued again"
+                    ),
+                    "warning",
+                    code=site.code,
+                    ledger=codes.LEDGER_NAME,
+                    slug=site.slug,
+                )
+            )
+    problems.extend(near_duplicates(catalogue, duplicate_radius_m))
+    problems.extend(check_tours(catalogue))
+    return problems
+
+
+def _media_problems(site: Site, label: str) -> list[Problem]:
+    if site.folder is None:
+        return []
+    return [
+        Problem.of(
+            label,
+            f"media[{index}].file",
+            "media.not_found",
+            N_("%(file)s not found in %(folder)s: add the file or remove the entry"),
+            file=repr(item.file),
+            folder=site.folder,
+        )
+        for index, item in enumerate(site.media)
+        if not (site.folder / item.file).is_file()
+    ]
+
+
+def near_duplicates(catalogue: Catalogue, radius_m: float = DUPLICATE_RADIUS_M) -> list[Problem]:
+    """Return a warning for each pair of sites within ``radius_m`` whose names are alike."""
+    problems = []
+    for site in catalogue:
+        if not site.has_location:
+            continue
+        for other, metres in catalogue.nearby(site.lat, site.lon, radius_m):  # type: ignore[arg-type]
+            if other.slug <= site.slug:
+                continue
+            if similar_names(site.name.get("vi", ""), other.name.get("vi", "")):
+                problems.append(
+                    Problem.of(
+                        str(catalogue.root / other.slug / SITE_FILE),
+                        "lat/lon",
+                        "point.near_duplicate",
+                        N_(
+                            "%(metres)s m from %(slug)s (%(name)s) with a similar name: "
+                            "is it the same place? Merge them or correct the point"
+                        ),
+                        "warning",
+                        metres=f"{metres:.0f}",
+                        slug=site.slug,
+                        name=site.name.get("vi"),
+                    )
+                )
+    return problems
+
+
+def find_duplicate(
+    catalogue: Catalogue,
+    slug: str,
+    name: str,
+    lat: float | None,
+    lon: float | None,
+    radius_m: float = DUPLICATE_RADIUS_M,
+) -> Site | None:
+    """Return an existing site that a new one would duplicate (same slug, or near and alike)."""
+    existing = catalogue.by_slug(slug)
+    if existing is not None:
+        return existing
+    if lat is None or lon is None:
+        return None
+    for other, _ in catalogue.nearby(lat, lon, radius_m):
+        if similar_names(name, other.name.get("vi", "")):
+            return other
+    return None

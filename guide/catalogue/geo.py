@@ -1,0 +1,193 @@
+"""Distances in metres and the administrative areas a point lies in.
+
+Coordinates: shapely and GeoJSON use (lon, lat); the rest of the guide, like
+people and Leaflet, says (lat, lon). The conversion happens here and nowhere
+else. Distances on degrees are not metres, so every distance goes through geopy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+from geographiclib.geodesic import Geodesic
+from geopy.distance import geodesic
+from geopy.point import Point as GeoPoint
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.strtree import STRtree
+
+# Metres per degree of latitude, a lower bound used only to size search boxes.
+_MIN_METRES_PER_DEGREE = 110_500.0
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the geodesic distance in metres between two (lat, lon) points.
+
+    >>> round(distance_m((21.0, 105.8), (21.0, 105.8)))
+    0
+    >>> 1100 < distance_m((21.0, 105.8), (21.01, 105.8)) < 1110
+    True
+    """
+    return geodesic(a, b).meters
+
+
+_GEODESIC = geodesic()
+
+
+@lru_cache(maxsize=250_000)
+def _pair_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return _GEODESIC.measure(GeoPoint(*a), GeoPoint(*b)) * 1000.0  # measure() gives km
+
+
+def distance_matrix_m(points: Sequence[tuple[float, float]]) -> list[list[float]]:
+    """Return the geodesic metres between every two (lat, lon) points, as rows.
+
+    Pairs already measured come from a cache: a catalogue's sites are planned
+    again and again, and one geodesic takes about 60 microseconds.
+
+    >>> [[round(m) for m in row] for row in distance_matrix_m([(21.0, 105.8), (21.01, 105.8)])]
+    [[0, 1107], [1107, 0]]
+    """
+    n = len(points)
+    rows = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = points[i], points[j]
+            metres = _pair_m(a, b) if a <= b else _pair_m(b, a)
+            rows[i][j] = rows[j][i] = metres
+    return rows
+
+
+def in_range(lat: float, lon: float) -> bool:
+    """Return whether (lat, lon) are valid WGS84 degrees."""
+    return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+
+
+@dataclass(frozen=True)
+class Area:
+    """One administrative area from the boundary file."""
+
+    id: str
+    name: str
+    geometry: BaseGeometry
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """Return (south, west, north, east) in degrees."""
+        west, south, east, north = self.geometry.bounds
+        return south, west, north, east
+
+
+class Areas:
+    """The administrative areas of a catalogue, with point-in-area look-ups.
+
+    Areas are data: ids and names come from the boundary file, so a newer file
+    (for example Hà Nội's post-2025 wards) replaces this one without code changes.
+    """
+
+    def __init__(self, areas: Iterable[Area]) -> None:
+        self._areas = list(areas)
+        self._by_id = {area.id: area for area in self._areas}
+        self._tree = STRtree([area.geometry for area in self._areas])
+        for area in self._areas:
+            shapely.prepare(area.geometry)
+
+    @classmethod
+    def from_geojson(
+        cls, path: Path, id_property: str = "id", name_property: str = "name"
+    ) -> Areas:
+        """Load areas from a GeoJSON FeatureCollection of polygons."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_features(data.get("features", []), id_property, name_property)
+
+    @classmethod
+    def from_features(
+        cls, features: Sequence[dict[str, Any]], id_property: str, name_property: str
+    ) -> Areas:
+        """Build areas from GeoJSON features, reading id and name from their properties."""
+        areas = []
+        for feature in features:
+            properties = feature.get("properties") or {}
+            area_id = str(properties[id_property])
+            name = str(properties.get(name_property, area_id))
+            areas.append(Area(area_id, name, shape(feature["geometry"])))
+        return cls(areas)
+
+    def __iter__(self):
+        return iter(self._areas)
+
+    def __len__(self) -> int:
+        return len(self._areas)
+
+    def get(self, area_id: str) -> Area | None:
+        """Return the area with this id, or None."""
+        return self._by_id.get(area_id)
+
+    def name_of(self, area_id: str | None) -> str:
+        """Return the area's name, or the id itself when the area is unknown."""
+        area = self._by_id.get(area_id or "")
+        return area.name if area else (area_id or "")
+
+    def locate(self, lat: float, lon: float) -> Area | None:
+        """Return the area that contains (lat, lon), or None when it is outside them all."""
+        point = Point(lon, lat)
+        for index in self._tree.query(point):
+            area = self._areas[int(index)]
+            if area.geometry.covers(point):
+                return area
+        return None
+
+    def find_by_name(self, name: str) -> Area | None:
+        """Return the area whose name matches ``name`` ignoring case and diacritics."""
+        from guide.catalogue.text import fold
+
+        wanted = fold(name)
+        for area in self._areas:
+            if fold(area.name) == wanted:
+                return area
+        return None
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """Return (south, west, north, east) of all areas together."""
+        west, south, east, north = shapely.total_bounds([a.geometry for a in self._areas])
+        return south, west, north, east
+
+
+class PointIndex:
+    """A spatial index of (lat, lon) points that answers radius queries in metres."""
+
+    def __init__(self, points: Sequence[tuple[float, float]]) -> None:
+        self._points = list(points)
+        self._tree = STRtree([Point(lon, lat) for lat, lon in self._points])
+
+    def within(self, lat: float, lon: float, radius_m: float) -> list[tuple[int, float]]:
+        """Return (position, metres) of the points within ``radius_m``, nearest first."""
+        if not self._points:
+            return []
+        dlat = radius_m / _MIN_METRES_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6)
+        box = shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+        # A flat-earth estimate, good to well under 1 % at this scale, skips the box's
+        # corners; geopy's geodesic engine (geographiclib) then gives the true metres.
+        cos_lat = math.cos(math.radians(lat))
+        ellipsoid = Geodesic.WGS84
+        found = []
+        for index in self._tree.query(box):
+            position = int(index)
+            other_lat, other_lon = self._points[position]
+            rough = math.hypot(other_lat - lat, (other_lon - lon) * cos_lat) * 111_320.0
+            if rough > radius_m * 1.01 + 1:
+                continue
+            metres = ellipsoid.Inverse(lat, lon, other_lat, other_lon, Geodesic.DISTANCE)["s12"]
+            if metres <= radius_m:
+                found.append((position, metres))
+        found.sort(key=lambda item: item[1])
+        return found

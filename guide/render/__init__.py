@@ -1,0 +1,1 @@
+"""Turn sites into what people see: narratives, photos, maps, QR codes and signs."""

@@ -1,0 +1,396 @@
+"""Folium maps of the catalogue, with Leaflet and its plugins served by the guide itself.
+
+The map page is a folium ``Map`` whose asset lists point at files of installed
+packages (``xstatic-leaflet``, ``xstatic-leaflet-markercluster``) and of the
+guide's own ``static/`` folder, so a page asks no CDN for anything: the only
+request to another host is for map tiles. Sites do not go into the page as one
+``Marker`` each; the browser loads them as GeoJSON from the API and clusters
+them itself (``static/map.js``).
+
+This module knows nothing of Flask: the web layer passes in the function that
+turns an asset name into a URL, and the URLs of the data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import folium
+import shapely
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from branca.element import MacroElement
+from folium.template import Template
+from shapely.geometry import mapping
+
+from guide.catalogue.core import Site
+from guide.catalogue.geo import Area, Areas
+from guide.catalogue.text import fold
+
+# Folders of installed packages served under /static/<prefix>/ by the web layer.
+ASSET_FOLDERS: dict[str, Path] = {
+    "leaflet": Path(xstatic.pkg.leaflet.BASE_DIR),
+    "markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
+}
+MAP_JS = (
+    ("leaflet", "leaflet/leaflet.js"),
+    ("markercluster", "markercluster/leaflet.markercluster.js"),
+    ("guide_map", "map.js"),
+)
+MAP_CSS = (
+    ("leaflet_css", "leaflet/leaflet.css"),
+    ("markercluster_css", "markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", "markercluster/MarkerCluster.Default.css"),
+    ("guide_map_css", "map.css"),
+)
+# Areas' outlines are drawn simplified: about 50 m of tolerance is invisible at
+# city scale and shrinks the boundary file several times over.
+AREA_TOLERANCE_DEG = 0.0005
+COORDINATE_DIGITS = 6
+
+
+def _l(text: str) -> str:
+    """Mark interface text for translation; the web layer translates it for each page."""
+    return text
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    """A family of site kinds drawn with one marker style and named in the legend."""
+
+    id: str
+    label: str
+    colour: str
+    shape: str
+    words: tuple[str, ...]
+
+
+# Kinds are free text in the catalogue ("đền – chùa", "tượng đài / di tích cách
+# mạng"); a kind belongs to the group whose words occur first in it.
+KIND_GROUPS: tuple[KindGroup, ...] = (
+    KindGroup("communal-house", _l("Communal house"), "#d55e00", "circle", ("dinh",)),
+    KindGroup("temple", _l("Temple or shrine"), "#a4161a", "square", ("den", "mieu")),
+    KindGroup("pagoda", _l("Pagoda"), "#e69f00", "diamond", ("chua",)),
+    KindGroup("museum", _l("Museum"), "#0072b2", "square", ("bao tang",)),
+    KindGroup(
+        "memorial",
+        _l("Memorial or monument"),
+        "#009e73",
+        "diamond",
+        ("tuong niem", "tuong dai", "bia"),
+    ),
+    KindGroup(
+        "revolutionary",
+        _l("Revolutionary site"),
+        "#cc79a7",
+        "circle",
+        ("cach mang", "nha luu niem", "nha tu"),
+    ),
+    KindGroup("archaeological", _l("Archaeological site"), "#8c510a", "diamond", ("khao co",)),
+    KindGroup("architecture", _l("Architecture"), "#56b4e9", "circle", ("kien truc",)),
+    KindGroup("other", _l("Other heritage site"), "#555555", "square", ()),
+)
+_GROUPS_BY_ID = {group.id: group for group in KIND_GROUPS}
+
+
+@dataclass(frozen=True)
+class RankLevel:
+    """A level of official recognition, read from a site's free-text rank."""
+
+    id: str
+    label: str
+    words: tuple[str, ...]
+
+
+RANK_LEVELS: tuple[RankLevel, ...] = (
+    RankLevel(
+        "special-national",
+        _l("Special national relic (or part of one)"),
+        ("quoc gia dac biet", "dtqgdb"),
+    ),
+    RankLevel("national", _l("National relic"), ("quoc gia",)),
+    RankLevel("city", _l("City relic"), ("thanh pho", "cap tinh")),
+    RankLevel("other", _l("Other recognition"), ()),
+    RankLevel("unranked", _l("No rank stated"), ()),
+)
+_LEVELS_BY_ID = {level.id: level for level in RANK_LEVELS}
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_WORDS.findall(fold(text))) + " "
+
+
+@lru_cache(maxsize=1024)
+def kind_group(kind: str) -> str:
+    """Return the id of the marker group of a free-text kind.
+
+    >>> kind_group("đình"), kind_group("đền – chùa"), kind_group("bảo tàng / địa chỉ đỏ")
+    ('communal-house', 'temple', 'museum')
+    >>> kind_group("tượng đài / di tích cách mạng"), kind_group("làng cổ / cụm di tích")
+    ('memorial', 'other')
+    """
+    text = _words(kind)
+    best, best_at = "other", len(text)
+    for group in KIND_GROUPS:
+        for word in group.words:
+            at = text.find(f" {word} ")
+            if 0 <= at < best_at:
+                best, best_at = group.id, at
+    return best
+
+
+@lru_cache(maxsize=1024)
+def rank_level(rank: str) -> str:
+    """Return the id of the recognition level of a free-text rank.
+
+    >>> rank_level("Di tích quốc gia đặc biệt (Đợt 8, 2017)"), rank_level("Thuộc DTQGĐB Cổ Loa")
+    ('special-national', 'special-national')
+    >>> rank_level("Di tích lịch sử quốc gia (1979)"), rank_level(""), rank_level("UNESCO")
+    ('national', 'unranked', 'other')
+    """
+    if not rank.strip():
+        return "unranked"
+    text = _words(rank)
+    for level in RANK_LEVELS:
+        if any(f" {word} " in text for word in level.words):
+            return level.id
+    return "other"
+
+
+def group_of(group_id: str) -> KindGroup | None:
+    """Return the kind group with this id, or None."""
+    return _GROUPS_BY_ID.get(group_id)
+
+
+def level_of(level_id: str) -> RankLevel | None:
+    """Return the rank level with this id, or None."""
+    return _LEVELS_BY_ID.get(level_id)
+
+
+def matches_kind(site: Site, kind: str) -> bool:
+    """Return whether ``kind`` (a kind as written, or a group id) describes the site."""
+    return fold(site.kind) == fold(kind) or kind_group(site.kind) == kind
+
+
+def matches_rank(site: Site, rank: str) -> bool:
+    """Return whether ``rank`` (a level id, or words of the rank) describes the site."""
+    if rank in _LEVELS_BY_ID:
+        return rank_level(site.rank) == rank
+    return bool(fold(rank)) and fold(rank) in fold(site.rank)
+
+
+def site_feature(site: Site, story_url: str, thumbnail_url: str | None) -> dict[str, Any]:
+    """Return a GeoJSON Feature of a located site; coordinates are [lon, lat].
+
+    >>> from guide.catalogue.core import Site
+    >>> site = Site("7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình",
+    ...             lat=21.094072, lon=105.774237, area="021")
+    >>> site_feature(site, "/sites/dinh-chem", None)["geometry"]
+    {'type': 'Point', 'coordinates': [105.774237, 21.094072]}
+    """
+    if site.lat is None or site.lon is None:
+        raise ValueError(f"site {site.slug} has no location to put on a map")
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(site.lon, COORDINATE_DIGITS), round(site.lat, COORDINATE_DIGITS)],
+        },
+        "properties": {
+            "code": site.code,
+            "slug": site.slug,
+            "name": dict(site.name),
+            "kind": site.kind,
+            "kind_group": kind_group(site.kind),
+            "rank": site.rank,
+            "rank_level": rank_level(site.rank),
+            "area": site.area,
+            "url": story_url,
+            "thumbnail": thumbnail_url,
+        },
+    }
+
+
+def feature_collection(features: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection of ``features``."""
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def simplified_area(area: Area, tolerance: float = AREA_TOLERANCE_DEG) -> dict[str, Any]:
+    """Return an area's outline as a GeoJSON Feature, simplified and rounded for drawing."""
+    geometry = shapely.simplify(area.geometry, tolerance, preserve_topology=True)
+    geometry = shapely.set_precision(geometry, 10**-5)
+    return {
+        "type": "Feature",
+        "id": area.id,
+        "geometry": mapping(geometry),
+        "properties": {"id": area.id, "name": area.name},
+    }
+
+
+def areas_feature_collection(areas: Areas, tolerance: float = AREA_TOLERANCE_DEG) -> dict:
+    """Return every area's simplified outline as a GeoJSON FeatureCollection."""
+    return feature_collection(simplified_area(area, tolerance) for area in areas)
+
+
+def leaflet_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    """Return (south, west, north, east) as Leaflet's [[south, west], [north, east]]."""
+    south, west, north, east = bounds
+    return [[south, west], [north, east]]
+
+
+def sites_bounds(sites: Sequence[Site]) -> tuple[float, float, float, float] | None:
+    """Return (south, west, north, east) around the located sites, or None without any."""
+    points = [(s.lat, s.lon) for s in sites if s.lat is not None and s.lon is not None]
+    if not points:
+        return None
+    lats = [lat for lat, _ in points]
+    lons = [lon for _, lon in points]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+class GuideMap(folium.Map):
+    """A folium Map that loads Leaflet, its plugins and the guide's map code from the guide.
+
+    ``asset_url`` turns an asset name such as ``leaflet/leaflet.js`` into the URL the
+    guide serves it at. The asset lists are set on the instance, so folium's own
+    class-level lists (which point at CDNs) stay untouched for every other map.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+                #{{ this.get_name() }} {
+                    position: {{ this.position }};
+                    width: {{ this.width[0] }}{{ this.width[1] }};
+                    height: {{ this.height[0] }}{{ this.height[1] }};
+                    left: {{ this.left[0] }}{{ this.left[1] }};
+                    top: {{ this.top[0] }}{{ this.top[1] }};
+                }
+            </style>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map guide-map" id={{ this.get_name()|tojson }}></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{ this.options|tojavascript }}
+                }
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        asset_url: Callable[[str], str],
+        *,
+        tile_url: str,
+        tile_attribution: str,
+        location: Sequence[float] | None = None,
+        zoom_start: int = 12,
+        **kwargs: Any,
+    ) -> None:
+        # The guide's script adds translated zoom buttons and a metric scale bar.
+        kwargs.setdefault("position", "absolute")
+        # Below zoom 5 a country is a few pixels wide; not clustering for those zooms
+        # saves the browser a quarter of the clustering work.
+        kwargs.setdefault("minZoom", 5)
+        kwargs.setdefault("maxZoom", 19)
+        super().__init__(
+            location=location, zoom_start=zoom_start, tiles=None, zoom_control=False, **kwargs
+        )
+        self.default_js = [(name, asset_url(path)) for name, path in MAP_JS]
+        self.default_css = [(name, asset_url(path)) for name, path in MAP_CSS]
+        folium.TileLayer(
+            tiles=tile_url, attr=tile_attribution, max_zoom=19, name="tiles", control=False
+        ).add_to(self)
+
+
+class SiteLayer(MacroElement):
+    """Start the guide's map script on the parent map: clustered sites, filters, controls.
+
+    ``config`` is passed to ``GuideMap.start`` in ``static/map.js`` as JSON (the
+    address of the sites' GeoJSON, interface labels, the legend's styles...).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            GuideMap.start({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "SiteLayer"
+        self.config = config
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The rendered pieces of a map for a page template: head, body and script."""
+
+    header: str
+    html: str
+    script: str
+
+
+def render_parts(folium_map: folium.Map) -> MapParts:
+    """Render a map and return its header (links, style), its element and its script."""
+    figure = folium_map.get_root()
+    # The page template declares its own charset; folium's meta tag would repeat it.
+    figure.header._children.pop("meta_http", None)
+    figure.render()
+    return MapParts(
+        header=figure.header.render(),
+        html=figure.html.render(),
+        script=figure.script.render(),
+    )
+
+
+def site_map(
+    asset_url: Callable[[str], str],
+    *,
+    tile_url: str,
+    tile_attribution: str,
+    config: dict[str, Any],
+    location: Sequence[float] | None = None,
+    zoom: int = 17,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> GuideMap:
+    """Return the map of sites, fitted to ``bounds`` when given, else centred on ``location``.
+
+    The sites themselves are not in the map: ``config["data"]`` is the address of
+    their GeoJSON, which ``static/map.js`` loads and clusters in the browser.
+    """
+    if location is None:
+        if bounds is None:
+            raise ValueError("give the map a location to centre on or bounds to fit")
+        south, west, north, east = bounds
+        location = ((south + north) / 2, (west + east) / 2)
+    folium_map = GuideMap(
+        asset_url,
+        tile_url=tile_url,
+        tile_attribution=tile_attribution,
+        location=location,
+        zoom_start=zoom,
+    )
+    if bounds is not None:
+        folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=17)
+    SiteLayer(config).add_to(folium_map)
+    return folium_map

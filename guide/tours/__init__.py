@@ -1,0 +1,1 @@
+"""Plan tours: requests, visiting order, travel times, timetable and exports."""

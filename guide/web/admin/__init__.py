@@ -1,0 +1,1 @@
+"""The staff workspace: sign-in, editing, media, bulk import and signs."""

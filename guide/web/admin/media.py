@@ -1,0 +1,562 @@
+"""Photos and recordings in the staff workspace: upload, captions, order, removal, putting back.
+
+Every change goes through ``guide.workspace.editing.save_site`` like any other save of a
+site: the catalogue's lock, the conflict check against the digest of the files
+the page was made from, an atomic write of ``site.toml`` and a revision. A photo
+or recording removed from the site only leaves the site's ``media`` list: the
+file stays in the site's folder (where the revisions that list it still find
+it), so it can be put back from the editor or by restoring a revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from guide.catalogue.core import (
+    AUDIO_SUFFIXES,
+    PHOTO_SUFFIXES,
+    SITE_FILE,
+    Media,
+    Site,
+    is_safe_relative_path,
+)
+from guide.catalogue.store import atomic_write_bytes
+from guide.web.admin.views import (
+    after_save,
+    bp,
+    fill_form,
+    languages,
+    order_facts,
+    raw_facts,
+    render_editor,
+    require_edit,
+    site_or_404,
+    slug_from_name,
+    user_name,
+)
+from guide.web.forms import (
+    MAX_CAPTION,
+    MAX_CREDIT,
+    MAX_LICENCE,
+    MediaListForm,
+    media_form,
+    site_form,
+)
+from guide.web.i18n import translated
+from guide.workspace.db import audit
+from guide.workspace.editing import (
+    EditConflict,
+    FileDiff,
+    diff_files,
+    digest,
+    revisions,
+    save_site,
+    site_files,
+    snapshot,
+)
+from guide.workspace.media import WEB_FOLDER
+
+# More rows than any site has; a form claiming more is cut here.
+MAX_ROWS = 500
+TEXT_KEYS = ("caption", "credit", "licence")
+
+
+@dataclass
+class MediaRow:
+    """One photo or recording as the editor shows it: its entry of ``site.toml``."""
+
+    entry: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        """Return the file's path inside the site's folder."""
+        return str(self.entry.get("file", ""))
+
+    @property
+    def caption(self) -> dict[str, str]:
+        """Return the caption per language."""
+        caption = self.entry.get("caption", {})
+        return caption if isinstance(caption, dict) else {}
+
+    @property
+    def credit(self) -> str:
+        """Return who made the photo or recording."""
+        return str(self.entry.get("credit", ""))
+
+    @property
+    def licence(self) -> str:
+        """Return the licence it is published under."""
+        return str(self.entry.get("licence", ""))
+
+    @property
+    def is_audio(self) -> bool:
+        """Return whether the file is a narration recording."""
+        return Media(self.file).is_audio
+
+    @property
+    def language(self) -> str | None:
+        """Return the language of a narration recording."""
+        return Media(self.file).language
+
+
+@dataclass
+class MediaConflict:
+    """What the media list looks like now, against what the person tried to save."""
+
+    diffs: list[FileDiff]
+    latest: Any = None
+
+
+@dataclass
+class MediaSection:
+    """What the media part of the editor shows."""
+
+    rows: list[MediaRow]
+    base_digest: str
+    removed: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    conflict: MediaConflict | None = None
+
+
+def entries_of(facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the ``media`` entries of a site's facts (copies, safe to change)."""
+    media = facts.get("media", [])
+    if not isinstance(media, list):
+        return []
+    return [dict(item) for item in media if isinstance(item, dict) and "file" in item]
+
+
+def removed_files(folder: Path, listed: set[str]) -> list[str]:
+    """Return the photos and recordings in a site's folder that the site does not list.
+
+    These are files removed from the site (or replaced narrations): kept so that
+    nothing is lost, and offered to be put back. The smaller web copies of
+    photos and hidden files are not counted.
+    """
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        parts = PurePosixPath(relative).parts
+        if parts[0] == WEB_FOLDER or any(part.startswith(".") for part in parts):
+            continue
+        if path.is_symlink() or not path.is_file():
+            continue
+        if relative in listed or not relative.lower().endswith(PHOTO_SUFFIXES + AUDIO_SUFFIXES):
+            continue
+        if is_safe_relative_path(relative):
+            found.append(relative)
+    return found
+
+
+def is_narration(file: str, language: str) -> bool:
+    """Return whether ``file`` is the narration recording of a site in ``language``."""
+    media = Media(file)
+    return media.is_audio and media.language == language
+
+
+def media_section(site: Site) -> MediaSection:
+    """Return the media part of the editor for a site as stored now."""
+    assert site.folder is not None
+    entries = entries_of(raw_facts(site))
+    return MediaSection(
+        rows=[MediaRow(entry) for entry in entries],
+        base_digest=digest(snapshot(site.folder, languages())),
+        removed=removed_files(site.folder, {entry["file"] for entry in entries}),
+    )
+
+
+def last_known_entry(slug: str, file: str) -> dict[str, Any] | None:
+    """Return the newest entry of ``file`` in the site's revisions (its captions and credit)."""
+    for revision in revisions(slug):
+        try:
+            facts = tomllib.loads(revision.files.get(SITE_FILE, ""))
+        except tomllib.TOMLDecodeError:
+            continue
+        for entry in entries_of(facts):
+            if entry["file"] == file:
+                return entry
+    return None
+
+
+def describe_media_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
+    """Return a short account of how a site's media list changed, for its revision."""
+    old = {entry["file"]: entry for entry in before}
+    new = {entry["file"]: entry for entry in after}
+    parts = [f"{file} removed from the site (file kept)" for file in old if file not in new]
+    parts += [f"{file} put back" for file in new if file not in old]
+    for file, entry in new.items():
+        if file in old:
+            changed = [key for key in TEXT_KEYS if old[file].get(key) != entry.get(key)]
+            if changed:
+                parts.append(f"{', '.join(changed)} of {file}")
+    kept_before = [file for file in old if file in new]
+    kept_after = [file for file in new if file in old]
+    if kept_before != kept_after:
+        parts.append("order of photos and recordings")
+    return "; ".join(parts) or "no change"
+
+
+def save_media(site: Site, entries: list[dict[str, Any]], base_digest: str | None, summary: str):
+    """Write the site's ``site.toml`` with a new media list, through the editor's save path."""
+    assert site.folder is not None
+    facts = raw_facts(site)
+    facts["media"] = entries
+    return save_site(
+        site.folder.parent,
+        site.slug,
+        {SITE_FILE: site_files(order_facts(facts), {})[SITE_FILE]},
+        languages(),
+        base_digest=base_digest,
+        user_name=user_name(),
+        summary=summary,
+    )
+
+
+def media_anchor(slug: str) -> str:
+    """Return the address of the media part of a site's editor."""
+    return url_for("admin.edit_site", slug=slug) + "#media"
+
+
+def editor_with_media(site: Site, section: MediaSection, status: int):
+    """Render the editor showing the site as stored, with this media section."""
+    assert site.folder is not None
+    form = site_form(languages())
+    fill_form(form, site)
+    form.base_digest.data = digest(snapshot(site.folder, languages()))
+    return render_editor(form, site, status=status, media=section)
+
+
+# ---------------------------------------------------------------------------------------
+# Captions, credits, licences, order and removal
+
+
+def submitted_rows() -> list[dict[str, Any]]:
+    """Return the rows of the media list form as sent: file, captions, credit and licence."""
+    rows = []
+    for number in range(MAX_ROWS):
+        file = request.form.get(f"item-{number}-file")
+        if file is None:
+            break
+        prefix = f"item-{number}-"
+        rows.append(
+            {
+                "file": file,
+                "caption": {
+                    language: request.form.get(f"{prefix}caption-{language}", "").strip()
+                    for language in languages()
+                },
+                "credit": request.form.get(f"{prefix}credit", "").strip(),
+                "licence": request.form.get(f"{prefix}licence", "").strip(),
+            }
+        )
+    return rows
+
+
+def check_rows(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Return {input name: messages} for texts that are too long."""
+    errors: dict[str, list[str]] = {}
+    for number, row in enumerate(rows):
+        limits = [
+            (f"item-{number}-caption-{language}", text, MAX_CAPTION)
+            for language, text in row["caption"].items()
+        ]
+        limits += [
+            (f"item-{number}-credit", row["credit"], MAX_CREDIT),
+            (f"item-{number}-licence", row["licence"], MAX_LICENCE),
+        ]
+        for name, text, limit in limits:
+            if len(text) > limit:
+                errors.setdefault(name, []).append(
+                    _(
+                        "At most %(max)d characters (this has %(length)d): shorten it.",
+                        max=limit,
+                        length=len(text),
+                    )
+                )
+    return errors
+
+
+def apply_row(entry: dict[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``entry`` with the captions, credit and licence of a submitted row.
+
+    Captions in languages the catalogue no longer lists are kept as they are;
+    an empty caption is dropped.
+    """
+    langs = languages()
+    old_caption = entry.get("caption", {}) if isinstance(entry.get("caption"), dict) else {}
+    caption = {k: v for k, v in old_caption.items() if k not in langs}
+    caption.update({language: text for language, text in row["caption"].items() if text})
+    changed = dict(entry)
+    changed["caption"] = {language: caption[language] for language in sorted(caption, key=_order)}
+    changed["credit"] = row["credit"]
+    changed["licence"] = row["licence"]
+    return changed
+
+
+def _order(language: str) -> tuple[int, str]:
+    langs = languages()
+    return (langs.index(language) if language in langs else len(langs), language)
+
+
+def apply_action(entries: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
+    """Return the list after ``up-N``, ``down-N`` or ``remove-N``; ``save`` changes nothing."""
+    if action == "save":
+        return entries
+    verb, _dash, number_text = action.partition("-")
+    if verb not in ("up", "down", "remove") or not number_text.isdigit():
+        abort(400, _("Unknown action."))
+    number = int(number_text)
+    if number >= len(entries):
+        abort(400, _("Unknown action."))
+    entries = list(entries)
+    if verb == "remove":
+        entries.pop(number)
+    else:
+        other = number - 1 if verb == "up" else number + 1
+        if 0 <= other < len(entries):
+            entries[number], entries[other] = entries[other], entries[number]
+    return entries
+
+
+@bp.post("/sites/<slug>/media/list")
+def edit_media(slug: str):
+    """Save the captions, credits, licences and order of a site's media, or remove one."""
+    site = site_or_404(slug)
+    require_edit(site)
+    form = MediaListForm(prefix="list")
+    form.validate_on_submit()
+    folder: Path = site.folder  # type: ignore[assignment]
+    rows = submitted_rows()
+    entries = entries_of(raw_facts(site))
+    by_file = {entry["file"]: entry for entry in entries}
+    listed = [entry["file"] for entry in entries]
+    base = form.base_digest.data or ""
+    errors = check_rows(rows)
+    if errors:
+        section = MediaSection(
+            rows=[MediaRow(apply_row(by_file.get(row["file"], {}), row)) for row in rows],
+            base_digest=base,
+            removed=removed_files(folder, set(listed)),
+            errors=errors,
+        )
+        return editor_with_media(site, section, 422)
+    if [row["file"] for row in rows] != listed or digest(snapshot(folder, languages())) != base:
+        return media_conflict(site, rows)
+    edited = [apply_row(by_file[row["file"]], row) for row in rows]
+    changed = apply_action(edited, request.form.get("action", "save"))
+    if changed == entries:
+        flash(_("Nothing changed."))
+        return redirect(media_anchor(slug))
+    summary = describe_media_changes(entries, changed)
+    try:
+        save_media(site, changed, base, summary)
+    except EditConflict:
+        return media_conflict(site, rows)
+    except OSError as error:
+        current_app.logger.exception("saving the media of %s failed", slug)
+        section = media_section(site)
+        section.rows = [MediaRow(entry) for entry in edited]
+        section.errors[""] = [
+            _(
+                "The site could not be saved (%(error)s); nothing was changed. Try again.",
+                error=error.strerror or error,
+            )
+        ]
+        return editor_with_media(site, section, 500)
+    audit(user_name(), "site.media", slug, summary)
+    after_save()
+    flash(_("Saved: %(summary)s.", summary=summary))
+    return redirect(media_anchor(slug))
+
+
+def media_conflict(site: Site, rows: list[dict[str, Any]]):
+    """Show the media list as stored now, with the person's own texts filled in (409)."""
+    assert site.folder is not None
+    current = entries_of(raw_facts(site))
+    mine_by_file = {row["file"]: row for row in rows}
+    merged = [
+        apply_row(entry, mine_by_file[entry["file"]]) if entry["file"] in mine_by_file else entry
+        for entry in current
+    ]
+    facts = raw_facts(site)
+    theirs_text = (site.folder / SITE_FILE).read_text(encoding="utf-8")
+    facts["media"] = merged
+    mine_text = site_files(order_facts(facts), {})[SITE_FILE] or ""
+    audit(user_name(), "site.conflict", site.slug, "photos and recordings")
+    section = MediaSection(
+        rows=[MediaRow(entry) for entry in merged],
+        base_digest=digest(snapshot(site.folder, languages())),
+        removed=removed_files(site.folder, {entry["file"] for entry in current}),
+        conflict=MediaConflict(
+            diffs=diff_files({SITE_FILE: theirs_text}, {SITE_FILE: mine_text}),
+            latest=(revisions(site.slug) or [None])[0],
+        ),
+    )
+    return editor_with_media(site, section, 409)
+
+
+# ---------------------------------------------------------------------------------------
+# Putting a removed file back
+
+
+@bp.post("/sites/<slug>/media/put-back")
+def put_back_media(slug: str):
+    """List a photo or recording kept in the site's folder on the site again."""
+    site = site_or_404(slug)
+    require_edit(site)
+    form = MediaListForm(prefix="back")
+    form.validate_on_submit()
+    folder: Path = site.folder  # type: ignore[assignment]
+    entries = entries_of(raw_facts(site))
+    file = request.form.get("file", "")
+    if file not in removed_files(folder, {entry["file"] for entry in entries}):
+        abort(404, _("%(file)s is not a removed photo or recording of this site.", file=file))
+    entry = last_known_entry(slug, file) or {"file": file, "caption": {}, "credit": ""}
+    entry.setdefault("licence", "")
+    language = Media(file).language
+    if language is not None:
+        # One narration per language: the one it replaces stays in the folder too.
+        entries = [e for e in entries if not is_narration(e["file"], language)]
+    entries.append(entry)
+    summary = f"{file} put back"
+    try:
+        save_media(site, entries, form.base_digest.data or "", summary)
+    except EditConflict:
+        flash(_("The site changed meanwhile; look at it again and retry."), "error")
+        return redirect(media_anchor(slug))
+    audit(user_name(), "site.media", slug, summary)
+    after_save()
+    flash(_("Put back on the site: %(file)s.", file=file))
+    return redirect(media_anchor(slug))
+
+
+# ---------------------------------------------------------------------------------------
+# Uploads
+
+
+def stored_name(folder: Path, original: str, data: bytes, suffix: str, subfolder: str) -> str:
+    """Return a name for an uploaded file that never replaces a different file.
+
+    The name carries a piece of the content's hash: the same photo uploaded
+    twice gets the same name, and a different one never overwrites it.
+    """
+    stem = slug_from_name(Path(original or "file").stem)[:40] or "file"
+    hashed = hashlib.sha256(data).hexdigest()
+    for length in (8, 16, 64):
+        name = f"{subfolder}/{stem}-{hashed[:length]}{suffix}"
+        path = folder / name
+        if not path.exists() or path.read_bytes() == data:
+            return name
+    raise RuntimeError(f"{folder}: no free name for {original}")
+
+
+def narration_name(folder: Path, data: bytes, language: str, suffix: str) -> str:
+    """Return the name of a narration recording (``audio/<hash>.story.<lang>.<ext>``)."""
+    hashed = hashlib.sha256(data).hexdigest()
+    for length in (8, 16, 64):
+        name = f"audio/{hashed[:length]}.story.{language}{suffix}"
+        path = folder / name
+        if not path.exists() or path.read_bytes() == data:
+            return name
+    raise RuntimeError(f"{folder}: no free name for a recording")
+
+
+def listed_copy(folder: Path, entries: list[dict[str, Any]], data: bytes) -> str | None:
+    """Return the listed file whose content is ``data`` (the same upload made twice)."""
+    for entry in entries:
+        other = folder / entry["file"]
+        same_size = other.is_file() and other.stat().st_size == len(data)
+        if same_size and other.read_bytes() == data:
+            return entry["file"]
+    return None
+
+
+@bp.post("/sites/<slug>/media")
+def upload_media(slug: str):
+    """Add a photo or a narration recording to a site, checked by its content."""
+    from guide.workspace.media import UploadError, accept_audio, accept_photo, web_copy_name
+
+    site = site_or_404(slug)
+    require_edit(site)
+    form = media_form(languages(), prefix="media")
+    if not form.validate_on_submit():
+        for name, messages in form.errors.items():
+            for message in messages:
+                flash(f"{getattr(form, name).label.text}: {message}", "error")
+        return redirect(media_anchor(slug))
+    upload = form.file.data
+    data = upload.read()
+    config = current_app.config
+    folder: Path = site.folder  # type: ignore[assignment]
+    loaded = snapshot(folder, languages())
+    entries = entries_of(raw_facts(site))
+    captions = {
+        language: (getattr(form, f"caption_{language}").data or "").strip()
+        for language in languages()
+    }
+    entry: dict[str, Any] = {
+        "caption": {language: text for language, text in captions.items() if text},
+        "credit": (form.credit.data or "").strip(),
+        "licence": (form.licence.data or "").strip(),
+    }
+    gps = None
+    try:
+        if form.kind.data == "photo":
+            photo = accept_photo(
+                data, config["GUIDE_PHOTO_MAX_BYTES"], config["GUIDE_PHOTO_MAX_PIXELS"]
+            )
+            same = listed_copy(folder, entries, photo.data)
+            if same is not None:
+                flash(_("This photo is on the site already, as %(file)s.", file=same))
+                return redirect(media_anchor(slug))
+            name = stored_name(folder, upload.filename, photo.data, photo.suffix, "photos")
+            for width, copy in photo.web.items():
+                atomic_write_bytes(folder / web_copy_name(name, width), copy)
+            atomic_write_bytes(folder / name, photo.data)
+            gps = photo.gps
+            summary = f"photo {name} added"
+        else:
+            language = form.language.data if form.language.data in languages() else languages()[0]
+            recording = accept_audio(data, config["GUIDE_AUDIO_MAX_BYTES"])
+            same = listed_copy(folder, entries, data)
+            if same is not None:
+                flash(_("This recording is on the site already, as %(file)s.", file=same))
+                return redirect(media_anchor(slug))
+            name = narration_name(folder, data, language, recording.suffix)
+            atomic_write_bytes(folder / name, data)
+            # One narration per language: the earlier file stays on disk and in the revisions.
+            entries = [e for e in entries if not is_narration(e["file"], language)]
+            summary = f"recording {name} ({language}) added"
+    except UploadError as error:
+        flash(
+            _(
+                "%(file)s refused: %(reason)s",
+                file=upload.filename or "?",
+                reason=translated(error),
+            ),
+            "error",
+        )
+        return redirect(media_anchor(slug))
+    entries.append({"file": name, **entry})
+    try:
+        save_media(site, entries, digest(loaded), summary)
+    except EditConflict:
+        flash(_("The site changed meanwhile; upload the file again."), "error")
+        return redirect(media_anchor(slug))
+    audit(user_name(), "site.media", slug, summary)
+    after_save()
+    flash(_("Added %(file)s.", file=name))
+    target = url_for("admin.edit_site", slug=slug)
+    if gps is not None:
+        flash(_("The photo was taken at %(lat)s, %(lon)s.", lat=gps[0], lon=gps[1]))
+        if site.needs_location or (site.lat, site.lon) != gps:
+            target = url_for("admin.edit_site", slug=slug, propose_lat=gps[0], propose_lon=gps[1])
+    return redirect(target + "#point")

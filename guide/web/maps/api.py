@@ -1,0 +1,199 @@
+"""The JSON side of the guide: published sites and area outlines as GeoJSON, and thumbnails.
+
+Answers carry an ETag (a repeated request with If-None-Match gets 304 and no
+body) and are gzip-compressed for clients that accept it. The answers the map
+loads (all sites, all areas) are built once per catalogue and kept: the
+catalogue changes by being reloaded, which makes a new Catalogue object and so
+new cache keys.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+
+from guide.catalogue.core import Catalogue, Site
+from guide.render import maps
+from guide.web import get_catalogue
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+GEOJSON = "application/geo+json"
+FILTERS = ("kind", "rank", "area", "tag", "q")
+THUMBNAIL_SIZE = (320, 320)
+# Bodies smaller than this are sent as they are: gzip would save next to nothing.
+COMPRESS_FROM = 512
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Body:
+    """An answer's bytes, their ETag, and their gzip-compressed form made on first use."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.etag = hashlib.sha256(raw).hexdigest()[:24]
+        self._gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        """Return the body compressed with gzip (level 6), computed once."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.raw, compresslevel=6, mtime=0)
+        return self._gzipped
+
+
+def send(body: Body, mimetype: str, max_age: int = 60, compress: bool = True) -> Response:
+    """Return ``body`` compressed when the client accepts gzip, answering If-None-Match."""
+    use_gzip = compress and len(body.raw) >= COMPRESS_FROM and request.accept_encodings["gzip"] > 0
+    # Each encoding is a different representation, so it gets its own ETag.
+    response = Response(body.gzipped if use_gzip else body.raw, mimetype=mimetype)
+    response.set_etag(body.etag + ("-gz" if use_gzip else ""))
+    if use_gzip:
+        response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
+
+
+def bad_request(field: str, message: str) -> Response:
+    """Return a 400 answer naming the query parameter and what to send instead."""
+    response = jsonify({"error": f"{field}: {message}", "field": field})
+    response.status_code = 400
+    return response
+
+
+def select_sites(catalogue: Catalogue, filters: dict[str, str]) -> list[Site]:
+    """Return the published, located sites matching every filter given.
+
+    ``kind`` is a kind as written in the catalogue or a marker group id (such as
+    ``pagoda``); ``rank`` a level id (such as ``special-national``) or words of the
+    rank; ``area`` an area id; ``tag`` one tag; ``q`` words of the name, slug, code
+    or kind. Case and diacritics are ignored.
+    """
+    found = catalogue.filter(
+        status="published",
+        area=filters.get("area") or None,
+        tag=filters.get("tag") or None,
+        q=filters.get("q") or None,
+    )
+    kind, rank = filters.get("kind"), filters.get("rank")
+    return [
+        site
+        for site in found
+        if site.has_location
+        and (not kind or maps.matches_kind(site, kind))
+        and (not rank or maps.matches_rank(site, rank))
+    ]
+
+
+def _url_templates() -> tuple[str, str]:
+    # One url_for per answer instead of one per site: thousands of sites add up.
+    story = url_for("public.story", slug="SLUG")
+    thumbnail = url_for("api.thumbnail", code="CODE")
+    return story, thumbnail
+
+
+def has_photo(site: Site) -> Path | None:
+    """Return the file of the site's first photo when it exists on disk."""
+    if site.folder is None:
+        return None
+    for photo in site.photos():
+        path = site.folder / photo.file
+        if path.is_file():
+            return path
+    return None
+
+
+def _build_sites_body(
+    catalogue: Catalogue, filters: tuple[tuple[str, str], ...], templates: tuple[str, str]
+) -> Body:
+    story, thumbnail = templates
+    features = [
+        maps.site_feature(
+            site,
+            story.replace("SLUG", site.slug),
+            thumbnail.replace("CODE", site.code) if has_photo(site) else None,
+        )
+        for site in select_sites(catalogue, dict(filters))
+    ]
+    return Body(_dumps(maps.feature_collection(features)))
+
+
+@lru_cache(maxsize=8)
+def _areas_body(catalogue: Catalogue) -> Body:
+    return Body(_dumps(maps.areas_feature_collection(catalogue.areas)))
+
+
+# Only the unfiltered answer (the one the map loads) is kept: filters such as q take any
+# text, and keeping an answer per query would let requests fill the memory.
+_all_sites_body = lru_cache(maxsize=4)(_build_sites_body)
+
+
+def sites_body(catalogue: Catalogue, filters: dict[str, str]) -> Body:
+    """Return the GeoJSON body of the published sites matching ``filters``."""
+    key = tuple(sorted((k, v) for k, v in filters.items() if v))
+    build = _build_sites_body if key else _all_sites_body
+    return build(catalogue, key, _url_templates())
+
+
+def areas_body(catalogue: Catalogue) -> Body:
+    """Return the GeoJSON body of the catalogue's area outlines, simplified for drawing."""
+    return _areas_body(catalogue)
+
+
+@bp.get("/sites.geojson")
+def sites() -> Response:
+    """Answer the published sites as a GeoJSON FeatureCollection, coordinates [lon, lat]."""
+    catalogue = get_catalogue()
+    filters = {name: request.args.get(name, "").strip() for name in FILTERS}
+    if filters["area"] and catalogue.areas.get(filters["area"]) is None:
+        return bad_request(
+            "area",
+            f"no area has the id {filters['area']!r}; the ids are the 'id' properties "
+            f"of {url_for('api.areas')}",
+        )
+    return send(sites_body(catalogue, filters), GEOJSON)
+
+
+@bp.get("/areas.geojson")
+def areas() -> Response:
+    """Answer the administrative areas' outlines (simplified) as a GeoJSON FeatureCollection."""
+    return send(areas_body(get_catalogue()), GEOJSON, max_age=3600)
+
+
+@lru_cache(maxsize=256)
+def _thumbnail(path: Path, mtime_ns: int) -> Body:
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
+    return Body(out.getvalue())
+
+
+@bp.get("/sites/<code>/thumbnail.jpg")
+def thumbnail(code: str) -> Response:
+    """Answer a small JPEG of a public site's first photo."""
+    site = get_catalogue().by_code(code)
+    if site is None or not site.is_public:
+        abort(404)
+    path = has_photo(site)
+    if path is None:
+        abort(404)
+    return send(
+        _thumbnail(path, path.stat().st_mtime_ns), "image/jpeg", max_age=86400, compress=False
+    )

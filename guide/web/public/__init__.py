@@ -1,0 +1,1 @@
+"""Visitors' pages: home, search, story pages, plaque codes and media."""

@@ -1,0 +1,291 @@
+"""What a story page shows about one site, assembled from the catalogue for one language.
+
+The route in ``public`` renders it; this module gathers the parts: the
+narrative (with its language fallback), photos with their sizes, the locator
+map, nearby sites with walking times, directions links and the data for sharing
+(Open Graph tags and schema.org JSON-LD). The parts that depend only on the
+catalogue (nearby sites, the locator map) are computed once per catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+from weakref import WeakKeyDictionary
+
+from babel import Locale
+from flask import current_app, request
+from flask_babel import gettext
+from markupsafe import Markup
+
+from guide.catalogue.core import Catalogue, Site
+from guide.render.locator import Mark, locator_svg
+from guide.render.narrative import Narrative, render_file
+from guide.render.photos import photo_info
+from guide.web import get_catalogue
+from guide.web.i18n import available_languages
+from guide.web.public.media import media_file, original_url, photo_url
+
+NEARBY_LIMIT = 6
+# The photo width used for link previews (Open Graph) and JSON-LD.
+PREVIEW_WIDTH = 1080
+PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+
+_CACHES: WeakKeyDictionary[Catalogue, dict[Any, Any]] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class PhotoView:
+    """One photo as the page shows it."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
+    alt: str
+    caption: str
+    credit: str
+    licence: str
+    preview: str
+    lazy: bool
+    sizes: str = PHOTO_SIZES
+
+
+@dataclass(frozen=True)
+class NearbySite:
+    """A published site within walking reach of the one shown."""
+
+    site: Site
+    label: str
+    metres: int
+    minutes: int
+
+    @property
+    def metres_text(self) -> str:
+        """Return the distance with thin spaces between thousands, as in "1 250"."""
+        return f"{self.metres:,}".replace(",", "\u202f")
+
+
+@dataclass
+class StoryPage:
+    """Everything a story page shows, in the page's language."""
+
+    site: Site
+    language: str
+    name: str
+    name_language: str
+    story_language: str | None
+    narrative: Narrative | None
+    summary: str
+    photos: list[PhotoView]
+    audio_url: str | None
+    area_name: str
+    nearby: list[NearbySite]
+    locator: Markup
+    geo_uri: str
+    directions_url: str
+    canonical_url: str
+
+    @property
+    def is_fallback(self) -> bool:
+        """Return whether the narrative is shown in another language than the page's."""
+        return self.story_language is not None and self.story_language != self.language
+
+    @property
+    def is_archived(self) -> bool:
+        """Return whether the site is archived (shown, with a notice)."""
+        return self.site.status == "archived"
+
+    def language_name(self, code: str) -> str:
+        """Return the name of a language in the page's language ("Vietnamese", "tiếng Anh")."""
+        name = Locale.parse(code).get_display_name(self.language) or code
+        # Vietnamese writes language names in lower case inside a sentence.
+        return name[:1].lower() + name[1:] if self.language == "vi" else name
+
+    def json_ld(self) -> Markup:
+        """Return the schema.org description of the site, safe inside a ``<script>``."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": ["LandmarksOrHistoricalBuildings", "TouristAttraction"],
+            "name": self.name,
+            "description": self.summary,
+            "url": self.canonical_url,
+            "inLanguage": self.story_language or self.language,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": self.site.address,
+                "addressLocality": self.site.ward,
+                "addressRegion": self.area_name,
+                "addressCountry": "VN",
+            },
+        }
+        if self.site.has_location:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": self.site.lat,
+                "longitude": self.site.lon,
+            }
+        if self.photos:
+            data["image"] = [self.absolute_url(photo.preview) for photo in self.photos]
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # "<" never appears raw, so no "</script>" in a name can end the element early.
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
+
+    def absolute_url(self, path: str) -> str:
+        """Return ``path`` on the guide's public address."""
+        return base_url() + path
+
+
+def base_url() -> str:
+    """Return the guide's public address: GUIDE_BASE_URL, else the address asked for."""
+    configured = str(current_app.config.get("GUIDE_BASE_URL") or "").rstrip("/")
+    return configured or request.host_url.rstrip("/")
+
+
+def walking_minutes(metres: float, speed_kmh: float) -> int:
+    """Return whole minutes (at least one) to walk ``metres`` at ``speed_kmh``.
+
+    >>> walking_minutes(750, 4.5), walking_minutes(10, 4.5)
+    (10, 1)
+    """
+    return max(1, math.ceil(metres / (speed_kmh * 1000 / 60)))
+
+
+def _cache(catalogue: Catalogue) -> dict[Any, Any]:
+    cache = _CACHES.get(catalogue)
+    if cache is None:
+        cache = _CACHES[catalogue] = {}
+    return cache
+
+
+def nearby_sites(catalogue: Catalogue, site: Site) -> list[NearbySite]:
+    """Return the nearest published sites within GUIDE_NEARBY_RADIUS_M of ``site``."""
+    if not site.has_location:
+        return []
+    radius = float(current_app.config["GUIDE_NEARBY_RADIUS_M"])
+    speed = float(current_app.config["GUIDE_WALK_SPEED_KMH"])
+    key = ("nearby", site.slug, radius, speed)
+    cache = _cache(catalogue)
+    if key not in cache:
+        found = catalogue.nearby(site.lat, site.lon, radius, status="published")  # type: ignore[arg-type]
+        others = [(other, metres) for other, metres in found if other.slug != site.slug]
+        cache[key] = [
+            NearbySite(other, str(number), round(metres), walking_minutes(metres, speed))
+            for number, (other, metres) in enumerate(others[:NEARBY_LIMIT], start=1)
+        ]
+    return cache[key]
+
+
+def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[NearbySite]) -> Markup:
+    """Return the inline SVG locator of ``site`` in its area with its neighbours numbered."""
+    if not site.has_location:
+        return Markup("")
+    key = ("locator", site.slug, language, tuple(n.site.slug for n in nearby))
+    cache = _cache(catalogue)
+    if key not in cache:
+        area = catalogue.areas.get(site.area)
+        name = site.display_name(language)
+        area_name = catalogue.areas.name_of(site.area)
+        title = gettext("Where %(name)s is in %(area)s", name=name, area=area_name)
+        description = gettext(
+            "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
+            name=name,
+        )
+        cache[key] = Markup(
+            locator_svg(
+                Mark(site.lat, site.lon, "", name),  # type: ignore[arg-type]
+                [
+                    Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
+                    for n in nearby
+                ],
+                area.geometry if area else None,
+                title=title,
+                description=description if nearby else "",
+            )
+        )
+    return cache[key]
+
+
+def photos_of(site: Site, language: str, name: str) -> list[PhotoView]:
+    """Return the site's photos with their sizes; the first loads at once, the rest lazily."""
+    default = available_languages()[0]
+    views = []
+    for index, item in enumerate(site.photos()):
+        path = media_file(site, item)
+        if path is None:
+            continue
+        try:
+            info = photo_info(path)
+        except OSError as error:  # not an image Pillow can read: leave it out, say so
+            current_app.logger.warning("photo skipped: %s: %s", path, error)
+            continue
+        widths = info.widths()
+        caption = item.caption.get(language) or item.caption.get(default) or ""
+        middle = next((w for w in widths if w >= 720), widths[-1])
+        preview = max((w for w in widths if w <= PREVIEW_WIDTH), default=widths[0])
+        views.append(
+            PhotoView(
+                src=photo_url(site, item, info, middle),
+                srcset=", ".join(f"{photo_url(site, item, info, w)} {w}w" for w in widths),
+                width=middle,
+                height=info.height_at(middle),
+                alt=caption or gettext("Photo %(number)d of %(name)s", number=index + 1, name=name),
+                caption=caption,
+                credit=item.credit,
+                licence=item.licence,
+                preview=photo_url(site, item, info, preview),
+                lazy=index > 0,
+            )
+        )
+    return views
+
+
+def directions(site: Site, name: str) -> tuple[str, str]:
+    """Return a ``geo:`` URI and an OpenStreetMap walking-directions link to the site."""
+    if not site.has_location:
+        return "", ""
+    point = f"{site.lat:.6f},{site.lon:.6f}"
+    geo = f"geo:{point}?q={point}({quote(name)})"
+    osm = "https://www.openstreetmap.org/directions?" + urlencode(
+        {"engine": "fossgis_osrm_foot", "route": f";{point}"}
+    )
+    return geo, osm
+
+
+def story_page(site: Site, language: str) -> StoryPage:
+    """Return what the story page of ``site`` shows in ``language``."""
+    catalogue = get_catalogue()
+    default = available_languages()[0]
+    story_language = language if language in site.story_languages else None
+    if story_language is None and default in site.story_languages:
+        story_language = default
+    if story_language is None and site.story_languages:
+        story_language = site.story_languages[0]
+    story_path = site.story_path(story_language) if story_language else None
+    narrative = render_file(story_path) if story_path else None
+    name_language = language if language in site.name else default
+    name = site.display_name(language, default)
+    nearby = nearby_sites(catalogue, site)
+    audio = site.audio(story_language) if story_language else None
+    geo_uri, directions_url = directions(site, name)
+    svg = locator(catalogue, site, language, nearby)
+    return StoryPage(
+        site=site,
+        language=language,
+        name=name,
+        name_language=name_language,
+        story_language=story_language,
+        narrative=narrative,
+        summary=(narrative.summary if narrative else "") or name,
+        photos=photos_of(site, language, name),
+        audio_url=original_url(site, audio) if audio else None,
+        area_name=catalogue.areas.name_of(site.area),
+        nearby=nearby,
+        locator=svg,
+        geo_uri=geo_uri,
+        directions_url=directions_url,
+        canonical_url=base_url() + f"/sites/{site.slug}",
+    )

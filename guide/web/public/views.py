@@ -1,0 +1,275 @@
+"""Public pages that visitors read: home, search, story pages, the passport and the 404 page.
+
+Every page here is the same for every visitor in a language (nothing personal
+is rendered on the server: the passport's stamps stay in the visitor's
+browser), so each carries an ETag and answers a repeated request with 304.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from urllib.parse import urlencode
+
+from babel import Locale
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from guide.catalogue.codes import LEDGER_NAME
+from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.text import fold
+from guide.web import conditional, get_catalogue
+from guide.web.i18n import available_languages, select_language
+from guide.web.pagecache import cached_page, site_version
+from guide.web.public.story import story_page
+
+bp = Blueprint("public", __name__)
+
+# Paths whose 404 is a plain error, not the visitor's page with a search box.
+_PLAIN_404_PREFIXES = ("/static/", "/photos/", "/media/", "/api/")
+
+
+def page_response(body: str) -> Response:
+    """Return an HTML page with an ETag that browsers revalidate before each use."""
+    response = conditional(body)
+    response.cache_control.no_cache = True
+    return response
+
+
+def sorted_sites(sites: list[Site], language: str) -> list[Site]:
+    """Return sites in alphabetical order of their names in ``language``, ignoring diacritics."""
+    return sorted(sites, key=lambda site: fold(site.display_name(language)))
+
+
+def areas_with_sites(catalogue: Catalogue, language: str) -> list[tuple[str, str, list[Site]]]:
+    """Return (area id, area name, published sites) for each area that has published sites."""
+    by_area: dict[str, list[Site]] = {}
+    for site in catalogue.published():
+        by_area.setdefault(site.area, []).append(site)
+    rows = [
+        (area_id, catalogue.areas.name_of(area_id), sorted_sites(sites, language))
+        for area_id, sites in by_area.items()
+    ]
+    return sorted(rows, key=lambda row: fold(row[1]))
+
+
+def kinds_with_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
+    """Return each kind of published site with how many sites are of that kind."""
+    counts = Counter(site.kind for site in catalogue.published())
+    return sorted(counts.items(), key=lambda item: fold(item[0]))
+
+
+@bp.app_context_processor
+def language_links() -> dict[str, object]:
+    """Give templates ``lang_url(code)`` (this page in another language, keeping its query)
+    and ``language_name(code)`` (a language's name in that language: "Tiếng Việt")."""
+
+    def lang_url(code: str) -> str:
+        args = {key: value for key, value in request.args.items() if key != "lang"}
+        args["lang"] = code
+        return f"{request.path}?{urlencode(args)}"
+
+    def language_name(code: str) -> str:
+        return Locale.parse(code).get_display_name(code) or code
+
+    return {"lang_url": lang_url, "language_name": language_name}
+
+
+@bp.get("/")
+def home() -> Response:
+    """Show the search box, links to the map and passport, and sites by area and kind."""
+    catalogue = get_catalogue()
+    language = select_language()
+
+    def render() -> str:
+        return render_template(
+            "public/home.html",
+            areas=areas_with_sites(catalogue, language),
+            kinds=kinds_with_counts(catalogue),
+            total=len(catalogue.published()),
+        )
+
+    return page_response(cached_page(catalogue, render))
+
+
+@bp.get("/search")
+def search() -> Response:
+    """Find published sites by name ignoring case and diacritics, by area and by kind."""
+    catalogue = get_catalogue()
+    language = select_language()
+    query = request.args.get("q", "").strip()
+    area = request.args.get("area", "").strip()
+    kind = request.args.get("kind", "").strip()
+    searched = bool(query or area or kind)
+
+    def render() -> str:
+        results = []
+        if searched:
+            results = sorted_sites(
+                catalogue.filter(status="published", q=query or None, area=area, kind=kind or None),
+                language,
+            )
+        return render_template(
+            "public/search.html",
+            query=query,
+            area=area,
+            kind=kind,
+            searched=searched,
+            results=results,
+            areas=areas_with_sites(catalogue, language),
+            kinds=kinds_with_counts(catalogue),
+        )
+
+    return page_response(cached_page(catalogue, render))
+
+
+@bp.get("/S/<code>")
+@bp.get("/s/<code>")
+def short_code(code: str) -> Response:
+    """Send a scanned plaque code, in any letter case, to the site's story page.
+
+    The code stays valid when the site is renamed or archived; a draft (or an
+    unknown code) gets the 404 page.
+    """
+    site = get_catalogue().by_code(code)
+    if site is None or not site.is_public:
+        abort(404)
+    return redirect(url_for("public.story", slug=site.slug), code=302)
+
+
+def renamed(catalogue: Catalogue, slug: str) -> Site | None:
+    """Return the site that was issued a code under ``slug`` and has been renamed since.
+
+    Every line of the ledger counts (a code may have been recorded again under
+    its new slug), so an old link keeps leading to the site.
+    """
+    ledger = catalogue.root / LEDGER_NAME
+    if not ledger.is_file():
+        return None
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        code, _, issued_slug = line.strip().partition(" ")
+        if issued_slug.strip() == slug and not code.startswith("#"):
+            site = catalogue.by_code(code)
+            if site is not None and site.slug != slug:
+                return site
+    return None
+
+
+@bp.get("/sites/<slug>")
+def story(slug: str) -> Response:
+    """Show a site's story page in the visitor's language."""
+    catalogue = get_catalogue()
+    site = catalogue.by_slug(slug)
+    if site is None:
+        moved = renamed(catalogue, slug)
+        if moved is not None and moved.is_public:
+            return redirect(url_for("public.story", slug=moved.slug), code=301)
+        abort(404)
+    if not site.is_public:
+        abort(404)
+    # Opened from a curated tour, the page also shows the way to the next stop: that
+    # variant is kept apart from the plain page (and from other tours) in the cache.
+    tour = request.args.get("tour", "").strip()
+    return page_response(
+        cached_page(
+            catalogue,
+            lambda: render_story(site, tour),
+            site.slug,
+            site_version(site),
+            ("tour", tour),
+        )
+    )
+
+
+def render_story(site: Site, tour: str = "") -> str:
+    """Render a site's story page (on a curated tour when ``tour`` names one).
+
+    The staff preview of drafts uses it too.
+    """
+    from guide.web.tours.pages import tour_step
+
+    language = select_language()
+    page = story_page(site, language)
+    step = tour_step(tour, site, language) if tour else None
+    return render_template(
+        "public/story.html", page=page, site=site, tour_step=step, tour_asked=tour
+    )
+
+
+@bp.get("/passport")
+def passport() -> Response:
+    """Show the red addresses stamped in this browser, per area, with progress."""
+    catalogue = get_catalogue()
+    return page_response(cached_page(catalogue, lambda: render_passport(catalogue)))
+
+
+def render_passport(catalogue: Catalogue) -> str:
+    """Render the passport page with the per-area totals its script needs, as JSON."""
+    language = select_language()
+    areas = areas_with_sites(catalogue, language)
+    data = {
+        "areas": [{"id": a, "name": name, "total": len(sites)} for a, name, sites in areas],
+        "sites": {
+            site.slug: {
+                "name": site.display_name(language),
+                "area": site.area,
+                "url": url_for("public.story", slug=site.slug),
+            }
+            for _area, _name, sites in areas
+            for site in sites
+        },
+        "text": {
+            "progress": gettext(
+                "%(done)s of %(total)s in %(area)s", done="{done}", total="{total}", area="{area}"
+            ),
+            "summary": gettext(
+                "You have collected %(done)s of %(total)s red addresses.",
+                done="{done}",
+                total="{total}",
+            ),
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return render_template(
+        "public/passport.html",
+        areas=areas,
+        total=sum(len(sites) for _a, _n, sites in areas),
+        passport_json=Markup(text.replace("<", "\\u003c")),
+    )
+
+
+def not_found_texts() -> list[dict[str, str]]:
+    """Return the 404 page's sentences in every language, the page's language first."""
+    current = select_language()
+    ordered = [current, *(code for code in available_languages() if code != current)]
+    texts = []
+    for code in ordered:
+        with force_locale(code):
+            texts.append(
+                {
+                    "lang": code,
+                    "heading": gettext("Page not found"),
+                    "explain": gettext(
+                        "We could not find this red address. The code may be mistyped, "
+                        "or the page may have moved."
+                    ),
+                    "search": gettext("Search for a site"),
+                    "button": gettext("Search"),
+                    "map": gettext("Open the map"),
+                    "home": gettext("Go to the home page"),
+                }
+            )
+    return texts
+
+
+@bp.app_errorhandler(404)
+def not_found(error: HTTPException) -> Response | HTTPException:
+    """Answer an unknown page in every language, with a search box and the map."""
+    if request.path.startswith(_PLAIN_404_PREFIXES):
+        return error
+    body = render_template("public/not_found.html", texts=not_found_texts())
+    response = Response(body, status=404, mimetype="text/html")
+    response.cache_control.no_cache = True
+    return response

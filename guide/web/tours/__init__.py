@@ -1,0 +1,1 @@
+"""Tour planning pages and the tour API."""

@@ -1,0 +1,1 @@
+"""The staff workspace's library: database, accounts, editing and uploads."""
