@@ -388,6 +388,16 @@ def test_check_warnings_and_broken_sites_are_listed(staff_app, staff_sites):
 # --- Editing: validation next to the fields --------------------------------------------
 
 
+def test_saving_keeps_each_sources_publisher_and_notes_in_every_language(staff_app, staff_sites):
+    before = facts_of(staff_sites)["sources"]
+    assert any(isinstance(item.get("supports"), dict) for item in before)
+    client = client_as(staff_app, "editor-here")
+    data = edit_form(client)
+    data.update({"opening_hours": "08:00-11:30", "action": "save"})
+    assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
+    assert facts_of(staff_sites)["sources"] == before
+
+
 def test_saving_changes_writes_the_files_and_refreshes_the_guide(staff_app, staff_sites):
     client = client_as(staff_app, "editor-here")
     data = edit_form(client)

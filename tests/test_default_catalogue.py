@@ -8,11 +8,11 @@ from conftest import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.core import load_catalogue
+from guide.catalogue.text import CITATION, cited_sources
 
 
-def words(markdown: str, sources_heading: str) -> int:
-    body = markdown.split(sources_heading)[0]
-    return len(re.findall(r"\w+", body))
+def words(markdown: str) -> int:
+    return len(re.findall(r"\w+", CITATION.sub("", markdown)))
 
 
 def test_shipped_catalogue_passes_check():
@@ -31,17 +31,34 @@ def test_all_79_real_sites_are_there_66_published_13_needing_a_location():
 def test_dinh_chem_has_full_narratives_that_cite_sources():
     chem = load_catalogue(DEFAULT_SITES).by_slug("dinh-chem")
     assert chem.rank == "Di tích quốc gia đặc biệt (Đợt 8, 2017)"
-    assert words(chem.story("vi"), "## Nguồn") >= 300
-    assert words(chem.story("en"), "## Sources") >= 300
-    assert "https://www.openstreetmap.org/node/6652529905" in chem.story("vi")
+    assert words(chem.story("vi")) >= 300
+    assert words(chem.story("en")) >= 300
+    assert "https://www.openstreetmap.org/node/6652529905" in [s.url for s in chem.sources]
     assert "Lý Ông Trọng" in chem.story("vi")
+    for language in ("vi", "en"):
+        assert len(set(cited_sources(chem.story(language)))) >= 3, language
 
 
 def test_every_site_has_a_story_in_both_languages_and_located_ones_cite_their_point():
     for site in load_catalogue(DEFAULT_SITES):
         assert site.story_languages == ("vi", "en"), site.slug
         if site.has_location:
-            assert any(s.supports.startswith("coordinate") for s in site.sources), site.slug
+            assert any(s.note("en").startswith("coordinate") for s in site.sources), site.slug
+
+
+def test_every_paragraph_of_a_long_story_names_its_sources():
+    """Paragraphs of narrative end with [n] markers naming entries of the site's sources."""
+    for site in load_catalogue(DEFAULT_SITES).published():
+        for language in site.story_languages:
+            story = site.story(language) or ""
+            paragraphs = [
+                p.strip()
+                for p in story.split("\n\n")
+                if p.strip() and not p.lstrip().startswith(("#", "-", "*", ">"))
+            ]
+            cited = [p for p in paragraphs if CITATION.search(p)]
+            assert len(cited) >= len(paragraphs) - 2, (site.slug, language)
+            assert all(1 <= n <= len(site.sources) for n in cited_sources(story)), site.slug
 
 
 def test_codes_are_unique_unambiguous_and_in_the_ledger():

@@ -100,7 +100,7 @@ def test_the_planner_is_in_english_too(client):
     assert soup.h1.get_text() == "Plan a tour"
     assert soup.select_one("#plan-submit").get_text() == "Plan the tour"
     names = [li["data-name"] for li in soup.select("#plan-sites li")]
-    assert "Chèm Communal House (Chem Temple)" in names
+    assert "Chèm Communal House (Chèm Temple)" in names
 
 
 @pytest.mark.parametrize(

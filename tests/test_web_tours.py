@@ -69,7 +69,7 @@ def test_the_start_may_be_one_of_the_stops_or_not(client):
 
 def test_names_follow_the_language(client):
     data = plan(client, stops=BAC_TU_LIEM, start="Z2HN", lang="en")
-    assert data["timetable"][0]["name"] == "Chèm Communal House (Chem Temple)"
+    assert data["timetable"][0]["name"] == "Chèm Communal House (Chèm Temple)"
     assert data["note"].startswith("Figures are estimates")
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from guide.catalogue import codes
 from guide.catalogue.core import SITE_FILE, Catalogue, Problem, Site
-from guide.catalogue.text import similar_names
+from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
 from guide.tours.plan import check_tours
 
@@ -20,6 +22,7 @@ def check_catalogue(
     for site in catalogue:
         label = str(catalogue.root / site.slug / SITE_FILE)
         problems.extend(_media_problems(site, label))
+        problems.extend(_citation_problems(site, catalogue.root))
         if ledger and site.code not in ledger:
             problems.append(
                 Problem.of(
@@ -38,6 +41,29 @@ def check_catalogue(
             )
     problems.extend(near_duplicates(catalogue, duplicate_radius_m))
     problems.extend(check_tours(catalogue))
+    return problems
+
+
+def _citation_problems(site: Site, root: Path) -> list[Problem]:
+    """Return an error for each citation marker that names no source of the site."""
+    problems = []
+    for language in site.story_languages:
+        story = site.story(language) or ""
+        missing = [n for n in cited_sources(story) if not 1 <= n <= len(site.sources)]
+        if missing:
+            problems.append(
+                Problem.of(
+                    str(root / site.slug / f"story.{language}.md"),
+                    "",
+                    "story.citation",
+                    N_(
+                        "cites %(markers)s but site.toml lists %(count)s sources: "
+                        "number the markers after the [[sources]] entries, from 1"
+                    ),
+                    markers=", ".join(f"[{n}]" for n in missing),
+                    count=len(site.sources),
+                )
+            )
     return problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -72,10 +72,65 @@ class Problem:
 
 @dataclass(frozen=True)
 class Source:
-    """A reference and what it supports (coordinate, rank, description...)."""
+    """A reference, who published it and what it supports (coordinate, rank, description...).
+
+    ``supports`` is one text when the catalogue gives one, or ``notes`` holds the text per
+    language when it gives ``supports = { vi = "...", en = "..." }``.
+
+    >>> Source("https://a.vn", notes={"vi": "tọa độ", "en": "coordinate"}).note("en")
+    'coordinate'
+    >>> Source("https://a.vn", supports="coordinate").note("vi")
+    'coordinate'
+    """
 
     url: str
     supports: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+    publisher: str = ""
+
+    def note(self, language: str, fallbacks: Sequence[str] = ()) -> str:
+        """Return what the source supports in ``language``, else in a fallback language."""
+        for candidate in (language, *fallbacks):
+            if self.notes.get(candidate):
+                return self.notes[candidate]
+        if self.supports:
+            return self.supports
+        return next(iter(self.notes.values()), "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the source as it is written to ``site.toml``."""
+        data: dict[str, Any] = {"url": self.url}
+        if self.publisher:
+            data["publisher"] = self.publisher
+        data["supports"] = dict(self.notes) if self.notes else self.supports
+        return data
+
+
+@dataclass(frozen=True)
+class Inscription:
+    """A stele, horizontal board or pair of parallel sentences at a site, as sources give it."""
+
+    kind: str
+    location: dict[str, str] = field(default_factory=dict)
+    original: str = ""
+    reading: str = ""
+    translation: dict[str, str] = field(default_factory=dict)
+    sources: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the inscription as it is written to ``site.toml``."""
+        data: dict[str, Any] = {"kind": self.kind}
+        if self.location:
+            data["location"] = dict(self.location)
+        if self.original:
+            data["original"] = self.original
+        if self.reading:
+            data["reading"] = self.reading
+        if self.translation:
+            data["translation"] = dict(self.translation)
+        if self.sources:
+            data["sources"] = list(self.sources)
+        return data
 
 
 @dataclass(frozen=True)
@@ -119,6 +174,7 @@ class Site:
     tags: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
+    inscriptions: list[Inscription] = field(default_factory=list)
     folder: Path | None = None
     story_languages: tuple[str, ...] = ()
 
@@ -188,7 +244,7 @@ class Site:
                 "opening_hours": self.opening_hours,
                 "tags": list(self.tags),
                 "name": dict(self.name),
-                "sources": [{"url": s.url, "supports": s.supports} for s in self.sources],
+                "sources": [source.to_dict() for source in self.sources],
                 "media": [
                     {
                         "file": m.file,
@@ -200,6 +256,8 @@ class Site:
                 ],
             }
         )
+        if self.inscriptions:
+            data["inscriptions"] = [item.to_dict() for item in self.inscriptions]
         return data
 
 
@@ -401,6 +459,7 @@ class _SiteReader:
             tags = []
         sources = self.sources()
         media = self.media()
+        inscriptions = self.inscriptions(len(sources))
         if self.has_errors:
             return None
         return Site(
@@ -420,6 +479,7 @@ class _SiteReader:
             tags=list(tags),
             sources=sources,
             media=media,
+            inscriptions=inscriptions,
         )
 
     @property
@@ -586,7 +646,63 @@ class _SiteReader:
                     url=repr(item["url"]),
                 )
                 continue
-            result.append(Source(item["url"], str(item.get("supports", ""))))
+            supports = item.get("supports", "")
+            if isinstance(supports, dict):
+                notes = {str(k): str(v) for k, v in supports.items() if isinstance(v, str)}
+                result.append(Source(item["url"], notes=notes, publisher=_text(item, "publisher")))
+            else:
+                result.append(
+                    Source(item["url"], str(supports), publisher=_text(item, "publisher"))
+                )
+        return result
+
+    def inscriptions(self, sources: int) -> list[Inscription]:
+        raw = self.data.get("inscriptions", [])
+        if not isinstance(raw, list):
+            self.error(
+                "inscriptions",
+                "inscriptions.list",
+                N_('must be a list: [[inscriptions]] with kind = "bia", reading = "..."'),
+            )
+            return []
+        result = []
+        for index, item in enumerate(raw):
+            name = f"inscriptions[{index}]"
+            if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
+                self.error(
+                    name,
+                    "inscriptions.item",
+                    N_('write { kind = "câu đối", reading = "...", sources = [1] }'),
+                )
+                continue
+            if not any(item.get(key) for key in ("original", "reading", "translation")):
+                self.error(
+                    name,
+                    "inscriptions.text",
+                    N_("give the original text, its reading or a translation"),
+                )
+                continue
+            cited = item.get("sources", [])
+            if not isinstance(cited, list) or not all(
+                isinstance(n, int) and 1 <= n <= sources for n in cited
+            ):
+                self.error(
+                    f"{name}.sources",
+                    "inscriptions.sources",
+                    N_("must list numbers of this site's sources, from 1 to %(count)s"),
+                    count=sources,
+                )
+                continue
+            result.append(
+                Inscription(
+                    kind=item["kind"],
+                    location=_texts(item.get("location")),
+                    original=_text(item, "original"),
+                    reading=_text(item, "reading"),
+                    translation=_texts(item.get("translation")),
+                    sources=tuple(cited),
+                )
+            )
         return result
 
     def media(self) -> list[Media]:
@@ -662,7 +778,21 @@ _KNOWN_FIELDS = {
     "name",
     "sources",
     "media",
+    "inscriptions",
 }
+
+
+def _text(item: dict[str, Any], key: str) -> str:
+    value = item.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _texts(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"": value}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
 def read_site(

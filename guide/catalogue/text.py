@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from difflib import SequenceMatcher
 
@@ -50,3 +51,17 @@ def similar_names(first: str, second: str, threshold: float = 0.6) -> bool:
     if a in b or b in a:
         return True
     return SequenceMatcher(None, a, b).ratio() >= threshold
+
+
+# A narrative's paragraph names the sources it rests on as [1][3]: 1-based places in the
+# site's [[sources]] list.
+CITATION = re.compile(r"\[(\d{1,3})\]")
+
+
+def cited_sources(markdown: str) -> list[int]:
+    """Return the source numbers a narrative cites, in the order they first appear.
+
+    >>> cited_sources("Dựng năm 1639. [2][1]\\n\\nTrùng tu. [2]")
+    [2, 1]
+    """
+    return list(dict.fromkeys(int(n) for n in CITATION.findall(markdown)))

@@ -19,6 +19,8 @@ from pathlib import Path
 import nh3
 from markdown_it import MarkdownIt
 
+from guide.catalogue.text import CITATION
+
 # Tags a narrative may use. No <img> (photos belong in the site's media, where
 # they get captions, credits and sizes), no <script>, <style>, <iframe>, <form>.
 ALLOWED_TAGS = frozenset(
@@ -52,6 +54,8 @@ _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
 _MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 _MARKDOWN.enable("table")
 _SPACES = re.compile(r"\s+")
+# The page lists a site's sources once; a narrative's own list under such a heading is left out.
+SOURCES_HEADINGS = frozenset({"nguồn", "sources", "nguồn tham khảo", "references"})
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,10 @@ def render(markdown: str) -> Narrative:
     '<h2>Lễ hội</h2>\\n<h3>Rước nước</h3>\\n'
     >>> render('<img src=x onerror="alert(1)">Cổng đình').summary
     'Cổng đình'
+    >>> render("Dựng năm 1639. [2]\\n\\n## Nguồn\\n\\n- <https://a.vn>").html
+    '<p>Dựng năm 1639. <sup class="cite"><a href="#source-2">2</a></sup></p>\\n'
     """
-    tokens = _MARKDOWN.parse(markdown)
+    tokens = _without_sources_section(_MARKDOWN.parse(markdown))
     headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
     # The page's <h1> is the site's name: the narrative's top headings become <h2>.
     shift = max(0, 2 - min((int(t.tag[1]) for t in headings), default=2))
@@ -80,7 +86,24 @@ def render(markdown: str) -> Narrative:
         token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
     unsafe = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     safe = _CLEANER.clean(unsafe)
-    return Narrative(html=safe, summary=summarize(safe))
+    return Narrative(html=_link_citations(safe), summary=summarize(CITATION.sub("", safe)))
+
+
+def _without_sources_section(tokens: list) -> list:
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            title = tokens[index + 1].content.strip().lower()
+            if title in SOURCES_HEADINGS:
+                return tokens[:index]
+    return tokens
+
+
+def _link_citations(safe_html: str) -> str:
+    # Runs on sanitized HTML and inserts only markup made here around digits.
+    return CITATION.sub(
+        lambda m: f'<sup class="cite"><a href="#source-{m.group(1)}">{m.group(1)}</a></sup>',
+        safe_html,
+    )
 
 
 def summarize(safe_html: str, length: int = SUMMARY_LENGTH) -> str:

@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
+    # Imported for their tables, created with the workspace's in the same database.
+    from guide.listening import models  # noqa: F401
     from guide.web import assets, i18n, offline, security
     from guide.web.admin import auth, signs
     from guide.web.admin import views as admin

@@ -33,7 +33,15 @@ from wtforms import SelectChoice
 
 from guide.catalogue import codes
 from guide.catalogue.checks import check_catalogue, find_duplicate
-from guide.catalogue.core import SITE_FILE, SLUG_RE, Catalogue, Problem, Site, site_from_dict
+from guide.catalogue.core import (
+    SITE_FILE,
+    SLUG_RE,
+    Catalogue,
+    Problem,
+    Site,
+    Source,
+    site_from_dict,
+)
 from guide.catalogue.geo import in_range
 from guide.catalogue.store import write_site_folder
 from guide.catalogue.text import fold, similar_names
@@ -376,6 +384,8 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
         elif not may_edit_area(current_user, area):
             checked.error("area", _("You may not place sites in this area."))
     sources = []
+    # A line left as the editor showed it keeps the source's publisher and notes per language.
+    shown = {source_line(s): s for s in (site.sources if site else [])}
     for number, line in enumerate((form.sources.data or "").splitlines(), start=1):
         if not line.strip():
             continue
@@ -386,7 +396,10 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
                 _("Line %(number)d: start with a link (http:// or https://).", number=number),
             )
             continue
-        sources.append({"url": url.strip(), "supports": supports.strip()})
+        kept = shown.get(f"{url.strip()} | {supports.strip()}".removesuffix(" | "))
+        sources.append(
+            kept.to_dict() if kept else {"url": url.strip(), "supports": supports.strip()}
+        )
     facts.update(
         {
             "slug": slug,
@@ -445,6 +458,12 @@ def order_facts(facts: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
+def source_line(source: Source) -> str:
+    """Return a source as one line of the editor's sources box: the link, then what it supports."""
+    note = source.note(languages()[0])
+    return f"{source.url} | {note}" if note else source.url
+
+
 def fill_form(form: SiteFormBase, site: Site) -> None:
     """Put a site's stored facts and narratives into the form."""
     form.kind.data = site.kind
@@ -457,9 +476,7 @@ def fill_form(form: SiteFormBase, site: Site) -> None:
     form.opening_hours.data = site.opening_hours
     form.visit_minutes.data = site.visit_minutes
     form.tags.data = ", ".join(site.tags)
-    form.sources.data = "\n".join(
-        f"{s.url} | {s.supports}" if s.supports else s.url for s in site.sources
-    )
+    form.sources.data = "\n".join(source_line(s) for s in site.sources)
     for language in languages():
         getattr(form, f"name_{language}").data = site.name.get(language, "")
         getattr(form, f"story_{language}").data = site.story(language) or ""
@@ -985,4 +1002,6 @@ def init_app(app) -> None:
 for _code in (400, 401, 403, 404, 413):
     bp.register_error_handler(_code, error_page)
 
-from guide.web.admin import imports as admin_import  # noqa: E402, F401  (add their views to bp)
+# The satellites add their views to bp.
+from guide.web.admin import imports as admin_import  # noqa: E402, F401
+from guide.web.admin import media as admin_media  # noqa: E402, F401

@@ -21,7 +21,7 @@ from flask import current_app, request
 from flask_babel import gettext
 from markupsafe import Markup
 
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.core import Catalogue, Site, Source
 from guide.render.locator import Mark, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
@@ -93,6 +93,14 @@ class StoryPage:
     def is_fallback(self) -> bool:
         """Return whether the narrative is shown in another language than the page's."""
         return self.story_language is not None and self.story_language != self.language
+
+    def source_note(self, source: Source) -> str:
+        """Return what ``source`` supports in the page's language, else in a fallback one."""
+        return source.note(self.language, ("en", *available_languages()))
+
+    def inscription_text(self, texts: dict[str, str]) -> str:
+        """Return an inscription's location or translation in the page's language, if given."""
+        return texts.get(self.language) or texts.get("en") or texts.get("") or ""
 
     @property
     def is_archived(self) -> bool:

@@ -1,0 +1,1 @@
+"""The guide listens: scan counts that track nobody, visitors' feedback and the plaque register."""
