@@ -20,12 +20,12 @@ def test_shipped_catalogue_passes_check():
     assert [str(p) for p in check_catalogue(catalogue) if p.level == "error"] == []
 
 
-def test_all_79_real_sites_are_there_66_published_13_needing_a_location():
+def test_all_79_real_sites_are_there_67_published_12_needing_a_location():
     catalogue = load_catalogue(DEFAULT_SITES)
     assert len(catalogue) == 79
-    assert len(catalogue.published()) == 66
+    assert len(catalogue.published()) == 67
     drafts = [s for s in catalogue if s.status == "draft"]
-    assert len(drafts) == 13 and all(s.needs_location for s in drafts)
+    assert len(drafts) == 12 and all(s.needs_location for s in drafts)
 
 
 def test_dinh_chem_has_full_narratives_that_cite_sources():

@@ -247,7 +247,7 @@ def test_export_then_import_reproduces_the_published_sites(runner, tmp_path, fmt
     imported = run(runner, "import", out, "--sites", target)
     assert imported.exit_code == 0, imported.output
     assert published_facts(target) == published_facts(DEFAULT_SITES)
-    assert len(published_facts(target)) == 66
+    assert len(published_facts(target)) == 67
 
 
 def test_geojson_export_is_lon_lat_with_story_paths(runner):
@@ -264,7 +264,7 @@ def test_geojson_export_is_lon_lat_with_story_paths(runner):
 def test_csv_export_has_the_import_columns(runner):
     result = run(runner, "export", "--format", "csv", "--sites", DEFAULT_SITES)
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert len(rows) == 66
+    assert len(rows) == 67
     assert set(COLUMNS) <= set(rows[0])
 
 
