@@ -23,7 +23,9 @@ import gpxpy.gpx
 from guide.catalogue import Catalogue, Problem, Site, Tour
 from guide.geo import in_range
 from guide.messages import N_
-from guide.ordering import best_order
+from guide.ordering import Ordering, best_order
+from guide.plan_limits import PlanLimits
+from guide.sitematrix import geodesic_matrix
 from guide.travel import MODES, Travel
 
 MODE_NAMES = {
@@ -598,7 +600,12 @@ def tour_request(tour: Tour, catalogue: Catalogue, **options: Any) -> TourReques
 
 
 def plan_tour(
-    request: TourRequest, catalogue: Catalogue, travel: Travel, *, keep_order: bool = False
+    request: TourRequest,
+    catalogue: Catalogue,
+    travel: Travel,
+    *,
+    keep_order: bool = False,
+    limits: PlanLimits | None = None,
 ) -> Plan:
     """Return the plan of a checked request: the best order, legs and the timetable.
 
@@ -607,6 +614,11 @@ def plan_tour(
     begins at the first stop listed; an open tour without one begins wherever
     the tour is shortest. ``keep_order`` (or the request's own ``keep_order``)
     visits the stops as listed instead (a curated tour).
+
+    Distances between the catalogue's sites come from its matrix
+    (``guide.sitematrix``). With ``limits`` the order is taken from those
+    already found, or computed within them (``guide.plan_limits``; raises
+    PlannerBusy when the planner is full); without, it is always computed.
     """
     keep_order = keep_order or request.keep_order
     sites = {code: catalogue.by_code(code) for code in request.stops}
@@ -627,14 +639,36 @@ def plan_tour(
         places.append(place_of(start))
     others = [code for code in request.stops if code != start]
     places.extend(place_of(code) for code in (others if keep_order else sorted(others)))
-    matrix, source = travel.matrix([(p.lat, p.lon) for p in places], request.mode)
+    points = [(p.lat, p.lon) for p in places]
+    codes = [p.site.code if p.site is not None else None for p in places]
+    matrix, source = travel.matrix(
+        points, request.mode, lambda: geodesic_matrix(catalogue, points, codes)
+    )
     if keep_order:
         order = list(range(len(places)))
         exact = False
     else:
-        found = best_order(
-            matrix, closed=request.return_to_start, start=None if start is None else 0
-        )
+        fixed = None if start is None else 0
+
+        def compute(cpu_seconds: float | None) -> Ordering:
+            return best_order(
+                matrix, closed=request.return_to_start, start=fixed, cpu_seconds=cpu_seconds
+            )
+
+        if limits is None:
+            found = compute(None)
+        else:
+            key = (
+                tuple(code or point for code, point in zip(codes, points, strict=True)),
+                request.mode,
+                source,
+                travel.detours[request.mode],
+                travel.routing_url,
+                request.return_to_start,
+                fixed,
+            )
+            free = len(places) - (0 if fixed is None else 1)
+            found = limits.order(catalogue, key, free, compute)
         order, exact = found.order, found.exact
     ordered = [places[i] for i in order]
     steps = list(pairwise(order))
