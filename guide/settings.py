@@ -118,6 +118,31 @@ SETTINGS: tuple[Setting, ...] = (
         "under a second of CPU (bench/README.md); more makes requests slow.",
     ),
     Setting(
+        "GUIDE_PLAN_CONCURRENCY",
+        1,
+        "Tour plans whose order is new that the server computes at the same time (at "
+        "least 1). A request that finds them all busy gets 503 with Retry-After at once; "
+        "orders already found and tours of up to 10 stops are never refused.",
+    ),
+    Setting(
+        "GUIDE_PLAN_CPU_S",
+        0.3,
+        "Seconds of CPU one plan may spend searching for the best order of many stops; "
+        "then the best order found so far is used. 0: no limit.",
+    ),
+    Setting(
+        "GUIDE_PLAN_CACHE_SIZE",
+        256,
+        "Orders of tour plans kept in memory per loaded catalogue, so that the same plan "
+        "asked again costs no search (0: keep none). Reloading the catalogue starts afresh.",
+    ),
+    Setting(
+        "GUIDE_PLAN_RETRY_AFTER_S",
+        2,
+        "Seconds the Retry-After header of a 503 answer asks a client to wait when the "
+        "planner is busy.",
+    ),
+    Setting(
         "GUIDE_DUPLICATE_RADIUS_M",
         30,
         "Two sites closer than this many metres with similar names are reported as "

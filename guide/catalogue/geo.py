@@ -41,9 +41,20 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 _GEODESIC = geodesic()
 
 
+def pair_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the geodesic metres between two (lat, lon) points, the same either way round.
+
+    The points are measured in a fixed order, so that (a, b) and (b, a) give
+    the very same float, as every distance matrix of the guide does.
+    """
+    if b < a:
+        a, b = b, a
+    return _GEODESIC.measure(GeoPoint(*a), GeoPoint(*b)) * 1000.0  # measure() gives km
+
+
 @lru_cache(maxsize=250_000)
 def _pair_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return _GEODESIC.measure(GeoPoint(*a), GeoPoint(*b)) * 1000.0  # measure() gives km
+    return pair_m(a, b)
 
 
 def distance_matrix_m(points: Sequence[tuple[float, float]]) -> list[list[float]]:

@@ -4,7 +4,9 @@ A tour either ends anywhere (open) or comes back to its start (a round trip),
 and either starts at a given point or at whichever point makes it shortest.
 Small tours are ordered exactly (Held-Karp dynamic programming); larger ones
 by nearest neighbour, then 2-opt and Or-opt local search with a few rounds of
-perturbation. Everything is deterministic: the same matrix gives the same order.
+perturbation, for at most a given time of CPU (the best order found by then is
+kept). Without a time limit everything is deterministic: the same matrix gives
+the same order.
 Nothing here knows about sites; a matrix is ``matrix[i][j]``, the cost of going
 from point i to point j (metres, seconds: anything additive and non-negative).
 """
@@ -12,7 +14,8 @@ from point i to point j (metres, seconds: anything additive and non-negative).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -34,6 +37,8 @@ class Ordering:
     order: list[int]
     cost: float
     exact: bool
+    # False when the local search stopped at its time limit rather than at its end.
+    complete: bool = True
 
 
 def path_cost(matrix: Sequence[Sequence[float]], order: Sequence[int], closed: bool) -> float:
@@ -76,6 +81,7 @@ def best_order(
     start: int | None = 0,
     exact_limit: int = EXACT_LIMIT,
     rounds: int | None = None,
+    cpu_seconds: float | None = None,
 ) -> Ordering:
     """Return the shortest order through every point of ``matrix``.
 
@@ -83,7 +89,9 @@ def best_order(
     the best first point of an open tour (a round trip then begins at 0).
     Orders are exact when at most ``exact_limit`` points follow the start,
     otherwise found by local search, with ``rounds`` perturbations (default:
-    a number that grows with the size).
+    a number that grows with the size). ``cpu_seconds`` bounds the local search:
+    once this thread has used that much CPU time on it, the best order found so
+    far is returned (at worst the nearest-neighbour order), marked incomplete.
 
     >>> line = [[abs(a - b) for b in (0, 3, 1, 2)] for a in (0, 3, 1, 2)]
     >>> best_order(line, closed=False, start=0).order
@@ -106,9 +114,28 @@ def best_order(
         order = _exact(costs, closed=closed, start=start)
         exact = True
     else:
-        order = _heuristic(costs, closed=closed, start=start, rounds=rounds)
-        exact = False
+        clock = _Deadline(cpu_seconds)
+        order = _heuristic(costs, closed=closed, start=start, rounds=rounds, expired=clock)
+        return Ordering(order, float(path_cost(costs, order, closed)), False, not clock.reached)
     return Ordering(order, float(path_cost(costs, order, closed)), exact)
+
+
+class _Deadline:
+    """A limit of CPU time of the calling thread; calling it says whether the limit is reached.
+
+    Thread time, not wall-clock time: a plan waiting for the interpreter while
+    other requests run is not cut short for it, and other threads' work is not
+    counted against it.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.at = None if seconds is None else time.thread_time() + seconds
+        self.reached = False
+
+    def __call__(self) -> bool:
+        if self.at is not None and not self.reached and time.thread_time() >= self.at:
+            self.reached = True
+        return self.reached
 
 
 def exact_order(matrix: Sequence[Sequence[float]], *, closed: bool, start: int | None = 0):
@@ -172,7 +199,12 @@ def _held_karp(costs: np.ndarray, closed: bool) -> list[int]:
 
 
 def _heuristic(
-    costs: np.ndarray, *, closed: bool, start: int | None, rounds: int | None
+    costs: np.ndarray,
+    *,
+    closed: bool,
+    start: int | None,
+    rounds: int | None,
+    expired: Callable[[], bool] = lambda: False,
 ) -> list[int]:
     """Return a short order by local search on a round trip (a cycle).
 
@@ -194,10 +226,11 @@ def _heuristic(
         cycle_costs = np.zeros((n + 1, n + 1))
         cycle_costs[:n, :n] = symmetric
         if start is None:
-            first = min(
-                (nearest_neighbour(costs, point) for point in range(n)),
-                key=lambda order: path_cost(costs, order, False),
+            # Every point's nearest-neighbour tour, while there is time (at least one).
+            tours = (
+                nearest_neighbour(costs, point) for point in range(n) if point == 0 or not expired()
             )
+            first = min(tours, key=lambda order: path_cost(costs, order, False))
         else:
             penalty = float(symmetric.max()) * (n + 1) + 1.0
             cycle_costs[dummy, :n] = penalty
@@ -207,7 +240,7 @@ def _heuristic(
         initial = [dummy, *first]
     if rounds is None:
         rounds = 150 + n
-    cycle = _iterated_local_search(cycle_costs, initial, rounds)
+    cycle = _iterated_local_search(cycle_costs, initial, rounds, expired)
     order = _cut_cycle(cycle, closed=closed, start=start, dummy=None if closed else n)
     # Local search never makes the cycle longer, but the real matrix may be asymmetric:
     # keep the nearest-neighbour order if the real cost says it is better.
@@ -228,9 +261,15 @@ def _cut_cycle(cycle: list[int], *, closed: bool, start: int | None, dummy: int 
     return path
 
 
-def _iterated_local_search(costs: np.ndarray, cycle: list[int], rounds: int) -> list[int]:
-    """Return a cycle improved by local search, then by ``rounds`` kicks and repairs."""
-    search = _LocalSearch(costs)
+def _iterated_local_search(
+    costs: np.ndarray, cycle: list[int], rounds: int, expired: Callable[[], bool]
+) -> list[int]:
+    """Return a cycle improved by local search, then by ``rounds`` kicks and repairs.
+
+    When ``expired()`` turns true the search stops with the best cycle so far
+    (a repair cut short is dropped unless it is already better).
+    """
+    search = _LocalSearch(costs, expired)
     best = search.improve(np.asarray(cycle))
     best_cost = search.cycle_cost(best)
     rng = random.Random(_SEED)
@@ -238,6 +277,8 @@ def _iterated_local_search(costs: np.ndarray, cycle: list[int], rounds: int) -> 
     if n < 8:
         return best.tolist()
     for _ in range(rounds):
+        if expired():
+            break
         candidate = search.improve(_double_bridge(best, rng))
         cost = search.cycle_cost(candidate)
         if cost < best_cost - _EPSILON:
@@ -270,8 +311,9 @@ class _LocalSearch:
     slices of it; forbidden moves carry an infinite penalty.
     """
 
-    def __init__(self, costs: np.ndarray) -> None:
+    def __init__(self, costs: np.ndarray, expired: Callable[[], bool] = lambda: False) -> None:
         self.costs = costs
+        self.expired = expired
         n = len(costs)
         self.n = n
         row, column = np.indices((n, n))
@@ -294,12 +336,12 @@ class _LocalSearch:
         return float(self.costs[cycle, np.roll(cycle, -1)].sum())
 
     def improve(self, cycle: np.ndarray) -> np.ndarray:
-        """Apply the best improving move until none is left."""
+        """Apply the best improving move until none is left (or the time is up)."""
         cycle = np.asarray(cycle)
         n = self.n
         if n < 5:
             return cycle
-        while True:
+        while not self.expired():
             ring = np.append(cycle, cycle[0])
             table = self.costs[np.ix_(ring, ring)]
             local = table[:n, :n]
@@ -334,6 +376,7 @@ class _LocalSearch:
             if gain >= -_EPSILON:
                 return cycle
             cycle = self._apply(cycle, move)
+        return cycle
 
     @staticmethod
     def _apply(cycle: np.ndarray, move: tuple) -> np.ndarray:

@@ -24,7 +24,9 @@ import gpxpy.gpx
 from guide.catalogue.core import Catalogue, Problem, Site, Tour
 from guide.catalogue.geo import in_range
 from guide.messages import N_
-from guide.tours.ordering import best_order
+from guide.tours.limits import PlanLimits
+from guide.tours.matrix import geodesic_matrix
+from guide.tours.ordering import Ordering, best_order
 from guide.tours.travel import MODES, Travel
 
 MODE_NAMES = {
@@ -599,7 +601,12 @@ def tour_request(tour: Tour, catalogue: Catalogue, **options: Any) -> TourReques
 
 
 def plan_tour(
-    request: TourRequest, catalogue: Catalogue, travel: Travel, *, keep_order: bool = False
+    request: TourRequest,
+    catalogue: Catalogue,
+    travel: Travel,
+    *,
+    keep_order: bool = False,
+    limits: PlanLimits | None = None,
 ) -> Plan:
     """Return the plan of a checked request: the best order, legs and the timetable.
 
@@ -608,6 +615,11 @@ def plan_tour(
     begins at the first stop listed; an open tour without one begins wherever
     the tour is shortest. ``keep_order`` (or the request's own ``keep_order``)
     visits the stops as listed instead (a curated tour).
+
+    Distances between the catalogue's sites come from its matrix
+    (``guide.tours.matrix``). With ``limits`` the order is taken from those
+    already found, or computed within them (``guide.tours.limits``; raises
+    PlannerBusy when the planner is full); without, it is always computed.
     """
     keep_order = keep_order or request.keep_order
     sites = {code: catalogue.by_code(code) for code in request.stops}
@@ -628,14 +640,36 @@ def plan_tour(
         places.append(place_of(start))
     others = [code for code in request.stops if code != start]
     places.extend(place_of(code) for code in (others if keep_order else sorted(others)))
-    matrix, source = travel.matrix([(p.lat, p.lon) for p in places], request.mode)
+    points = [(p.lat, p.lon) for p in places]
+    codes = [p.site.code if p.site is not None else None for p in places]
+    matrix, source = travel.matrix(
+        points, request.mode, lambda: geodesic_matrix(catalogue, points, codes)
+    )
     if keep_order:
         order = list(range(len(places)))
         exact = False
     else:
-        found = best_order(
-            matrix, closed=request.return_to_start, start=None if start is None else 0
-        )
+        fixed = None if start is None else 0
+
+        def compute(cpu_seconds: float | None) -> Ordering:
+            return best_order(
+                matrix, closed=request.return_to_start, start=fixed, cpu_seconds=cpu_seconds
+            )
+
+        if limits is None:
+            found = compute(None)
+        else:
+            key = (
+                tuple(code or point for code, point in zip(codes, points, strict=True)),
+                request.mode,
+                source,
+                travel.detours[request.mode],
+                travel.routing_url,
+                request.return_to_start,
+                fixed,
+            )
+            free = len(places) - (0 if fixed is None else 1)
+            found = limits.order(catalogue, key, free, compute)
         order, exact = found.order, found.exact
     ordered = [places[i] for i in order]
     steps = list(pairwise(order))

@@ -13,9 +13,11 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from guide import settings
 from guide.catalogue.geo import distance_matrix_m
@@ -65,10 +67,20 @@ class Travel:
             return 0
         return max(1, round(metres / (self.speeds_kmh[mode] * 1000.0 / 60.0)))
 
-    def estimate(self, points: Sequence[tuple[float, float]], mode: str) -> list[list[float]]:
-        """Return estimated travel metres: geodesic metres times the mode's detour factor."""
+    def estimate(
+        self,
+        points: Sequence[tuple[float, float]],
+        mode: str,
+        geodesic: Callable[[], np.ndarray] | None = None,
+    ) -> list[list[float]]:
+        """Return estimated travel metres: geodesic metres times the mode's detour factor.
+
+        ``geodesic`` gives the geodesic metres between the points when they are
+        already known (the catalogue's sites, ``guide.tours.matrix``).
+        """
         factor = self.detours[mode]
-        return [[metres * factor for metres in row] for row in distance_matrix_m(points)]
+        metres = geodesic() if geodesic is not None else distance_matrix_m(points)
+        return (np.asarray(metres, dtype=float) * factor).tolist()
 
     def road(self, points: Sequence[tuple[float, float]], mode: str) -> list[list[float]]:
         """Return road metres from the routing server's /table service; raise RoutingError."""
@@ -106,7 +118,10 @@ class Travel:
         return rows
 
     def matrix(
-        self, points: Sequence[tuple[float, float]], mode: str
+        self,
+        points: Sequence[tuple[float, float]],
+        mode: str,
+        geodesic: Callable[[], np.ndarray] | None = None,
     ) -> tuple[list[list[float]], str]:
         """Return travel metres between every two points and "road" or "estimate"."""
         if self.routing_url and len(points) > 1:
@@ -114,4 +129,4 @@ class Travel:
                 return self.road(points, mode), "road"
             except RoutingError as error:
                 log.warning("routing server failed, distances are estimated: %s", error)
-        return self.estimate(points, mode), "estimate"
+        return self.estimate(points, mode, geodesic), "estimate"

@@ -2,7 +2,9 @@
 
 ``POST /api/tours/plan`` takes the JSON request of ``guide.tours.plan.parse_request``;
 the ``/tours/plan.*`` addresses take the permalink's query parameters
-(``guide.tours.plan.parse_query``) and give the same plan.
+(``guide.tours.plan.parse_query``) and give the same plan. Every plan is made within
+the planner's limits (``guide.tours.limits``): when they are full, the answer is
+503 with Retry-After and a message in the request's language.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from typing import Any
 import qrcode
 import qrcode.constants
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from guide.tours.limits import PlanLimits, PlannerBusy
 from guide.tours.plan import (
     PLAN_PATH,
     Plan,
@@ -29,6 +34,51 @@ from guide.tours.travel import Travel
 from guide.web import get_catalogue
 
 bp = Blueprint("tours", __name__)
+
+_LIMITS = "guide.plan_limits"
+
+
+def planner_limits() -> PlanLimits:
+    """Return the planner's limits of the current application (made on first use)."""
+    extensions = current_app.extensions
+    limits = extensions.get(_LIMITS)
+    if limits is None:
+        # setdefault keeps one object (one set of slots) if two requests race here.
+        limits = extensions.setdefault(_LIMITS, PlanLimits.from_settings(current_app.config))
+    return limits
+
+
+def busy_message(busy: PlannerBusy) -> str:
+    """Return the message of a full planner in the current language."""
+    return _(
+        "The planner is busy with other tours. Try again in %(seconds)s seconds.",
+        seconds=busy.retry_after,
+    )
+
+
+def busy_headers(busy: PlannerBusy) -> dict[str, str]:
+    """Return the headers of a 503 answer for a full planner."""
+    return {"Retry-After": str(busy.retry_after), "Cache-Control": "no-store"}
+
+
+def _busy_json(busy: PlannerBusy, lang: str) -> tuple[Response, int, dict[str, str]]:
+    messages = {}
+    for code in get_catalogue().config.languages:
+        with force_locale(code):
+            messages[code] = busy_message(busy)
+    body = {
+        "error": messages.get(lang, messages.get("vi", "")),
+        "field": None,
+        "messages": messages,
+        "retry_after": busy.retry_after,
+    }
+    return jsonify(body), 503, busy_headers(busy)
+
+
+def _busy_text(busy: PlannerBusy, lang: str) -> tuple[Response, int, dict[str, str]]:
+    with force_locale(lang):
+        text = busy_message(busy)
+    return Response(text + "\n", mimetype="text/plain"), 503, busy_headers(busy)
 
 
 def _travel() -> Travel:
@@ -74,7 +124,7 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 def _plan_from_query() -> Plan:
     catalogue = get_catalogue()
     tour = parse_query(request.args, catalogue, _max_stops())
-    return plan_tour(tour, catalogue, _travel())
+    return plan_tour(tour, catalogue, _travel(), limits=planner_limits())
 
 
 @bp.post("/api/tours/plan")
@@ -98,7 +148,11 @@ def api_plan():
         tour = parse_request(data, catalogue, _max_stops())
     except PlanError as error:
         return _json_error(error, lang)
-    return jsonify(_plan_json(plan_tour(tour, catalogue, _travel())))
+    try:
+        plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+    except PlannerBusy as busy:
+        return _busy_json(busy, lang)
+    return jsonify(_plan_json(plan))
 
 
 @bp.get("/tours/plan.json")
@@ -108,6 +162,8 @@ def plan_json():
         plan = _plan_from_query()
     except PlanError as error:
         return _json_error(error, _lang())
+    except PlannerBusy as busy:
+        return _busy_json(busy, _lang())
     return jsonify(_plan_json(plan))
 
 
@@ -118,6 +174,8 @@ def plan_gpx_file():
         plan = _plan_from_query()
     except PlanError as error:
         return _text_error(error, _lang())
+    except PlannerBusy as busy:
+        return _busy_text(busy, _lang())
     return Response(
         plan_gpx(plan),
         mimetype="application/gpx+xml",
@@ -132,6 +190,8 @@ def plan_geojson_file():
         plan = _plan_from_query()
     except PlanError as error:
         return _json_error(error, _lang())
+    except PlannerBusy as busy:
+        return _busy_json(busy, _lang())
     body = json.dumps(plan_geojson(plan), ensure_ascii=False)
     return Response(
         body,

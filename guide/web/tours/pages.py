@@ -29,6 +29,7 @@ from guide.catalogue.core import Catalogue, Site, Tour
 from guide.catalogue.text import fold
 from guide.render import maps
 from guide.render.routemap import RouteStop, route_svg
+from guide.tours.limits import PlannerBusy
 from guide.tours.plan import (
     DEFAULT_START_TIME,
     MODE_NAMES,
@@ -53,6 +54,7 @@ from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.pagecache import cached_page
 from guide.web.public.views import page_response, sorted_sites
+from guide.web.tours.api import busy_headers, busy_message, planner_limits
 
 bp = Blueprint("tour_pages", __name__)
 
@@ -464,7 +466,7 @@ def planner_config(view: PlanView | None) -> dict[str, Any]:
 
 
 @bp.get("/tours/plan")
-def planner() -> tuple[str, int]:
+def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show the planner; with a permalink's query, the plan already made."""
     catalogue = get_catalogue()
     language = select_language()
@@ -473,14 +475,17 @@ def planner() -> tuple[str, int]:
     filters = {key: request.args.get(key, "").strip() for key in FILTER_KEYS}
     if filters["area"] and catalogue.areas.get(filters["area"]) is None:
         filters["area"] = ""
-    view, error, field_name = None, "", ""
+    view, error, field_name, busy = None, "", "", None
     asked = request.args.get("action") != "filter" and (data["stops"] or "start" in data)
     if asked:
         try:
             tour = parse_query(data, catalogue, _max_stops())
-            view = plan_view(plan_tour(tour, catalogue, _travel()), language)
+            plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+            view = plan_view(plan, language)
         except PlanError as problem:
             error, field_name = problem.message(language), problem.field
+        except PlannerBusy as full:
+            busy, error = full, busy_message(full)
     summary = summarize(catalogue)
     config = current_app.config
     bounds = summary.bounds
@@ -517,11 +522,13 @@ def planner() -> tuple[str, int]:
         mode_labels=MODE_LABELS,
         max_stops=_max_stops(),
     )
+    if busy is not None:
+        return body, 503, busy_headers(busy)
     return body, 400 if error else 200
 
 
 @bp.get("/tours/plan/print")
-def print_plan() -> tuple[str, int]:
+def print_plan() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show a plan as a printable itinerary: route map, numbered timetable and QR code."""
     catalogue = get_catalogue()
     language = select_language()
@@ -531,7 +538,12 @@ def print_plan() -> tuple[str, int]:
     except PlanError as problem:
         body = render_template("tours/print.html", view=None, error=problem.message(language))
         return body, 400
-    view = plan_view(plan_tour(tour, catalogue, _travel()), language)
+    try:
+        plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+    except PlannerBusy as busy:
+        body = render_template("tours/print.html", view=None, error=busy_message(busy))
+        return body, 503, busy_headers(busy)
+    view = plan_view(plan, language)
     return render_template("tours/print.html", view=view, error=""), 200
 
 
