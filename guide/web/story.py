@@ -9,7 +9,6 @@ catalogue (nearby sites, the locator map) are computed once per catalogue.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from guide.catalogue import Catalogue, Site
+from guide.jsonhtml import json_for_html
 from guide.locator import Mark, locator_svg
 from guide.narrative import Narrative, render_file
 from guide.photos import photo_info
@@ -130,9 +130,8 @@ class StoryPage:
             }
         if self.photos:
             data["image"] = [self.absolute_url(photo.preview) for photo in self.photos]
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        # "<" never appears raw, so no "</script>" in a name can end the element early.
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
+        # No "<" or "&" appears raw, so no "</script>" in a name can end the element early.
+        return json_for_html(data)
 
     def absolute_url(self, path: str) -> str:
         """Return ``path`` on the guide's public address."""
