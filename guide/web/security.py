@@ -18,6 +18,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from guide.db import User, db
+from guide.web.addresses import relative_redirect
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -141,4 +142,7 @@ def init_app(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.after_request(add_security_headers)
+    # Werkzeug's own redirects (/admin -> /admin/) would name the request's Host.
+    app.response_class.autocorrect_location_header = False
+    app.after_request(relative_redirect)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
