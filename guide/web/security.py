@@ -3,7 +3,10 @@
 Every response carries a Content-Security-Policy that lets a page load only
 from the guide itself (plus the map tiles' host for images), scripts only from
 files or with the request's nonce (``csp_nonce()`` in templates), and no
-framing by other sites, except the embeddable map (``/map?embed=1``). A view
+framing by other sites, except the embeddable map (``/map?embed=1``). A
+Permissions-Policy lets the guide's own pages ask for the visitor's location
+(the map's "show my location") and full screen (the map), and denies every
+other powerful feature to the page and to anything it might frame. A view
 that needs another policy sets the header itself; it is then left alone.
 """
 
@@ -51,6 +54,45 @@ def tile_source(tile_url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
+# Features the guide uses, for its own origin only: "show my location" and the map's full screen.
+ALLOWED_FEATURES = ("geolocation", "fullscreen")
+# Powerful features the guide never uses: denied to its pages and to any frame in them.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+
+def permissions_policy() -> str:
+    """Return the Permissions-Policy header value.
+
+    >>> policy = permissions_policy()
+    >>> "geolocation=(self)" in policy and "camera=()" in policy
+    True
+    """
+    allowed = [f"{feature}=(self)" for feature in ALLOWED_FEATURES]
+    denied = [f"{feature}=()" for feature in DENIED_FEATURES]
+    return ", ".join(allowed + denied)
+
+
 def is_embeddable() -> bool:
     """Return whether this request may be shown inside another site's frame."""
     return request.path in EMBEDDABLE_PATHS and request.args.get("embed") == "1"
@@ -86,6 +128,7 @@ def add_security_headers(response: Response) -> Response:
         "Content-Security-Policy",
         content_security_policy(current_app.config["GUIDE_TILE_URL"], csp_nonce(), embeddable),
     )
+    headers.setdefault("Permissions-Policy", permissions_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if not embeddable:
