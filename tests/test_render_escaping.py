@@ -141,7 +141,7 @@ def test_the_story_page_shows_a_hostile_name_and_narrative_as_written(hostile_ap
     soup, data = check_page(hostile_app.test_client(), "/sites/site-a?lang=vi")
     assert soup.h1.get_text() == NAME
     story = soup.get_text()
-    # Markdown's own syntax still works ("__globals__" is bold); nh3 drops the script element.
+    # Markdown's own syntax still works ("__globals__" is bold); no script element comes of it.
     assert "Câu chuyện {{ 7*191 }} {% print(1) %} {{ lipsum.globals }}" in story
     assert not soup.select(".story script")
     assert "Đoạn hai {{ 7*191 }}." in story
