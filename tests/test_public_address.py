@@ -151,3 +151,12 @@ def test_the_admin_redirect_is_relative_on_the_public_address_too(staff_sites, t
     client = make_staff_app(staff_sites, tmp_path, GUIDE_BASE_URL=BASE).test_client()
     response = client.get("/admin", headers=EVIL)
     assert response.headers["Location"] == "/admin/"
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_in_the_browser_a_relative_share_link_is_made_whole_on_its_own_address(live_server, page):
+    page.goto(f"{live_server.url}/tours/hoang-thanh-ba-dinh?lang=vi")
+    page.wait_for_function("() => document.getElementById('plan-permalink').value.includes('//')")
+    share = page.locator("#plan-permalink").input_value()
+    assert share.startswith(f"{live_server.url}/tours/plan?")
