@@ -33,8 +33,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "GUIDE_BASE_URL",
         "",
-        "Public address of the guide, such as https://ditich.example.vn. Printed in QR "
-        "codes and used for share links; signs are refused while it is empty.",
+        "Public address of the guide, such as https://ditich.example.vn: the only source "
+        "of absolute addresses (QR codes, share links, canonical and Open Graph links), "
+        "never the request's Host. While it is empty, pages use relative links and leave "
+        "out og:url and og:image, and signs and QR codes of plans are refused.",
     ),
     Setting(
         "GUIDE_SIGN_PROGRAMME",

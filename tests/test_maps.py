@@ -120,8 +120,17 @@ def test_guide_map_loads_its_assets_from_the_guide_and_leaves_folium_alone():
     assert scripts == [f"/static/{path}" for _, path in maps.MAP_JS]
     assert styles == [f"/static/{path}" for _, path in maps.MAP_CSS]
     assert "https://" not in parts.header
-    assert "https://tiles.example.org/{z}/{x}/{y}.png" in parts.script
+    # The tiles and the rest of the configuration are data beside the script, not in it.
+    assert "https://" not in parts.script
     assert "GuideMap.start" in parts.script
+    config = BeautifulSoup(parts.config, "html.parser").find("script", id=maps.CONFIG_ELEMENT_ID)
+    assert config["type"] == "application/json"
+    assert json.loads(config.string)["tiles"] == {
+        "url": "https://tiles.example.org/{z}/{x}/{y}.png",
+        "attribution": "© Example tiles",
+        "maxZoom": 19,
+    }
+    assert json.loads(config.string)["data"] == "/api/sites.geojson"
     # Another folium map in the same process still has folium's own lists.
     assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
     assert folium.Map().default_js == before_js

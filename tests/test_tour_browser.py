@@ -135,7 +135,9 @@ def test_a_permalink_opens_with_its_plan_on_the_map(live_server, page):
     )
 
 
-def test_a_typical_tour_prints_on_one_a4_page_with_a_qr_code_of_its_link(live_server, page):
+def test_a_typical_tour_prints_on_one_a4_page_with_a_qr_code_of_its_link(app, live_server, page):
+    # A plan's QR code holds the public address, so the guide must know it.
+    app.config["GUIDE_BASE_URL"] = live_server.url
     query = f"stops={','.join(EIGHT)}&start=75A8&mode=walk&start_time=07:30&lang=vi"
     page.goto(f"{live_server.url}/tours/plan/print?{query}")
     page.wait_for_function("() => document.querySelector('.it-qr img').naturalWidth > 0")

@@ -13,7 +13,6 @@ from guide import create_app
 from guide.catalogue.core import load_catalogue
 from guide.render.maps import KIND_GROUPS, kind_group
 
-START = re.compile(r"GuideMap\.start\(\s*(\w+)\s*,\s*(\{.*\})\s*\);")
 CENTRE = re.compile(r"center:\s*(\[[^\]]*\])")
 FIT = re.compile(r"\.fitBounds\(\s*(\[\[.*?\]\])")
 
@@ -26,13 +25,20 @@ def page(client, url: str, status: int = 200) -> BeautifulSoup:
 
 
 def inline_script(soup: BeautifulSoup) -> str:
-    return "\n".join(tag.string or "" for tag in soup.find_all("script", src=False))
+    """Return the text of the page's inline scripts (not its JSON data elements)."""
+    return "\n".join(
+        tag.string or ""
+        for tag in soup.find_all("script", src=False)
+        if tag.get("type") in (None, "text/javascript", "module")
+    )
 
 
 def map_config(soup: BeautifulSoup) -> dict:
-    match = START.search(inline_script(soup))
-    assert match, "the page does not start the map script"
-    return json.loads(match.group(2))
+    """Return the map script's configuration: the JSON element the page starts it with."""
+    assert "GuideMap.start" in inline_script(soup), "the page does not start the map script"
+    element = soup.find("script", id="guide-map-config", type="application/json")
+    assert element, "the page has no map configuration"
+    return json.loads(element.string)
 
 
 def test_the_map_page_loads_leaflet_from_the_guide(client):
@@ -196,10 +202,9 @@ def test_tiles_come_from_the_settings(make_catalogue):
             "GUIDE_TILE_ATTRIBUTION": "© Bản đồ thử",
         }
     )
-    script = inline_script(page(app.test_client(), "/map"))
-    assert '"https://tiles.example.vn/{z}/{x}/{y}.png"' in script
-    assert "openstreetmap" not in script
-    assert "© Bản đồ thử" in json.loads(re.search(r'"attribution": ("[^"]*")', script).group(1))
+    tiles = map_config(page(app.test_client(), "/map"))["tiles"]
+    assert tiles["url"] == "https://tiles.example.vn/{z}/{x}/{y}.png"
+    assert tiles["attribution"] == "© Bản đồ thử"
 
 
 def test_a_site_name_with_html_is_escaped_in_the_page(make_catalogue):

@@ -224,10 +224,12 @@ def test_the_qr_code_holds_the_permalink_on_the_public_address():
     same_plan(client.get(f"{scanned.path}.json?{scanned.query}").get_json(), posted)
 
 
-def test_without_a_public_address_the_qr_code_uses_the_request_host(client):
+def test_without_a_public_address_no_qr_code_is_made_from_the_request_host(client):
     posted = plan(client, stops=CITADEL)
     response = client.get(posted["links"]["qr"], base_url="http://192.168.1.20:5000")
-    assert decode_qr(response.data) == "http://192.168.1.20:5000" + posted["links"]["permalink"]
+    assert response.status_code == 404
+    assert response.mimetype == "text/plain"
+    assert "GUIDE_BASE_URL" in response.get_data(as_text=True)
 
 
 def test_opening_hours_warnings_come_through_the_api(make_catalogue):

@@ -7,6 +7,14 @@ request to another host is for map tiles. Sites do not go into the page as one
 ``Marker`` each; the browser loads them as GeoJSON from the API and clusters
 them itself (``static/map.js``).
 
+No data goes into folium's templates. branca renders each element's output
+*again* as a Jinja template when it collects the page's script, so a site name
+written into a map's script would be evaluated on the server (``{{ 7*191 }}``
+printed 1337). The map script's configuration, tiles included, is therefore a
+``<script type="application/json">`` element of its own (``MapParts.config``),
+which ``static/map.js`` reads with ``JSON.parse``; folium's script holds only
+numbers and the names folium makes up.
+
 This module knows nothing of Flask: the web layer passes in the function that
 turns an asset name into a URL, and the URLs of the data.
 """
@@ -31,6 +39,7 @@ from shapely.geometry import mapping
 from guide.catalogue.core import Site
 from guide.catalogue.geo import Area, Areas
 from guide.catalogue.text import fold
+from guide.render.jsonhtml import json_script
 
 # Folders of installed packages served under /static/<prefix>/ by the web layer.
 ASSET_FOLDERS: dict[str, Path] = {
@@ -52,6 +61,8 @@ MAP_CSS = (
 # city scale and shrinks the boundary file several times over.
 AREA_TOLERANCE_DEG = 0.0005
 COORDINATE_DIGITS = 6
+# The id of the page element holding the map script's configuration as JSON.
+CONFIG_ELEMENT_ID = "guide-map-config"
 
 
 def _l(text: str) -> str:
@@ -298,8 +309,6 @@ class GuideMap(folium.Map):
         self,
         asset_url: Callable[[str], str],
         *,
-        tile_url: str,
-        tile_attribution: str,
         location: Sequence[float] | None = None,
         zoom_start: int = 12,
         **kwargs: Any,
@@ -315,43 +324,51 @@ class GuideMap(folium.Map):
         )
         self.default_js = [(name, asset_url(path)) for name, path in MAP_JS]
         self.default_css = [(name, asset_url(path)) for name, path in MAP_CSS]
-        folium.TileLayer(
-            tiles=tile_url, attr=tile_attribution, max_zoom=19, name="tiles", control=False
-        ).add_to(self)
+        # What static/map.js is started with; render_parts writes it as JSON, not script.
+        self.config: dict[str, Any] = {}
 
 
 class SiteLayer(MacroElement):
     """Start the guide's map script on the parent map: clustered sites, filters, controls.
 
-    ``config`` is passed to ``GuideMap.start`` in ``static/map.js`` as JSON (the
-    address of the sites' GeoJSON, interface labels, the legend's styles...).
+    The script reads its configuration (the address of the sites' GeoJSON, the
+    tiles, interface labels, the legend's styles...) from the page element
+    ``element_id``: the configuration itself never passes through a template.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            GuideMap.start({{ this._parent.get_name() }}, {{ this.config|tojson }});
+            GuideMap.start(
+                {{ this._parent.get_name() }},
+                JSON.parse(document.getElementById({{ this.element_id|tojson }}).textContent)
+            );
         {% endmacro %}
         """
     )
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, element_id: str = CONFIG_ELEMENT_ID) -> None:
         super().__init__()
         self._name = "SiteLayer"
-        self.config = config
+        self.element_id = element_id
 
 
 @dataclass(frozen=True)
 class MapParts:
-    """The rendered pieces of a map for a page template: head, body and script."""
+    """The rendered pieces of a map for a page template: head, body, configuration and script.
+
+    ``config`` is the ``<script type="application/json">`` element the script
+    reads; the page writes it before ``script``.
+    """
 
     header: str
     html: str
     script: str
+    config: str = ""
 
 
 def render_parts(folium_map: folium.Map) -> MapParts:
-    """Render a map and return its header (links, style), its element and its script."""
+    """Render a map and return its header (links, style), its element, its data and script."""
     figure = folium_map.get_root()
     # The page template declares its own charset; folium's meta tag would repeat it.
     figure.header._children.pop("meta_http", None)
@@ -360,6 +377,7 @@ def render_parts(folium_map: folium.Map) -> MapParts:
         header=figure.header.render(),
         html=figure.html.render(),
         script=figure.script.render(),
+        config=str(json_script(getattr(folium_map, "config", {}), CONFIG_ELEMENT_ID)),
     )
 
 
@@ -376,21 +394,21 @@ def site_map(
     """Return the map of sites, fitted to ``bounds`` when given, else centred on ``location``.
 
     The sites themselves are not in the map: ``config["data"]`` is the address of
-    their GeoJSON, which ``static/map.js`` loads and clusters in the browser.
+    their GeoJSON, which ``static/map.js`` loads and clusters in the browser. The
+    tiles are added by that script too, from ``config["tiles"]``.
     """
     if location is None:
         if bounds is None:
             raise ValueError("give the map a location to centre on or bounds to fit")
         south, west, north, east = bounds
         location = ((south + north) / 2, (west + east) / 2)
-    folium_map = GuideMap(
-        asset_url,
-        tile_url=tile_url,
-        tile_attribution=tile_attribution,
-        location=location,
-        zoom_start=zoom,
-    )
+    folium_map = GuideMap(asset_url, location=location, zoom_start=zoom)
     if bounds is not None:
         folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=17)
-    SiteLayer(config).add_to(folium_map)
+    # Kept on the map, out of every template: render_parts writes it as JSON.
+    folium_map.config = {
+        **config,
+        "tiles": {"url": tile_url, "attribution": tile_attribution, "maxZoom": 19},
+    }
+    SiteLayer().add_to(folium_map)
     return folium_map

@@ -52,6 +52,12 @@
     }
   }
 
+  /* Links to share (a story, a tour) are relative without GUIDE_BASE_URL, never on the
+     request's Host: the address the browser is on makes them whole. */
+  for (const field of document.querySelectorAll("#share-link, #plan-permalink")) {
+    if (field.value) field.value = new URL(field.value, document.baseURI).href;
+  }
+
   /* Share: the phone's share sheet, else copy the link, else select it. */
   const share = document.querySelector("[data-share]");
   if (share) {

@@ -1,6 +1,7 @@
 /* The guide's map: sites from the GeoJSON API, clustered in the browser with
    Leaflet.markercluster, filtered and searched without reloading the page.
-   Started by guide.maps.SiteLayer as GuideMap.start(map, config). */
+   Started by guide.maps.SiteLayer as GuideMap.start(map, config), config read with
+   JSON.parse from the page's <script type="application/json" id="guide-map-config">. */
 (function () {
   "use strict";
 
@@ -79,6 +80,12 @@
 
   function start(map, config) {
     var labels = config.labels;
+    if (config.tiles) {
+      L.tileLayer(config.tiles.url, {
+        attribution: config.tiles.attribution,
+        maxZoom: config.tiles.maxZoom,
+      }).addTo(map);
+    }
     separator = labels.thousands || ",";
     var container = map.getContainer();
     var form = document.getElementById(config.form);
@@ -208,7 +215,8 @@
         };
       },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.name, { sticky: true });
+        /* A text node: an area's name is data, never markup. */
+        layer.bindTooltip(document.createTextNode(feature.properties.name), { sticky: true });
       },
     });
     var boundariesLoaded = false;

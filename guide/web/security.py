@@ -3,7 +3,10 @@
 Every response carries a Content-Security-Policy that lets a page load only
 from the guide itself (plus the map tiles' host for images), scripts only from
 files or with the request's nonce (``csp_nonce()`` in templates), and no
-framing by other sites, except the embeddable map (``/map?embed=1``). A view
+framing by other sites, except the embeddable map (``/map?embed=1``). A
+Permissions-Policy lets the guide's own pages ask for the visitor's location
+(the map's "show my location") and full screen (the map), and denies every
+other powerful feature to the page and to anything it might frame. A view
 that needs another policy sets the header itself; it is then left alone.
 """
 
@@ -17,6 +20,7 @@ from flask import Flask, Response, g, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from guide.web.addresses import relative_redirect
 from guide.workspace.db import User, db
 
 csrf = CSRFProtect()
@@ -48,6 +52,45 @@ def tile_source(tile_url: str) -> str:
     if "{" in host:
         host = "*." + host.split("}.", 1)[-1]
     return f"{parts.scheme}://{host}"
+
+
+# Features the guide uses, for its own origin only: "show my location" and the map's full screen.
+ALLOWED_FEATURES = ("geolocation", "fullscreen")
+# Powerful features the guide never uses: denied to its pages and to any frame in them.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+
+def permissions_policy() -> str:
+    """Return the Permissions-Policy header value.
+
+    >>> policy = permissions_policy()
+    >>> "geolocation=(self)" in policy and "camera=()" in policy
+    True
+    """
+    allowed = [f"{feature}=(self)" for feature in ALLOWED_FEATURES]
+    denied = [f"{feature}=()" for feature in DENIED_FEATURES]
+    return ", ".join(allowed + denied)
 
 
 def is_embeddable() -> bool:
@@ -85,6 +128,7 @@ def add_security_headers(response: Response) -> Response:
         "Content-Security-Policy",
         content_security_policy(current_app.config["GUIDE_TILE_URL"], csp_nonce(), embeddable),
     )
+    headers.setdefault("Permissions-Policy", permissions_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if not embeddable:
@@ -141,4 +185,7 @@ def init_app(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.after_request(add_security_headers)
+    # Werkzeug's own redirects (/admin -> /admin/) would name the request's Host.
+    app.response_class.autocorrect_location_header = False
+    app.after_request(relative_redirect)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

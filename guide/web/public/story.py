@@ -9,7 +9,6 @@ catalogue (nearby sites, the locator map) are computed once per catalogue.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +16,17 @@ from urllib.parse import quote, urlencode
 from weakref import WeakKeyDictionary
 
 from babel import Locale
-from flask import current_app, request
+from flask import current_app, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
 from guide.catalogue.core import Catalogue, Site, Source
+from guide.render.jsonhtml import json_for_html
 from guide.render.locator import Mark, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.web import get_catalogue
+from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages
 from guide.web.public.media import media_file, original_url, photo_url
 
@@ -138,19 +139,17 @@ class StoryPage:
             }
         if self.photos:
             data["image"] = [self.absolute_url(photo.preview) for photo in self.photos]
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        # "<" never appears raw, so no "</script>" in a name can end the element early.
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
+        # No "<" or "&" appears raw, so no "</script>" in a name can end the element early.
+        return json_for_html(data)
 
     def absolute_url(self, path: str) -> str:
-        """Return ``path`` on the guide's public address."""
-        return base_url() + path
+        """Return ``path`` on the guide's public address; ``path`` itself without one."""
+        return public_url(path)
 
-
-def base_url() -> str:
-    """Return the guide's public address: GUIDE_BASE_URL, else the address asked for."""
-    configured = str(current_app.config.get("GUIDE_BASE_URL") or "").rstrip("/")
-    return configured or request.host_url.rstrip("/")
+    @property
+    def has_public_address(self) -> bool:
+        """Return whether the page may give absolute addresses (og:url, og:image)."""
+        return has_public_address()
 
 
 def walking_minutes(metres: float, speed_kmh: float) -> int:
@@ -295,5 +294,8 @@ def story_page(site: Site, language: str) -> StoryPage:
         locator=svg,
         geo_uri=geo_uri,
         directions_url=directions_url,
-        canonical_url=base_url() + f"/sites/{site.slug}",
+        # Never the request's Host: GUIDE_BASE_URL, else a relative link.
+        canonical_url=public_url(f"/sites/{site.slug}")
+        if has_public_address()
+        else url_for("public.story", slug=site.slug),
     )

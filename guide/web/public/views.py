@@ -7,19 +7,18 @@ browser), so each carries an ETag and answers a repeated request with 304.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from guide.catalogue.codes import LEDGER_NAME
 from guide.catalogue.core import Catalogue, Site
 from guide.catalogue.text import fold
+from guide.render.jsonhtml import json_for_html
 from guide.web import conditional, get_catalogue
 from guide.web.i18n import available_languages, select_language
 from guide.web.pagecache import cached_page, site_version
@@ -231,12 +230,11 @@ def render_passport(catalogue: Catalogue) -> str:
             ),
         },
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return render_template(
         "public/passport.html",
         areas=areas,
         total=sum(len(sites) for _a, _n, sites in areas),
-        passport_json=Markup(text.replace("<", "\\u003c")),
+        passport_json=json_for_html(data),
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import qrcode
 import qrcode.constants
 from flask import Blueprint, Response, current_app, jsonify, request
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
 from guide.tours.limits import PlanLimits, PlannerBusy
@@ -32,6 +32,7 @@ from guide.tours.plan import (
 )
 from guide.tours.travel import Travel
 from guide.web import get_catalogue
+from guide.web.addresses import public_base
 
 bp = Blueprint("tours", __name__)
 
@@ -208,7 +209,15 @@ def plan_qr():
         tour = parse_query(request.args, catalogue, _max_stops())
     except PlanError as error:
         return _text_error(error, _lang())
-    base = (current_app.config.get("GUIDE_BASE_URL") or request.root_url).rstrip("/")
+    base = public_base()
+    if not base:
+        # A printed code must hold the guide's real address, never the request's Host.
+        with force_locale(_lang()):
+            message = gettext(
+                "QR codes of plans are not available: the guide's public address "
+                "(GUIDE_BASE_URL) is not set."
+            )
+        return Response(message + "\n", mimetype="text/plain"), 404
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     code.add_data(f"{base}{PLAN_PATH}?{tour.query()}")
     code.make(fit=True)

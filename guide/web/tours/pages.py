@@ -48,6 +48,7 @@ from guide.tours.plan import (
 )
 from guide.tours.travel import MODES, Travel
 from guide.web import get_catalogue
+from guide.web.addresses import has_public_address, public_url
 from guide.web.assets import asset_url
 from guide.web.i18n import available_languages, select_language
 from guide.web.maps.api import select_sites
@@ -66,7 +67,12 @@ FILTER_KEYS = ("q", "kind", "rank", "area")
 
 @bp.context_processor
 def _words_and_numbers() -> dict[str, Any]:
-    return {"distance_text": distance_text, "duration_text": duration_text}
+    return {
+        "distance_text": distance_text,
+        "duration_text": duration_text,
+        # A plan's QR code needs the public address; without one it is not offered.
+        "plan_qr_available": has_public_address(),
+    }
 
 
 def _travel() -> Travel:
@@ -246,11 +252,6 @@ def plan_links(tour: TourRequest) -> dict[str, str]:
     }
 
 
-def public_base() -> str:
-    """Return the guide's public address (GUIDE_BASE_URL, else the address asked for)."""
-    return (current_app.config.get("GUIDE_BASE_URL") or request.root_url).rstrip("/")
-
-
 def plan_view(plan: Plan, language: str, tour: Tour | None = None) -> PlanView:
     """Return what pages show of ``plan`` in ``language``."""
     rows = []
@@ -279,7 +280,8 @@ def plan_view(plan: Plan, language: str, tour: Tour | None = None) -> PlanView:
         rows=rows,
         links=links,
         tour=tour,
-        absolute_permalink=public_base() + links["permalink"],
+        # GUIDE_BASE_URL, else the relative link (never the request's Host).
+        absolute_permalink=public_url(links["permalink"]),
         warnings=[w.message(language) for w in plan.warnings],
     )
 
