@@ -145,15 +145,34 @@ SETTINGS: tuple[Setting, ...] = (
         "failed sign-ins are counted per visitor address, not per proxy.",
     ),
     Setting(
+        "GUIDE_LOGIN_ADDRESS_LIMIT",
+        "10/minute;50/hour",
+        "Sign-in attempts (right or wrong) allowed from one network address, as "
+        "Flask-Limiter limits separated by ';'. Over it the address gets 429 with Retry-After.",
+    ),
+    Setting(
         "GUIDE_LOGIN_MAX_FAILURES",
         5,
-        "Failed staff logins allowed for one account within GUIDE_LOGIN_WINDOW_S before "
-        "further attempts are refused (a network address gets four times as many).",
+        "Failed staff logins allowed for one account from one network address within "
+        "GUIDE_LOGIN_WINDOW_S; then that address is refused for that account (429) while "
+        "the account still signs in from elsewhere.",
     ),
     Setting(
         "GUIDE_LOGIN_WINDOW_S",
         900,
         "Length in seconds of the window in which failed logins are counted.",
+    ),
+    Setting(
+        "GUIDE_LOGIN_ACCOUNT_LIMIT",
+        "30/hour",
+        "Failed logins of one account from all addresses together after which every "
+        "attempt for it waits GUIDE_LOGIN_SLOW_S seconds (slowed, never refused).",
+    ),
+    Setting(
+        "GUIDE_LOGIN_SLOW_S",
+        2.0,
+        "Seconds an attempt for an account over GUIDE_LOGIN_ACCOUNT_LIMIT waits before "
+        "its password is checked.",
     ),
     Setting(
         "GUIDE_GEOCODER_URL",

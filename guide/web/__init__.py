@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         public,
         security,
         signs,
+        throttle,
         tour_pages,
         tours,
     )
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     media.check_cache_folder(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
+    throttle.init_app(app)
     admin.init_app(app)
     app.register_blueprint(media.bp)
     app.register_blueprint(offline.bp)
