@@ -735,7 +735,7 @@ def test_an_upload_over_the_request_limit_is_refused_with_a_message(staff_sites,
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
-    assert "too large" in soup(response).select_one("p.message").text
+    assert "the limit is 0.01 MB" in soup(response).select_one("p.message").text
 
 
 def test_a_narration_recording_is_stored_per_language(staff_app, staff_sites, mp3_bytes):

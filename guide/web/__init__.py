@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         public,
         security,
         signs,
+        sizes,
         throttle,
         tour_pages,
         tours,
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
 
     db.init_app(app)
     security.init_app(app)
+    sizes.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
     init_compression(app)

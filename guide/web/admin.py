@@ -923,22 +923,20 @@ def audit_log():
 def error_page(error):
     """Show a refused request in words, inside the workspace's layout."""
     from flask_wtf.csrf import CSRFError
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+    from guide.web.sizes import too_large
 
     if isinstance(error, CSRFError):
         return csrf_error(error)
+    if isinstance(error, RequestEntityTooLarge):
+        return too_large(error)
     code = error.code if isinstance(error, HTTPException) else 500
     messages = {
         400: _("The request could not be understood."),
         401: _("Sign in first."),
         403: _("You may not do this."),
         404: _("Not found."),
-        413: _(
-            "The upload is too large: photos may be at most %(photo)d MB "
-            "and recordings %(audio)d MB.",
-            photo=current_app.config["GUIDE_PHOTO_MAX_BYTES"] // 1_000_000,
-            audio=current_app.config["GUIDE_AUDIO_MAX_BYTES"] // 1_000_000,
-        ),
     }
     description = getattr(error, "description", "")
     default = getattr(type(error), "description", "")
@@ -970,10 +968,12 @@ def init_app(app) -> None:
     from guide.web.assets import register_root
 
     register_root("leaflet", Path(xstatic.pkg.leaflet.BASE_DIR))
-    app.config.setdefault(
-        "MAX_CONTENT_LENGTH",
-        max(app.config["GUIDE_PHOTO_MAX_BYTES"], app.config["GUIDE_AUDIO_MAX_BYTES"]) + 1_000_000,
-    )
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Flask's own default is None (no limit), so setdefault would never set it.
+        app.config["MAX_CONTENT_LENGTH"] = (
+            max(app.config["GUIDE_PHOTO_MAX_BYTES"], app.config["GUIDE_AUDIO_MAX_BYTES"])
+            + 1_000_000
+        )
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)
     from guide.markdown import render_markdown
