@@ -218,11 +218,10 @@ def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:
     It reads the same settings and instance ``config.py`` as the guide itself, so
     ``guide user add`` writes to the database the web workspace signs in against.
     """
-    app = Flask("guide", instance_relative_config=True)
-    app.config.from_mapping(settings.resolve())
-    app.config.from_pyfile("config.py", silent=True)
-    if overrides:
-        app.config.from_mapping(overrides)
+    app = Flask(
+        "guide", instance_path=str(settings.instance_folder()), instance_relative_config=True
+    )
+    app.config.from_mapping(settings.resolve(overrides))
     init_app(app)
     return app
 

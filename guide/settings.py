@@ -1,9 +1,11 @@
 """Every setting of the guide, with its default and its meaning, in one table.
 
-A setting is read, in order of precedence, from the test configuration given to
-``create_app``, from an environment variable of the same name, and from the
-default below. ``docs/settings.md`` documents each one; a test keeps the two in
-step.
+A setting is read, each source overriding the one before: the default below,
+the instance folder's ``config.py``, an environment variable of the same name,
+and what the command line (or a test) passes to ``create_app``. The same order
+holds for ``guide serve``, ``flask --app guide run`` and a WSGI server such as
+``gunicorn 'guide:create_app()'``. ``docs/settings.md`` documents each one; a
+test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from flask import Config, Flask
+
+# Environment variable naming the instance folder (config.py, SQLite file, secret key).
+INSTANCE_VARIABLE = "GUIDE_INSTANCE"
 
 
 @dataclass(frozen=True)
@@ -245,9 +253,29 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return found
 
 
-def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return the effective settings: defaults, then environment, then ``overrides``."""
+def instance_folder() -> Path:
+    """Return the instance folder: ``GUIDE_INSTANCE``, else Flask's for the guide package."""
+    configured = os.environ.get(INSTANCE_VARIABLE, "").strip()
+    if configured:
+        return Path(configured).resolve()
+    return Path(Flask("guide").instance_path)
+
+
+def from_instance_file(folder: Path | None = None) -> dict[str, Any]:
+    """Return the upper-case names set in the instance folder's ``config.py`` (if any)."""
+    config = Config(str(folder or instance_folder()))
+    config.from_pyfile("config.py", silent=True)
+    return dict(config)
+
+
+def resolve(overrides: Mapping[str, Any] | None = None, *, instance: bool = True) -> dict[str, Any]:
+    """Return the effective settings: defaults < instance config.py < environment < overrides.
+
+    ``instance=False`` leaves ``config.py`` out (tests must not read a developer's).
+    """
     effective = defaults()
+    if instance:
+        effective.update(from_instance_file())
     effective.update(from_environ())
     if overrides:
         effective.update(overrides)
