@@ -626,33 +626,37 @@ def edit_site(slug: str):
     checked = check_form(form, site)
     if action != "save" or not checked.ok:
         return render_editor(form, site, checked, 200 if action != "save" else 422)
-    files = site_files(checked.facts, checked.stories)
+    mine = files = site_files(checked.facts, checked.stories)
+    base = form.base_digest.data or ""
     try:
-        result = save_site(
-            site.folder.parent,  # type: ignore[union-attr]
-            slug,
-            files,
-            languages(),
-            base_digest=form.base_digest.data or "",
-            user_name=user_name(),
-        )
-    except EditConflict as conflict:
-        mine = {name: text for name, text in files.items() if text is not None}
-        form.base_digest.data = digest(conflict.current)
-        audit(user_name(), "site.conflict", slug)
-        return (
-            render_template(
-                "admin/conflict.html",
-                site=site,
-                form=form,
-                site_languages=languages(),
-                theirs=conflict.current,
-                mine=mine,
-                diffs=diff_files(conflict.current, mine),
-                by=revisions(slug)[:1],
-            ),
-            409,
-        )
+        # Twice at most: a late save is merged, and written when the person saw the merge.
+        for attempt in range(2):
+            try:
+                result = save_site(
+                    site.folder.parent,  # type: ignore[union-attr]
+                    slug,
+                    files,
+                    languages(),
+                    base_digest=base,
+                    user_name=user_name(),
+                )
+                break
+            except EditConflict as conflict:
+                from guide.web.admin_conflict import merge_late_save, render_conflict
+
+                merged = merge_late_save(
+                    slug,
+                    form.base_digest.data or "",
+                    conflict.current,
+                    mine,
+                    languages(),
+                    request.form,
+                    catalogue(),
+                )
+                if attempt or not merged.ready(form.seen_digest.data):
+                    audit(user_name(), "site.conflict", slug)
+                    return render_conflict(site, form, merged, languages(), revisions(slug)[:1])
+                files, base = merged.files, digest(conflict.current)
     except OSError as error:
         current_app.logger.exception("saving %s failed", slug)
         checked.error(
