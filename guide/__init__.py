@@ -16,9 +16,9 @@ TEMPLATES = PROJECT_ROOT / "templates"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the guide's Flask application.
 
-    Settings come from ``guide.settings`` (defaults, then ``GUIDE_*`` environment
-    variables), then the instance folder's ``config.py`` unless testing, then
-    ``test_config``.
+    Settings come from ``guide.settings.resolve``: defaults, then the instance
+    folder's ``config.py`` (skipped when ``test_config`` sets TESTING), then
+    ``GUIDE_*`` environment variables, then ``test_config`` (command-line flags).
     """
     if not TEMPLATES.is_dir():
         raise RuntimeError(
@@ -26,14 +26,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "with `pip install -e .`"
         )
     # static_folder=None: guide.web.assets serves /static/ itself, with hashed names.
+    testing = bool(test_config and test_config.get("TESTING"))
     app = Flask(
-        __name__, template_folder=str(TEMPLATES), static_folder=None, instance_relative_config=True
+        __name__,
+        template_folder=str(TEMPLATES),
+        static_folder=None,
+        instance_path=str(settings.instance_folder()),
+        instance_relative_config=True,
     )
-    app.config.from_mapping(settings.resolve())
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(settings.resolve(test_config, instance=not testing))
 
     from guide import web
 

@@ -194,7 +194,8 @@ def serve(sites_dir: Path | None, host: str, port: int) -> None:
 
     from guide import create_app
 
-    app = create_app({"GUIDE_SITES": str(sites_root(sites_dir))})
+    # Only the flags given override the settings (instance config.py, environment).
+    app = create_app({"GUIDE_SITES": str(sites_dir)} if sites_dir else {})
     click.echo(f"Red Addresses Guide on http://{host}:{port}/", err=True)
     waitress_serve(app, host=host, port=port, threads=8)
 
@@ -263,10 +264,30 @@ def user_list(sites_dir: Path | None) -> None:
             click.echo(f"{account.name}\t{account.role}\t{', '.join(names)}")
 
 
+@user.command(name="password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_password(name: str, password_stdin: bool) -> None:
+    """Give the account NAME a new password; it is signed out everywhere."""
+    from guide.workspace.accounts import AccountError, set_password
+    from guide.workspace.db import database_context
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with database_context():
+        try:
+            changed = set_password(name, password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"new password for {changed.name}; its sessions are ended", err=True)
+
+
 @user.command(name="remove")
 @click.argument("name")
 def user_remove(name: str) -> None:
-    """Delete the account NAME (its past edits stay in the history and audit log)."""
+    """Delete the account NAME and end its sessions (its edits stay in the history)."""
     from guide.workspace.accounts import AccountError, remove_user
     from guide.workspace.db import database_context
 

@@ -1,9 +1,11 @@
 """Every setting of the guide, with its default and its meaning, in one table.
 
-A setting is read, in order of precedence, from the test configuration given to
-``create_app``, from an environment variable of the same name, and from the
-default below. ``docs/settings.md`` documents each one; a test keeps the two in
-step.
+A setting is read, each source overriding the one before: the default below,
+the instance folder's ``config.py``, an environment variable of the same name,
+and what the command line (or a test) passes to ``create_app``. The same order
+holds for ``guide serve``, ``flask --app guide run`` and a WSGI server such as
+``gunicorn 'guide:create_app()'``. ``docs/settings.md`` documents each one; a
+test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from flask import Config, Flask
+
+# Environment variable naming the instance folder (config.py, SQLite file, secret key).
+INSTANCE_VARIABLE = "GUIDE_INSTANCE"
 
 
 @dataclass(frozen=True)
@@ -172,15 +180,34 @@ SETTINGS: tuple[Setting, ...] = (
         "failed sign-ins are counted per visitor address, not per proxy.",
     ),
     Setting(
+        "GUIDE_LOGIN_ADDRESS_LIMIT",
+        "10/minute;50/hour",
+        "Sign-in attempts (right or wrong) allowed from one network address, as "
+        "Flask-Limiter limits separated by ';'. Over it the address gets 429 with Retry-After.",
+    ),
+    Setting(
         "GUIDE_LOGIN_MAX_FAILURES",
         5,
-        "Failed staff logins allowed for one account within GUIDE_LOGIN_WINDOW_S before "
-        "further attempts are refused (a network address gets four times as many).",
+        "Failed staff logins allowed for one account from one network address within "
+        "GUIDE_LOGIN_WINDOW_S; then that address is refused for that account (429) while "
+        "the account still signs in from elsewhere.",
     ),
     Setting(
         "GUIDE_LOGIN_WINDOW_S",
         900,
         "Length in seconds of the window in which failed logins are counted.",
+    ),
+    Setting(
+        "GUIDE_LOGIN_ACCOUNT_LIMIT",
+        "30/hour",
+        "Failed logins of one account from all addresses together after which every "
+        "attempt for it waits GUIDE_LOGIN_SLOW_S seconds (slowed, never refused).",
+    ),
+    Setting(
+        "GUIDE_LOGIN_SLOW_S",
+        2.0,
+        "Seconds an attempt for an account over GUIDE_LOGIN_ACCOUNT_LIMIT waits before "
+        "its password is checked.",
     ),
     Setting(
         "GUIDE_GEOCODER_URL",
@@ -253,9 +280,29 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return found
 
 
-def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return the effective settings: defaults, then environment, then ``overrides``."""
+def instance_folder() -> Path:
+    """Return the instance folder: ``GUIDE_INSTANCE``, else Flask's for the guide package."""
+    configured = os.environ.get(INSTANCE_VARIABLE, "").strip()
+    if configured:
+        return Path(configured).resolve()
+    return Path(Flask("guide").instance_path)
+
+
+def from_instance_file(folder: Path | None = None) -> dict[str, Any]:
+    """Return the upper-case names set in the instance folder's ``config.py`` (if any)."""
+    config = Config(str(folder or instance_folder()))
+    config.from_pyfile("config.py", silent=True)
+    return dict(config)
+
+
+def resolve(overrides: Mapping[str, Any] | None = None, *, instance: bool = True) -> dict[str, Any]:
+    """Return the effective settings: defaults < instance config.py < environment < overrides.
+
+    ``instance=False`` leaves ``config.py`` out (tests must not read a developer's).
+    """
     effective = defaults()
+    if instance:
+        effective.update(from_instance_file())
     effective.update(from_environ())
     if overrides:
         effective.update(overrides)

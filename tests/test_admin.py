@@ -224,49 +224,6 @@ def test_a_token_from_another_session_is_refused(staff_app, staff_sites):
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 400
 
 
-def test_wrong_passwords_are_rate_limited_per_account_in_the_database(staff_sites, tmp_path):
-    from conftest import make_staff_app
-
-    app = make_staff_app(staff_sites, tmp_path, GUIDE_LOGIN_MAX_FAILURES=3)
-    client = app.test_client()
-    for _attempt in range(3):
-        response = sign_in(client, "admin", "wrong password!")
-        assert response.status_code == 401
-        assert "Wrong account name or password." in soup(response).text
-    refused = sign_in(client, "admin")
-    assert refused.status_code == 429
-    assert "Too many failed sign-ins" in soup(refused).select_one("form.login p.error").text
-    # A restarted guide (a new app on the same database) still refuses.
-    restarted = make_staff_app(staff_sites, tmp_path, GUIDE_LOGIN_MAX_FAILURES=3)
-    assert sign_in(restarted.test_client(), "admin").status_code == 429
-    # Other accounts are not locked out by these failures.
-    assert sign_in(restarted.test_client(), "viewer").status_code == 302
-    # Once the failures are older than the window, the right password works again.
-    from datetime import timedelta
-
-    from guide.workspace.db import LoginFailure, db
-
-    with restarted.app_context():
-        for failure in db.session.query(LoginFailure).all():
-            failure.at -= timedelta(hours=1)
-        db.session.commit()
-    assert sign_in(restarted.test_client(), "admin").status_code == 302
-
-
-def test_behind_a_proxy_failures_are_counted_per_visitor(staff_sites, tmp_path):
-    from conftest import make_staff_app
-
-    app = make_staff_app(staff_sites, tmp_path, GUIDE_PROXY_HOPS=1, GUIDE_LOGIN_MAX_FAILURES=1)
-    first = app.test_client()
-    first.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
-    for _attempt in range(4):
-        sign_in(first, "nobody-" + str(_attempt), "wrong password!")
-    assert sign_in(first, "admin").status_code == 429  # this address is refused
-    second = app.test_client()
-    second.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.9"
-    assert sign_in(second, "admin").status_code == 302
-
-
 def test_session_cookie_flags(staff_sites, tmp_path):
     from conftest import make_staff_app
 
@@ -788,7 +745,7 @@ def test_an_upload_over_the_request_limit_is_refused_with_a_message(staff_sites,
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
-    assert "too large" in soup(response).select_one("p.message").text
+    assert "the limit is 0.01 MB" in soup(response).select_one("p.message").text
 
 
 def test_a_narration_recording_is_stored_per_language(staff_app, staff_sites, mp3_bytes):

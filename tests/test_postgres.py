@@ -119,7 +119,7 @@ def test_the_database_is_postgresql_in_its_own_schema(postgres, staff_sites, tmp
     tables = {row[0] for row in postgres.rows(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
     )}  # fmt: skip
-    assert {"users", "login_failures", "audit_log", "revisions"} <= tables
+    assert {"users", "audit_log", "revisions"} <= tables
 
 
 def test_accounts_from_the_command_line(postgres, runner):
@@ -149,26 +149,43 @@ def test_accounts_from_the_command_line(postgres, runner):
     assert sign_in(app.test_client(), "lan", "a long enough password").status_code == 302
 
 
-def test_failed_sign_ins_are_counted_in_postgresql_across_restarts(postgres, staff_sites, tmp_path):
-    app = postgres.staff_app(staff_sites, tmp_path, GUIDE_LOGIN_MAX_FAILURES=3)
-    for _attempt in range(3):
-        assert sign_in(app.test_client(), "admin", "wrong password!").status_code == 401
-    assert sign_in(app.test_client(), "admin").status_code == 429
-    assert postgres.rows("SELECT count(*) FROM login_failures WHERE name = 'admin'") == [(3,)]
-    restarted = postgres.staff_app(staff_sites, tmp_path, GUIDE_LOGIN_MAX_FAILURES=3)
-    assert sign_in(restarted.test_client(), "admin").status_code == 429
-    assert sign_in(restarted.test_client(), "viewer").status_code == 302
-    # Once the failures are an hour old, the right password works again.
-    with restarted.app_context():
-        db.session.execute(
-            text("UPDATE login_failures SET at = at - interval '1 hour' WHERE name = 'admin'")
+def test_sessions_end_on_sign_out_and_old_databases_get_the_session_key(
+    postgres, staff_sites, tmp_path
+):
+    # A database made by a guide from before session keys: no column, a login_failures table.
+    with postgres.engine.begin() as connection:
+        connection.execute(text(f'SET search_path TO "{postgres.schema}"'))
+        connection.execute(
+            text(
+                "CREATE TABLE users (id SERIAL PRIMARY KEY, name VARCHAR(64) UNIQUE, "
+                "password_hash VARCHAR(255), role VARCHAR(16), area_ids TEXT, "
+                "created_at TIMESTAMP)"
+            )
         )
-        db.session.commit()
-    admin = client_as(restarted, "admin")
-    # The audit log, read in the workspace, comes from PostgreSQL.
+        connection.execute(text("CREATE TABLE login_failures (id SERIAL, address VARCHAR(64))"))
+    app = postgres.staff_app(staff_sites, tmp_path)
+    columns = {row[0] for row in postgres.rows(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'users'"
+    )}  # fmt: skip
+    assert "session_key" in columns
+    tables = {row[0] for row in postgres.rows(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )}  # fmt: skip
+    assert "login_failures" not in tables
+    assert sign_in(app.test_client(), "admin", "wrong password!").status_code == 401
+    admin = client_as(app, "admin")
+    stolen = app.test_client()
+    for cookie in admin._cookies.values():
+        stolen.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    assert stolen.get("/admin/").status_code == 200
+    # The audit log, read in the workspace, comes from PostgreSQL; it holds no address.
     rows = soup(admin.get("/admin/audit")).select("table.audit tbody tr")
     entries = [[td.text for td in row.select("td")[1:3]] for row in rows]
-    assert ["admin", "login.failed"] in entries and ["viewer", "login"] in entries
+    assert ["admin", "login.failed"] in entries and ["admin", "login"] in entries
+    assert "127.0.0.1" not in soup(admin.get("/admin/audit")).text
+    admin.post("/admin/logout", data={"csrf_token": csrf_token(admin)})
+    assert stolen.get("/admin/").status_code == 302
 
 
 # --- Revisions --------------------------------------------------------------------------

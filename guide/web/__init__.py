@@ -18,8 +18,8 @@ def init_app(app: Flask) -> None:
 
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models  # noqa: F401
-    from guide.web import assets, i18n, offline, security
-    from guide.web.admin import auth, signs
+    from guide.web import assets, i18n, offline, security, sizes
+    from guide.web.admin import auth, signs, throttle
     from guide.web.admin import views as admin
     from guide.web.maps import api
     from guide.web.maps import views as maps
@@ -31,12 +31,14 @@ def init_app(app: Flask) -> None:
 
     db.init_app(app)
     security.init_app(app)
+    sizes.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
     init_compression(app)
     media.check_cache_folder(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
+    throttle.init_app(app)
     admin.init_app(app)
     app.register_blueprint(media.bp)
     app.register_blueprint(offline.bp)

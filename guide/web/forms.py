@@ -114,6 +114,8 @@ class SiteFormBase(GuideForm):
         description=_l("One per line: the link, then | and what it supports."),
     )
     base_digest = HiddenField()
+    # The digest of the saved version an edit-conflict page merged into (empty otherwise).
+    seen_digest = HiddenField()
 
 
 def site_form(languages: tuple[str, ...], **kwargs) -> SiteFormBase:

@@ -151,12 +151,18 @@ def _secret_key(app: Flask) -> str:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Return the signed-in account, or None when it was removed or its password changed."""
-    row_id, _, hash_tail = session_id.partition(":")
-    if not row_id.isdigit():
+    """Return the signed-in account, or None when its session was ended.
+
+    Checked on every request: a cookie whose session key is no longer the
+    account's (signed out, new password) or whose account was removed opens nothing.
+    """
+    row_id, _, key = session_id.partition(":")
+    if not row_id.isdigit() or not key:
         return None
     user = db.session.get(User, int(row_id))
-    if user is None or user.password_hash[-12:] != hash_tail:
+    if user is None or not user.session_key:
+        return None
+    if not secrets.compare_digest(user.session_key.encode(), key.encode()):
         return None
     return user
 

@@ -2,22 +2,21 @@
 
 Roles: ``admin`` may do everything; ``editor`` may create and edit sites whose
 point lies in one of their areas; ``viewer`` may only look. Passwords are kept
-as scrypt hashes. Failed sign-ins are stored in the database and counted per
-account and per network address, so guessing is slowed down even across
-restarts and several server processes.
+as scrypt hashes. Each account has a session key carried in its session
+cookies; signing out, a new password or removing the account ends every
+session made with the old key. Password guessing is slowed down by the web
+side (``guide.web.admin.throttle``), in memory only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from guide.workspace.db import LoginFailure, User, audit, db, utcnow
+from guide.workspace.db import User, audit, db
 
 ROLES = ("admin", "editor", "viewer")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -48,10 +47,7 @@ def add_user(name: str, password: str, role: str, areas: Iterable[str] = ()) -> 
         raise AccountError(f"role {role!r}: choose one of {', '.join(ROLES)}")
     if role == "editor" and not areas:
         raise AccountError("an editor needs at least one --area to edit in")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters"
-        )
+    check_password(password)
     if find_user(name) is not None:
         raise AccountError(f"an account named {name!r} exists already")
     user = User(
@@ -60,10 +56,38 @@ def add_user(name: str, password: str, role: str, areas: Iterable[str] = ()) -> 
         role=role,
         area_ids=" ".join(areas) if role == "editor" else "",
     )
+    user.new_session_key()
     db.session.add(user)
     db.session.commit()
     audit("(command line)", "user.add", name, f"role {role}; areas {' '.join(areas) or '-'}")
     return user
+
+
+def check_password(password: str) -> None:
+    """Raise AccountError when a new password is too short."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters"
+        )
+
+
+def set_password(name: str, password: str) -> User:
+    """Give an account a new password and sign out every session it has."""
+    user = find_user(name)
+    if user is None:
+        raise AccountError(f"no account named {normalize_name(name)!r}")
+    check_password(password)
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.new_session_key()
+    db.session.commit()
+    audit("(command line)", "user.password", user.name)
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign out every session of ``user``, on every device, and commit."""
+    user.new_session_key()
+    db.session.commit()
 
 
 def remove_user(name: str) -> None:
@@ -86,44 +110,15 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.name)))
 
 
-@dataclass(frozen=True)
-class Throttle:
-    """How many failed sign-ins are allowed, and over how long."""
-
-    max_failures: int
-    window: timedelta
-
-    def refuses(self, name: str, address: str) -> bool:
-        """Return whether further attempts for this account or address are refused now."""
-        since = utcnow() - self.window
-        for column, value, limit in (
-            (LoginFailure.name, normalize_name(name), self.max_failures),
-            (LoginFailure.address, address, self.max_failures * 4),
-        ):
-            count = db.session.scalar(
-                select(func.count()).where(column == value, LoginFailure.at >= since)
-            )
-            if (count or 0) >= limit:
-                return True
-        return False
-
-
-def authenticate(name: str, password: str, address: str, throttle: Throttle) -> User | None:
-    """Return the account when the password is right; record a failure otherwise.
-
-    Raise ``PermissionError`` without checking the password when too many
-    attempts failed lately for this account or from this address.
-    """
-    if throttle.refuses(name, address):
-        raise PermissionError("too many failed sign-ins")
+def authenticate(name: str, password: str) -> User | None:
+    """Return the account when the password is right, else None (taking as long either way)."""
     user = find_user(name)
     good = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not good:
-        db.session.add(LoginFailure(name=normalize_name(name)[:64], address=address[:64]))
-        db.session.commit()
         return None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.name == user.name))
-    db.session.commit()
+    if not user.session_key:
+        # An account from before session keys: it gets one at its first sign-in.
+        end_sessions(user)
     return user
 
 

@@ -1,4 +1,4 @@
-"""The guide's database: staff accounts, failed logins, revisions and the audit log.
+"""The guide's database: staff accounts, revisions and the audit log.
 
 The catalogue itself stays in files; the database holds only operational data.
 It is SQLite in the instance folder by default and any SQLAlchemy URL through
@@ -10,6 +10,7 @@ the ``GUIDE_DATABASE_URL`` setting. PostgreSQL goes through psycopg 3 (the
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,9 +20,18 @@ from typing import Any
 from flask import Flask
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from guide import settings
@@ -51,6 +61,10 @@ class User(UserMixin, db.Model):
     # Area ids separated by spaces; only editors' areas matter.
     area_ids: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A random key carried in every session cookie of this account. Signing out,
+    # a new password or removing the account changes or deletes it, so that a
+    # copied or replayed cookie no longer opens the workspace.
+    session_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     @property
     def areas(self) -> list[str]:
@@ -58,20 +72,14 @@ class User(UserMixin, db.Model):
         return self.area_ids.split()
 
     def get_id(self) -> str:
-        """Return the session id: the row id plus a piece of the hash, so a new password
-        (or a re-created account with the same name) ends older sessions."""
-        return f"{self.id}:{self.password_hash[-12:]}"
+        """Return the session id: the row id and the account's current session key."""
+        if not self.session_key:
+            self.new_session_key()
+        return f"{self.id}:{self.session_key}"
 
-
-class LoginFailure(db.Model):
-    """One failed sign-in, kept to slow down password guessing across restarts."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    def new_session_key(self) -> None:
+        """Replace the session key, ending every session signed in with the old one."""
+        self.session_key = secrets.token_hex(16)
 
 
 class AuditEntry(db.Model):
@@ -167,13 +175,41 @@ def database_url(app: Flask) -> str:
     return f"sqlite:///{Path(app.instance_path) / 'guide.sqlite3'}"
 
 
+# Columns added after the first release, as (table, column, SQL type and default). Tables
+# are made by ``create_all``, which never changes an existing table: these are added
+# to databases made before them, on SQLite and PostgreSQL alike.
+ADDED_COLUMNS = (("users", "session_key", "VARCHAR(64) NOT NULL DEFAULT ''"),)
+# Tables no longer used; dropped because they held what the guide no longer keeps
+# (login_failures: visitors' network addresses).
+DROPPED_TABLES = ("login_failures",)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Add missing columns and drop retired tables in a database made by an older guide."""
+    for table, column, definition in ADDED_COLUMNS:
+        present = {c["name"] for c in inspect(engine).get_columns(table)}
+        if column in present:
+            continue
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {definition}"))
+        except DatabaseError:
+            # Another process starting at the same time may have added it first.
+            if column not in {c["name"] for c in inspect(engine).get_columns(table)}:
+                raise
+    with engine.begin() as connection:
+        for table in DROPPED_TABLES:
+            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+
+
 def init_app(app: Flask) -> None:
-    """Connect ``app`` to the database and create missing tables."""
+    """Connect ``app`` to the database, create missing tables and add missing columns."""
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
     with app.app_context():
         db.create_all()
+        upgrade_schema(db.engine)
 
 
 def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -182,11 +218,10 @@ def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:
     It reads the same settings and instance ``config.py`` as the guide itself, so
     ``guide user add`` writes to the database the web workspace signs in against.
     """
-    app = Flask("guide", instance_relative_config=True)
-    app.config.from_mapping(settings.resolve())
-    app.config.from_pyfile("config.py", silent=True)
-    if overrides:
-        app.config.from_mapping(overrides)
+    app = Flask(
+        "guide", instance_path=str(settings.instance_folder()), instance_relative_config=True
+    )
+    app.config.from_mapping(settings.resolve(overrides))
     init_app(app)
     return app
 

@@ -643,33 +643,37 @@ def edit_site(slug: str):
     checked = check_form(form, site)
     if action != "save" or not checked.ok:
         return render_editor(form, site, checked, 200 if action != "save" else 422)
-    files = site_files(checked.facts, checked.stories)
+    mine = files = site_files(checked.facts, checked.stories)
+    base = form.base_digest.data or ""
     try:
-        result = save_site(
-            site.folder.parent,  # type: ignore[union-attr]
-            slug,
-            files,
-            languages(),
-            base_digest=form.base_digest.data or "",
-            user_name=user_name(),
-        )
-    except EditConflict as conflict:
-        mine = {name: text for name, text in files.items() if text is not None}
-        form.base_digest.data = digest(conflict.current)
-        audit(user_name(), "site.conflict", slug)
-        return (
-            render_template(
-                "admin/conflict.html",
-                site=site,
-                form=form,
-                site_languages=languages(),
-                theirs=conflict.current,
-                mine=mine,
-                diffs=diff_files(conflict.current, mine),
-                by=revisions(slug)[:1],
-            ),
-            409,
-        )
+        # Twice at most: a late save is merged, and written when the person saw the merge.
+        for attempt in range(2):
+            try:
+                result = save_site(
+                    site.folder.parent,  # type: ignore[union-attr]
+                    slug,
+                    files,
+                    languages(),
+                    base_digest=base,
+                    user_name=user_name(),
+                )
+                break
+            except EditConflict as conflict:
+                from guide.web.admin.conflict import merge_late_save, render_conflict
+
+                merged = merge_late_save(
+                    slug,
+                    form.base_digest.data or "",
+                    conflict.current,
+                    mine,
+                    languages(),
+                    request.form,
+                    catalogue(),
+                )
+                if attempt or not merged.ready(form.seen_digest.data):
+                    audit(user_name(), "site.conflict", slug)
+                    return render_conflict(site, form, merged, languages(), revisions(slug)[:1])
+                files, base = merged.files, digest(conflict.current)
     except OSError as error:
         current_app.logger.exception("saving %s failed", slug)
         checked.error(
@@ -940,22 +944,20 @@ def audit_log():
 def error_page(error):
     """Show a refused request in words, inside the workspace's layout."""
     from flask_wtf.csrf import CSRFError
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+    from guide.web.sizes import too_large
 
     if isinstance(error, CSRFError):
         return csrf_error(error)
+    if isinstance(error, RequestEntityTooLarge):
+        return too_large(error)
     code = error.code if isinstance(error, HTTPException) else 500
     messages = {
         400: _("The request could not be understood."),
         401: _("Sign in first."),
         403: _("You may not do this."),
         404: _("Not found."),
-        413: _(
-            "The upload is too large: photos may be at most %(photo)d MB "
-            "and recordings %(audio)d MB.",
-            photo=current_app.config["GUIDE_PHOTO_MAX_BYTES"] // 1_000_000,
-            audio=current_app.config["GUIDE_AUDIO_MAX_BYTES"] // 1_000_000,
-        ),
     }
     description = getattr(error, "description", "")
     default = getattr(type(error), "description", "")
@@ -987,10 +989,12 @@ def init_app(app) -> None:
     from guide.web.assets import register_root
 
     register_root("leaflet", Path(xstatic.pkg.leaflet.BASE_DIR))
-    app.config.setdefault(
-        "MAX_CONTENT_LENGTH",
-        max(app.config["GUIDE_PHOTO_MAX_BYTES"], app.config["GUIDE_AUDIO_MAX_BYTES"]) + 1_000_000,
-    )
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Flask's own default is None (no limit), so setdefault would never set it.
+        app.config["MAX_CONTENT_LENGTH"] = (
+            max(app.config["GUIDE_PHOTO_MAX_BYTES"], app.config["GUIDE_AUDIO_MAX_BYTES"])
+            + 1_000_000
+        )
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)
     from guide.render.markdown import render_markdown
