@@ -72,11 +72,19 @@ def main() -> None:
 @main.command()
 @sites_option
 @click.option("--warnings/--no-warnings", default=True, help="Also list warnings.")
-def check(sites_dir: Path | None, warnings: bool) -> None:
-    """Validate the catalogue; exit 1 when any error is found."""
+@click.option(
+    "--fix", is_flag=True, help="Tidy leftovers of interrupted writes (see docs/security.md)."
+)
+def check(sites_dir: Path | None, warnings: bool, fix: bool) -> None:
+    """Validate the catalogue; exit 1 when any error is found.
+
+    Leftovers of interrupted writes (temporary files, sites without a revision,
+    uploads nothing lists) are warnings; --fix tidies them.
+    """
     catalogue = open_catalogue(sites_dir)
     radius = settings.resolve()["GUIDE_DUPLICATE_RADIUS_M"]
     problems = check_catalogue(catalogue, radius)
+    problems.extend(_leftover_problems(catalogue, fix))
     errors = [p for p in problems if p.level == "error"]
     for problem in problems:
         if problem.level == "error" or warnings:
@@ -88,6 +96,65 @@ def check(sites_dir: Path | None, warnings: bool) -> None:
         err=True,
     )
     sys.exit(1 if errors else 0)
+
+
+def _leftover_problems(catalogue: Catalogue, fix: bool) -> list:
+    """Return the leftovers of interrupted writes as problems; with ``fix``, tidy them first.
+
+    The database is consulted only when one is configured or already exists:
+    ``guide check`` never creates it.
+    """
+    from guide.workspace.leftovers import find_leftovers, fix_leftovers
+
+    if not _database_exists():
+        leftovers = find_leftovers(catalogue)
+        if fix:
+            for line in fix_leftovers(catalogue, leftovers):
+                click.echo(f"fixed: {line}", err=True)
+            leftovers = find_leftovers(catalogue)
+        return [leftover.problem for leftover in leftovers]
+    import tomllib
+
+    from guide.workspace.db import Revision, database_context, db
+    from guide.workspace.editing import catalogue_lock, record_revision, revisions, snapshot
+
+    def recorded() -> set[str]:
+        return set(db.session.scalars(db.select(Revision.slug).distinct()))
+
+    def listed(slug: str) -> set[str]:
+        files = set()
+        for revision in revisions(slug):
+            try:
+                facts = tomllib.loads(revision.files.get("site.toml", ""))
+            except tomllib.TOMLDecodeError:
+                continue
+            media = facts.get("media", [])
+            files |= {m["file"] for m in media if isinstance(m, dict) and "file" in m}
+        return files
+
+    def record(slug: str, folder: Path) -> None:
+        files = snapshot(folder, catalogue.config.languages)
+        record_revision(slug, files, "(files)", "as found in the catalogue folder")
+
+    with database_context():
+        leftovers = find_leftovers(catalogue, recorded, listed)
+        if fix and leftovers:
+            with catalogue_lock(catalogue.root):
+                for line in fix_leftovers(catalogue, leftovers, record):
+                    click.echo(f"fixed: {line}", err=True)
+            leftovers = find_leftovers(catalogue, recorded, listed)
+        return [leftover.problem for leftover in leftovers]
+
+
+def _database_exists() -> bool:
+    """Return whether a database is configured, or the default SQLite file exists."""
+    if settings.resolve().get("GUIDE_DATABASE_URL"):
+        return True
+    from flask import Flask
+
+    return (
+        Path(Flask("guide", instance_relative_config=True).instance_path) / "guide.sqlite3"
+    ).is_file()
 
 
 @main.command(name="import")

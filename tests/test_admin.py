@@ -563,11 +563,11 @@ def test_a_crash_between_two_files_leaves_a_valid_catalogue(staff_app, staff_sit
     real_write = store.atomic_write_bytes
     written: list[str] = []
 
-    def fail_on_story(path, payload):
+    def fail_on_story(path, payload, mode=None):
         if Path(path).name == "story.en.md":
             raise OSError(5, "Input/output error")
         written.append(Path(path).name)
-        real_write(path, payload)
+        real_write(path, payload, mode)
 
     monkeypatch.setattr(store, "atomic_write_bytes", fail_on_story)
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 500

@@ -7,6 +7,7 @@ an areas boundary file, a ``codes.txt`` ledger, and one folder per site holding
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -19,6 +20,7 @@ from guide.catalogue import codes
 from guide.catalogue.geo import Area, Areas, PointIndex, in_range
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.text import fold, matches
+from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
 from guide.messages import N_, Message
 
 SITE_FILE = "site.toml"
@@ -27,7 +29,6 @@ CONFIG_FILE = "catalogue.toml"
 STATUSES = ("draft", "published", "archived")
 DEFAULT_VISIT_MINUTES = 30
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_HOURS_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg")
 
@@ -358,6 +359,23 @@ class _SiteReader:
     def warn(self, name: str, kind: str, template: str, /, **params: object) -> None:
         self.problems.append(Problem.of(self.path, name, kind, template, "warning", **params))
 
+    def refuse(self, name: str, problem: Message | None) -> bool:
+        """Record ``problem`` of field ``name`` as an error; return whether there was one."""
+        if problem is None:
+            return False
+        self.problems.append(
+            Problem(
+                self.path,
+                name,
+                str(problem),
+                "error",
+                "text.junk",
+                problem.template,
+                problem.params,
+            )
+        )
+        return True
+
     def text(self, name: str, required: bool = False) -> str:
         value = self.data.get(name)
         if value is None:
@@ -372,6 +390,8 @@ class _SiteReader:
                 type=type(value).__name__,
                 value=repr(value),
             )
+            return ""
+        if self.refuse(name, junk_problem(value)):
             return ""
         if required and not value.strip():
             self.error(name, "field.empty", N_("is empty: give it a value"))
@@ -441,22 +461,16 @@ class _SiteReader:
             )
             visit = DEFAULT_VISIT_MINUTES
         hours = self.text("opening_hours")
-        if hours and not all(_HOURS_RE.match(part.strip()) for part in hours.split(",")):
-            self.error(
-                "opening_hours",
-                "opening_hours.format",
-                N_(
-                    "%(hours)s: write time ranges such as '08:00-11:30, 13:30-17:00', "
-                    "or leave empty"
-                ),
-                hours=repr(hours),
-            )
+        if hours:
+            self.refuse("opening_hours", hours_problem(hours))
         tags = self.data.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             self.error(
                 "tags", "tags.format", N_('must be a list of words, such as ["cách mạng", "đình"]')
             )
             tags = []
+        for index, tag in enumerate(tags):
+            self.refuse(f"tags[{index}]", name_problem(tag))
         sources = self.sources()
         media = self.media()
         inscriptions = self.inscriptions(len(sources))
@@ -505,6 +519,8 @@ class _SiteReader:
                     "name.empty",
                     N_("the name is empty: write it, or remove the line"),
                 )
+            elif self.refuse(f"name.{language}", name_problem(value)):
+                continue
             else:
                 result[language] = value.strip()
         if first not in names:
@@ -535,6 +551,17 @@ class _SiteReader:
                     name,
                     "point.not_number",
                     N_("%(value)s must be a number of decimal degrees, such as 21.0941"),
+                    value=repr(value),
+                )
+                return None, None
+            if not math.isfinite(value):
+                self.error(
+                    name,
+                    "point.not_finite",
+                    N_(
+                        "%(value)s is not a place: write a number of decimal degrees, "
+                        "such as 21.0941"
+                    ),
                     value=repr(value),
                 )
                 return None, None
@@ -647,6 +674,11 @@ class _SiteReader:
                 )
                 continue
             supports = item.get("supports", "")
+            texts = supports.values() if isinstance(supports, dict) else [str(supports)]
+            if self.refuse(f"{name}.url", junk_problem(item["url"])) or any(
+                self.refuse(f"{name}.supports", junk_problem(str(text))) for text in texts
+            ):
+                continue
             if isinstance(supports, dict):
                 notes = {str(k): str(v) for k, v in supports.items() if isinstance(v, str)}
                 result.append(Source(item["url"], notes=notes, publisher=_text(item, "publisher")))
@@ -750,14 +782,17 @@ class _SiteReader:
                     N_('write caption = { vi = "...", en = "..." }'),
                 )
                 caption = {}
-            result.append(
-                Media(
-                    file=file,
-                    caption={str(k): str(v) for k, v in caption.items()},
-                    credit=str(item.get("credit", "")),
-                    licence=str(item.get("licence", "")),
-                )
+            media = Media(
+                file=file,
+                caption={str(k): str(v) for k, v in caption.items()},
+                credit=str(item.get("credit", "")),
+                licence=str(item.get("licence", "")),
             )
+            texts = [("file", file), ("credit", media.credit), ("licence", media.licence)]
+            texts += [(f"caption.{k}", v) for k, v in media.caption.items()]
+            if any(self.refuse(f"{name}.{part}", junk_problem(text)) for part, text in texts):
+                continue
+            result.append(media)
         return result
 
 
@@ -837,6 +872,7 @@ def site_from_dict(
             language for language in config.languages if f"story.{language}.md" in present
         )
         for language in site.story_languages:
+            _check_story(reader, folder / f"story.{language}.md")
             if language not in site.name:
                 reader.error(
                     f"name.{language}",
@@ -850,6 +886,22 @@ def site_from_dict(
         if reader.has_errors:
             site = None
     return site, reader.problems
+
+
+def _check_story(reader: _SiteReader, path: Path) -> None:
+    """Refuse a narrative that is not UTF-8 or holds control or bidi characters."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        reader.error(
+            name,
+            "file.encoding",
+            N_("is not UTF-8 text (%(error)s): save it as UTF-8"),
+            error=error,
+        )
+        return
+    reader.refuse(name, junk_problem(text, multiline=True))
 
 
 class Catalogue:

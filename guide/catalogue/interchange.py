@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,27 +139,85 @@ def _geojson_rows(path: Path, text: str) -> Iterator[tuple[str, dict[str, str]]]
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFileError(f"{path}: not valid JSON: {error}") from error
+    except RecursionError as error:
+        # The parser recurses once per nested bracket; a hostile file is refused, not a crash.
+        raise ImportFileError(f"{path}: nested too deeply to be GeoJSON") from error
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ImportFileError(f"{path}: expected a GeoJSON FeatureCollection of Point features")
-    for number, feature in enumerate(data.get("features") or [], start=1):
-        label = f"{path.name} feature {number}"
-        properties = dict((feature or {}).get("properties") or {})
-        geometry = (feature or {}).get("geometry")
-        row = {k: "" if v is None else str(v) for k, v in properties.items() if k != "names"}
-        if isinstance(properties.get("tags"), list):
-            row["tags"] = ";".join(properties["tags"])
-        if geometry:
-            coordinates = geometry.get("coordinates") or []
-            if geometry.get("type") != "Point" or len(coordinates) < 2:
-                row["_geometry_error"] = "not a Point"
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise ImportFileError(f"{path}: features: must be a list of GeoJSON Features")
+    for number, feature in enumerate(features, start=1):
+        yield f"{path.name} feature {number}", _feature_row(feature)
+
+
+def _feature_row(feature: object) -> dict[str, str]:
+    """Return the row of one GeoJSON feature; its shape errors go in ``_errors``."""
+    errors: list[tuple[str, str]] = []
+    row: dict[str, str] = {}
+    if not isinstance(feature, dict):
+        row["_errors"] = json.dumps([("feature", "feature.object")])
+        return row
+    properties = feature.get("properties")
+    if properties is None:
+        properties = {}
+    elif not isinstance(properties, dict):
+        errors.append(("properties", "properties.object"))
+        properties = {}
+    for key, value in properties.items():
+        if key == "names" or key.startswith("_"):
+            continue  # "_" keys are the import's own notes
+        if key == "tags" and isinstance(value, list):
+            if all(isinstance(tag, str) for tag in value):
+                row["tags"] = ";".join(value)
             else:
-                row["lon"], row["lat"] = str(coordinates[0]), str(coordinates[1])
-        yield label, row
+                errors.append(("tags", "property.scalar"))
+        elif value is None:
+            row[key] = ""
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            row[key] = str(value)
+        else:
+            errors.append((key, "property.scalar"))
+    geometry = feature.get("geometry")
+    if geometry is not None:
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if (
+            not isinstance(geometry, dict)
+            or geometry.get("type") != "Point"
+            or not isinstance(coordinates, list)
+            or len(coordinates) < 2
+        ):
+            errors.append(("geometry", "geometry.point"))
+        else:
+            row["lon"], row["lat"] = str(coordinates[0]), str(coordinates[1])
+    if errors:
+        row["_errors"] = json.dumps(errors)
+    return row
+
+
+_SHAPE_MESSAGES = {
+    "feature.object": N_("must be a GeoJSON Feature object with geometry and properties"),
+    "properties.object": N_('must be an object of names and values, such as {"slug": "..."}'),
+    "property.scalar": N_("must be text or a number, not a list or an object"),
+    "geometry.point": N_("must be a Point with [lon, lat] coordinates"),
+}
 
 
 def _number(value: str) -> float | str:
+    """Return the number written in ``value``, else ``value`` for the validator to name.
+
+    NaN and infinities are not places: they stay text, so the row is refused.
+    """
     try:
-        return float(value.replace(",", "."))
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return value
+    return number if math.isfinite(number) else value
+
+
+def _whole(value: str) -> int | str:
+    try:
+        return int(value)
     except ValueError:
         return value
 
@@ -166,10 +225,8 @@ def _number(value: str) -> float | str:
 def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any], list[Reason]]:
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
-    if row.get("_geometry_error"):
-        reasons.append(
-            Reason("geometry", Message.of(N_("must be a Point with [lon, lat] coordinates")))
-        )
+    for column, kind in json.loads(row.get("_errors", "[]")):
+        reasons.append(Reason(column, Message.of(_SHAPE_MESSAGES[kind])))
     facts: dict[str, Any] = {
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
@@ -209,7 +266,7 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
             "address": row.get("address", ""),
             "ward": row.get("ward", ""),
             "area": area,
-            "visit_minutes": int(row["visit_minutes"]) if row.get("visit_minutes") else 30,
+            "visit_minutes": _whole(row["visit_minutes"]) if row.get("visit_minutes") else 30,
             "opening_hours": row.get("opening_hours", ""),
             "tags": [tag.strip() for tag in row.get("tags", "").split(";") if tag.strip()],
             "name": {

@@ -7,12 +7,36 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a flushed temporary file and a rename."""
+def current_umask() -> int:
+    """Return the process umask (read from /proc on Linux, else by setting it back)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def normal_mode(directory: bool = False) -> int:
+    """Return the mode a file (or folder) created the ordinary way would get: 0644 under 022."""
+    return (0o777 if directory else 0o666) & ~current_umask()
+
+
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a flushed temporary file and a rename.
+
+    mkstemp creates its file 0600; the file is given the umask's ordinary mode
+    before the rename, so people and a web server can read what the guide writes.
+    A secret passes ``mode=0o600`` and is never readable by others, not even briefly.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(handle, normal_mode() if mode is None else mode)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -23,9 +47,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` atomically."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically (``mode`` as in atomic_write_bytes)."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
 def site_toml(facts: dict) -> str:
@@ -59,6 +83,7 @@ def write_site_folder(
         for language, text in stories.items():
             atomic_write_text(staging / f"story.{language}.md", text)
         atomic_write_text(staging / "site.toml", site_toml(facts))
+        os.chmod(staging, normal_mode(directory=True))  # mkdtemp made it 0700
         os.replace(staging, target)
     except BaseException:
         import shutil

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from guide.catalogue.store import normal_mode
+
 # Widths offered in srcset, in pixels: a 360-px phone at 1x, 2x and 3x, and a desktop column.
 WIDTHS: tuple[int, ...] = (360, 720, 1080)
 JPEG_QUALITY = 78
@@ -103,6 +105,7 @@ def sized_photo(original: Path, width: int, cache_folder: Path, key: str) -> Pat
         # Write beside the target and rename, so a reader never sees half a file.
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=suffix)
         try:
+            os.fchmod(handle, normal_mode())  # mkstemp's 0600 would hide the photo from the server
             with os.fdopen(handle, "wb") as stream:
                 upright.save(stream, fmt, **options)
             os.replace(temporary, target)

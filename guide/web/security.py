@@ -144,8 +144,7 @@ def _secret_key(app: Flask) -> str:
     if not path.exists():
         from guide.catalogue.store import atomic_write_text
 
-        atomic_write_text(path, secrets.token_hex(32))
-        path.chmod(0o600)
+        atomic_write_text(path, secrets.token_hex(32), mode=0o600)
     return path.read_text(encoding="utf-8").strip()
 
 

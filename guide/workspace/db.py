@@ -10,6 +10,7 @@ the ``GUIDE_DATABASE_URL`` setting. PostgreSQL goes through psycopg 3 (the
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -202,9 +203,27 @@ def upgrade_schema(engine: Engine) -> None:
             connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
 
 
+def make_private(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600), or make it so.
+
+    The file holds password hashes: it is created with mode 0600 before SQLAlchemy
+    opens it, and an existing one is set to 0600.
+    """
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    if database.startswith("file:"):
+        return  # a URI filename: SQLite's own syntax, left to the person who wrote it
+    path = Path(database)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
+
+
 def init_app(app: Flask) -> None:
     """Connect ``app`` to the database, create missing tables and add missing columns."""
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    make_private(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
     with app.app_context():

@@ -130,6 +130,10 @@ def write_files(folder: Path, files: Mapping[str, str | None]) -> None:
             atomic_write_text(folder / name, text)
 
 
+# The largest signed 64-bit integer: a larger number would overflow the query.
+MAX_REVISION_NUMBER = 2**63 - 1
+
+
 def revisions(slug: str) -> list[Revision]:
     """Return a site's revisions, newest first."""
     return list(
@@ -140,7 +144,9 @@ def revisions(slug: str) -> list[Revision]:
 
 
 def get_revision(slug: str, number: int) -> Revision | None:
-    """Return one revision of a site, or None."""
+    """Return one revision of a site, or None (also for numbers no database column holds)."""
+    if not 0 < number <= MAX_REVISION_NUMBER:
+        return None
     return db.session.scalar(
         select(Revision).where(Revision.slug == slug, Revision.number == number)
     )

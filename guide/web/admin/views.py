@@ -8,6 +8,7 @@ application's catalogue is reloaded.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from guide.catalogue.core import (
 from guide.catalogue.geo import in_range
 from guide.catalogue.store import write_site_folder
 from guide.catalogue.text import fold, similar_names
+from guide.catalogue.text_rules import junk_problem
 from guide.web import get_catalogue, reload_catalogue
 from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
 from guide.web.i18n import translated
@@ -240,8 +242,14 @@ class Checked:
 
 
 def read_float(text: str) -> float:
-    """Return a number typed with a point or a comma as decimal separator."""
-    return float(text.strip().replace(",", "."))
+    """Return a number typed with a point or a comma as decimal separator.
+
+    Raise ValueError for NaN and infinities, which float() accepts but no place has.
+    """
+    number = float(text.strip().replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
 
 
 def slug_from_name(name: str) -> str:
@@ -428,14 +436,29 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
         name = problem.field
         if name.startswith("name."):
             name = "name_" + name[5:]
-        elif name.startswith("sources"):
-            name = "sources"
+        elif name.startswith(("sources", "tags")):
+            name = name.partition("[")[0]
         else:
             name = FIELD_OF_PROBLEM.get(name, name)
         if name == "area" and lat is not None:
             name = "point"
         (checked.error if problem.level == "error" else checked.warn)(name, translated(problem))
+    for name in TEXT_FIELDS + tuple(
+        f"{kind}_{lang}" for kind in ("name", "story") for lang in langs
+    ):
+        if _UNDECODED_RE.search(getattr(form, name).data or ""):
+            # Werkzeug leaves bytes that are not UTF-8 percent-encoded in the value.
+            checked.error(
+                name,
+                _(
+                    "This text was not sent as valid UTF-8 (it holds codes such as %%FF): "
+                    "type it again."
+                ),
+            )
     for language, text in stories.items():
+        junk = junk_problem(text, multiline=True)
+        if junk is not None:
+            checked.error(f"story_{language}", translated(junk))
         if text.strip() and language not in names:
             checked.error(
                 f"name_{language}",
@@ -445,6 +468,11 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
                 ),
             )
     return checked
+
+
+# Form fields of plain text; sources are links, where percent-escapes are normal.
+TEXT_FIELDS = ("kind", "rank", "address", "ward", "opening_hours", "tags")
+_UNDECODED_RE = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
 
 
 FACT_ORDER = ("code", "slug", "status", "kind", "rank", "lat", "lon", "address", "ward", "area",
@@ -548,7 +576,7 @@ def render_editor(
 def proposal() -> tuple[float, float] | None:
     """Return a point proposed in the query string (from a photo's GPS), if any."""
     try:
-        lat, lon = float(request.args["propose_lat"]), float(request.args["propose_lon"])
+        lat, lon = read_float(request.args["propose_lat"]), read_float(request.args["propose_lon"])
     except (KeyError, ValueError):
         return None
     return (lat, lon) if in_range(lat, lon) else None

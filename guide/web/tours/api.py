@@ -134,6 +134,14 @@ def api_plan():
     raw = request.get_data(as_text=True)
     try:
         data = json.loads(raw)
+    except RecursionError:
+        # Each nested bracket is one level of recursion in the parser: refuse, do not crash.
+        problem = PlanError(
+            "body",
+            'lồng nhau quá sâu: gửi một đối tượng như {"stops": ["Z2HN", "YKW7"]}',
+            'is nested too deeply: send an object such as {"stops": ["Z2HN", "YKW7"]}',
+        )
+        return _json_error(problem, "vi")
     except ValueError as error:
         problem = PlanError(
             "body",
