@@ -529,5 +529,9 @@ def qr_command(
     sys.exit(1 if failures else 0)
 
 
+from guide.listening.feedback_cli import feedback as _feedback  # noqa: E402
+
+main.add_command(_feedback)
+
 if __name__ == "__main__":
     main()

@@ -226,6 +226,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for the geocoder before the editor says it cannot be reached.",
     ),
     Setting(
+        "GUIDE_FEEDBACK_LIMIT",
+        "5/minute;20/day",
+        "Feedback forms one network address may send, as Flask-Limiter limits separated "
+        "by ';', counted in memory only (never stored). Over it: 429 with Retry-After.",
+    ),
+    Setting(
+        "GUIDE_MAIL_SERVER",
+        "",
+        "SMTP server that sends staff answers to visitors who left an e-mail address. "
+        "Empty: answers are recorded as given elsewhere (by phone, in person).",
+    ),
+    Setting("GUIDE_MAIL_PORT", 25, "Port of the SMTP server."),
+    Setting("GUIDE_MAIL_FROM", "", "Sender address of answers to visitors; needed to send mail."),
+    Setting("GUIDE_MAIL_USER", "", "Account name on the SMTP server (empty: no login)."),
+    Setting("GUIDE_MAIL_PASSWORD", "", "Password of GUIDE_MAIL_USER on the SMTP server."),
+    Setting(
+        "GUIDE_MAIL_TLS",
+        False,
+        "Switch the SMTP connection to TLS with STARTTLS before logging in and sending.",
+    ),
+    Setting(
         "GUIDE_PHOTO_MAX_BYTES",
         15_000_000,
         "Largest photo upload in bytes.",

@@ -62,6 +62,8 @@ class Feedback(db.Model):
     handled_by: Mapped[str] = mapped_column(String(64), default="")
     handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     answer: Mapped[str] = mapped_column(Text, default="")
+    # How an answer reached the visitor: "mail" (sent by the guide) or "elsewhere".
+    answered_via: Mapped[str] = mapped_column(String(16), default="")
 
 
 class Plaque(db.Model):

@@ -147,4 +147,18 @@
     rows.filter(([count]) => count > 0).reverse().forEach(([, row]) => list.prepend(row));
     document.getElementById("passport-summary").textContent = fill(info.text.summary, {done, total});
   }
+
+  /* Feedback: say plainly when sending needs a connection that is not there.
+     Without this file the browser's own offline error is what a visitor sees. */
+  for (const form of document.querySelectorAll("form[data-feedback]")) {
+    const notice = form.querySelector("[data-offline-notice]");
+    const button = form.querySelector("button[type=submit]");
+    const show = () => {
+      notice.hidden = navigator.onLine;
+      button.disabled = !navigator.onLine;
+    };
+    window.addEventListener("online", show);
+    window.addEventListener("offline", show);
+    show();
+  }
 })();

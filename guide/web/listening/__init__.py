@@ -1,0 +1,1 @@
+"""Staff and visitor pages of the listening half: feedback, reach and plaques."""
