@@ -109,7 +109,7 @@ def test_the_base_url_setting_is_used_without_the_option(runner, catalogue, tmp_
     out = tmp_path / "out"
     assert run(runner, catalogue, out, "--site", "dinh-chem").exit_code == 0
     [page] = pdf_pages((out / "dinh-chem-a5.pdf").read_bytes())
-    assert scan_one(page).text == "HTTPS://RED.EXAMPLE.ORG/S/7K2Q"
+    assert scan_one(page).text == "HTTPS://RED.EXAMPLE.ORG/S/7K2Q/Q"
 
 
 def test_signs_go_to_qr_in_the_current_folder_by_default(runner, catalogue, tmp_path, monkeypatch):
