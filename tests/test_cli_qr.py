@@ -38,8 +38,10 @@ DRAFT = site_facts(
 
 
 @pytest.fixture(autouse=True)
-def no_base_url_from_the_environment(monkeypatch):
-    """Keep a GUIDE_BASE_URL of the machine out of these tests."""
+def no_base_url_from_the_environment(monkeypatch, tmp_path):
+    """Keep a GUIDE_BASE_URL of the machine (and its plaque register) out of these tests."""
+    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("GUIDE_DATABASE_URL", raising=False)
     monkeypatch.delenv("GUIDE_BASE_URL", raising=False)
     monkeypatch.delenv("GUIDE_SIGN_LOGO", raising=False)
     monkeypatch.delenv("GUIDE_SIGN_PROGRAMME", raising=False)
