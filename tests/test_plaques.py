@@ -134,3 +134,25 @@ def test_a_host_that_does_not_answer_names_every_code(register, runner):
     assert result.exit_code == 1
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["59PK", "7K2Q"]
     assert "no answer" in result.stdout
+
+
+def test_a_sign_pdf_a_staff_member_downloads_is_recorded_with_their_name(staff_sites, tmp_path):
+    from conftest import STAFF, make_staff_app, sign_in
+
+    app = make_staff_app(staff_sites, tmp_path, GUIDE_BASE_URL="https://ditich.example.vn")
+    visitor = app.test_client()
+    assert visitor.get("/sites/dinh-chem/sign.pdf?size=a4").status_code == 200
+    staff = app.test_client()
+    name = next(iter(STAFF))
+    sign_in(staff, name)
+    assert staff.get("/sites/dinh-chem/sign.pdf?size=a4").status_code == 200
+    with app.app_context():
+        rows = db.session.execute(select(Plaque)).scalars().all()
+        assert [(p.slug, p.size, p.printed_by) for p in rows] == [("dinh-chem", "a4", name)]
+
+
+def test_the_marker_of_printed_codes_is_the_one_the_counter_knows():
+    from guide.listening.scans import PLAQUE_MARKER
+    from guide.render import qr
+
+    assert qr.PLAQUE_MARKER == PLAQUE_MARKER
