@@ -466,6 +466,7 @@ def sites_to_print(
     show_default=True,
     help="Folder to write to, one file per site named by slug and size.",
 )
+@click.option("--by", "printed_by", metavar="NAME", help="Who prints (default: the OS user).")
 def qr_command(
     sites_dir: Path | None,
     site_keys: tuple[str, ...],
@@ -477,6 +478,7 @@ def qr_command(
     ec: str,
     base_url: str | None,
     out: Path,
+    printed_by: str | None,
 ) -> None:
     """Make print-ready QR signs (PDF) or bare codes (SVG, PNG) of sites.
 
@@ -523,14 +525,21 @@ def qr_command(
         )
     for path in written:
         click.echo(str(path))
+    done = {path.name for path in written}
+    printed = [site for site in chosen if signs.file_name(site, size, fmt) in done]
+    plaques_cli.register_printed(printed, size, printed_by or plaques_cli.default_printer())
     for failure in failures:
         click.echo(f"error: {failure}", err=True)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
     sys.exit(1 if failures else 0)
 
 
+# Commands of the listening half live beside the code they report on.
+from guide.listening import plaques_cli, scans_cli  # noqa: E402
 from guide.listening.feedback_cli import feedback as _feedback  # noqa: E402
 
+main.add_command(scans_cli.scans)
+main.add_command(plaques_cli.plaques)
 main.add_command(_feedback)
 
 if __name__ == "__main__":

@@ -269,6 +269,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Empty: 'photo-sizes' in the instance folder. Never inside the catalogue folder.",
     ),
     Setting(
+        "GUIDE_TIME_ZONE",
+        "Asia/Ho_Chi_Minh",
+        "Time zone of the catalogue (an IANA name): the day a scan, a feedback or a "
+        "check belongs to is the day there.",
+    ),
+    Setting(
+        "GUIDE_COUNT_SCANS",
+        True,
+        "Count arrivals through plaque codes (/S/CODE) per code, day, language and way "
+        "(plaque or link), keeping nothing about the visitor (docs/privacy.md).",
+    ),
+    Setting(
+        "GUIDE_SCAN_FLUSH_S",
+        5.0,
+        "Seconds scan counts wait in memory before they are added to the database "
+        "(they are also written when the server stops).",
+    ),
+    Setting(
+        "GUIDE_SCAN_RETENTION_DAYS",
+        730,
+        "Days the daily scan counts are kept; older days are removed once a day "
+        "(0: keep them all).",
+    ),
+    Setting(
         "SECRET_KEY",
         "dev",
         "Flask's secret key for signing cookies. Left at 'dev' outside tests, the guide "

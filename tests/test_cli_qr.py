@@ -38,8 +38,10 @@ DRAFT = site_facts(
 
 
 @pytest.fixture(autouse=True)
-def no_base_url_from_the_environment(monkeypatch):
-    """Keep a GUIDE_BASE_URL of the machine out of these tests."""
+def no_base_url_from_the_environment(monkeypatch, tmp_path):
+    """Keep a GUIDE_BASE_URL of the machine (and its plaque register) out of these tests."""
+    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("GUIDE_DATABASE_URL", raising=False)
     monkeypatch.delenv("GUIDE_BASE_URL", raising=False)
     monkeypatch.delenv("GUIDE_SIGN_LOGO", raising=False)
     monkeypatch.delenv("GUIDE_SIGN_PROGRAMME", raising=False)
@@ -109,7 +111,7 @@ def test_the_base_url_setting_is_used_without_the_option(runner, catalogue, tmp_
     out = tmp_path / "out"
     assert run(runner, catalogue, out, "--site", "dinh-chem").exit_code == 0
     [page] = pdf_pages((out / "dinh-chem-a5.pdf").read_bytes())
-    assert scan_one(page).text == "HTTPS://RED.EXAMPLE.ORG/S/7K2Q"
+    assert scan_one(page).text == "HTTPS://RED.EXAMPLE.ORG/S/7K2Q/Q"
 
 
 def test_signs_go_to_qr_in_the_current_folder_by_default(runner, catalogue, tmp_path, monkeypatch):

@@ -82,7 +82,7 @@ def test_bare_png_scans_to_the_story_page_of_its_site(app, client, size):
     data = render(site, BASE, "png", size)
     image = png_image(data)
     found = scan_one(image)
-    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{site.code}"
+    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{site.code}/Q"
     assert quiet_zone_is_blank(image, found)
     visit = open_url(client, found.text)
     assert (visit.status, visit.path, visit.redirects) == (200, "/sites/dinh-chem", 1)
@@ -100,7 +100,7 @@ def test_bare_svg_scans_to_the_story_page_of_its_site(app, client, size):
     dpi = 150
     image = svg_image(data, dpi)
     found = scan_one(image)
-    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{site.code}"
+    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{site.code}/Q"
     assert quiet_zone_is_blank(image, found)
     visit = open_url(client, found.text)
     assert (visit.status, visit.path) == (200, "/sites/nha-48-hang-ngang")

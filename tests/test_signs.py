@@ -42,7 +42,7 @@ def test_a_plaque_scans_to_the_story_page_of_its_site(client, chem, size):
     dpi = 150
     [page] = pdf_pages(sign_pdf(chem, BASE, size, branding=Branding(title=TITLE)), dpi)
     found = scan_one(page)
-    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{chem.code}"
+    assert found.text == f"HTTPS://DITICH.EXAMPLE.VN/S/{chem.code}/Q"
     assert (found.version, found.ec) == (3, "Q")
     visit = open_url(client, found.text)
     assert (visit.status, visit.path, visit.redirects) == (200, "/sites/dinh-chem", 1)
@@ -56,7 +56,7 @@ def test_the_sticker_sheet_has_twelve_codes_of_the_site_each_with_its_quiet_zone
     [page] = pdf_pages(sign_pdf(chem, BASE, "sticker"), 200)
     found = scan(page)
     assert len(found) == signs.STICKER_COLUMNS * signs.STICKER_ROWS
-    assert {code.text for code in found} == {f"HTTPS://DITICH.EXAMPLE.VN/S/{chem.code}"}
+    assert {code.text for code in found} == {f"HTTPS://DITICH.EXAMPLE.VN/S/{chem.code}/Q"}
     assert all(quiet_zone_is_blank(page, code) for code in found)
     assert open_url(client, found[0].text).path == "/sites/dinh-chem"
 
@@ -189,7 +189,7 @@ def test_the_programme_and_logo_print_above_and_never_touch_the_code(chem, tmp_p
     assert "Công dân số Bắc Từ Liêm" in pdf_text(branded).splitlines()
     [plain_page], [branded_page] = pdf_pages(plain), pdf_pages(branded)
     found = scan_one(branded_page)
-    assert found.text.endswith(f"/S/{chem.code}")
+    assert found.text.endswith(f"/S/{chem.code}/Q")
     assert quiet_zone_is_blank(branded_page, found)
     # The code and its quiet zone are pixel for pixel the same as without branding.
     quiet = 4 * found.module()

@@ -26,6 +26,9 @@ from qrcode.util import ALPHA_NUM, MODE_ALPHA_NUM, QRData
 
 from guide.catalogue import codes
 
+# Kept in step with guide.listening.scans.PLAQUE_MARKER (a test checks it).
+PLAQUE_MARKER = "Q"
+
 QUIET_ZONE = 4
 """Blank modules around the symbol on every side: the minimum ISO/IEC 18004 asks for."""
 
@@ -107,6 +110,19 @@ def site_url(base_url: str, code: str) -> str:
     'HTTPS://DITICH.EXAMPLE.VN/S/7K2Q'
     """
     return f"{normalize_base_url(base_url)}/S/{codes.normalize(code)}"
+
+
+def plaque_url(base_url: str, code: str) -> str:
+    """Return the URL printed in a plaque's QR code: the site URL and the plaque marker ``/Q``.
+
+    The marker tells a scan of the plaque from a typed or shared link when
+    arrivals are counted; it is one upper-case letter, so the URL stays in
+    alphanumeric mode (``HTTPS://DITICH.EXAMPLE.VN/S/7K2Q/Q`` is still version 3-Q).
+
+    >>> plaque_url("https://ditich.example.vn", "7k2q")
+    'HTTPS://DITICH.EXAMPLE.VN/S/7K2Q/Q'
+    """
+    return f"{site_url(base_url, code)}/{PLAQUE_MARKER}"
 
 
 def display_url(base_url: str, code: str) -> str:

@@ -186,7 +186,7 @@ def sign_text(site: Site, base_url: str, ec: str = qr.DEFAULT_EC) -> SignText:
         name_en=_nfc(site.name.get("en", "")),
         kind_and_rank=" · ".join(part for part in (kind, _nfc(site.rank)) if part),
         url=qr.display_url(base_url, site.code),
-        code=qr.make_code(qr.site_url(base_url, site.code), ec),
+        code=qr.make_code(qr.plaque_url(base_url, site.code), ec),
     )
     where = str(site.folder / SITE_FILE) if site.folder else site.slug
     for field, value in (
@@ -510,7 +510,7 @@ def render(
         raise SignError(f"size {size!r}: choose one of {', '.join(SIZES)}")
     if fmt == "pdf":
         return sign_pdf(site, base_url, size, ec, branding)
-    code = qr.make_code(qr.site_url(base_url, site.code), ec)
+    code = qr.make_code(qr.plaque_url(base_url, site.code), ec)
     if fmt == "svg":
         return qr.svg(code, SIZES[size].symbol_mm).encode("utf-8")
     if fmt == "png":

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     reload_catalogue(app)
 
     # Imported for their tables, created with the workspace's in the same database.
-    from guide.listening import models  # noqa: F401
+    from guide.listening import models, scans  # noqa: F401
     from guide.web import assets, i18n, offline, security, sizes
     from guide.web.admin import auth, signs, throttle
     from guide.web.admin import views as admin
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from guide.workspace import db
 
     db.init_app(app)
+    scans.init_app(app)
     security.init_app(app)
     sizes.init_app(app)
     i18n.init_app(app)

@@ -53,12 +53,34 @@ def _download(slug: str, fmt: str) -> Response:
     except signs.SignError as error:
         current_app.logger.error("sign of %s: %s", site.slug, error)
         return _plain(f"The sign cannot be made: {error}", 500)
+    if fmt == "pdf":
+        record_sign(site, size)
     response = Response(data, mimetype=_TYPES[fmt])
     disposition = "attachment" if fmt == "pdf" else "inline"
     response.headers["Content-Disposition"] = (
         f'{disposition}; filename="{signs.file_name(site, size, fmt)}"'
     )
     return response
+
+
+def record_sign(site: Site, size: str) -> None:
+    """Add the plaque of a sign PDF a signed-in staff member downloads to the register."""
+    from datetime import datetime
+
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from guide.listening.plaques import record_printed
+    from guide.listening.scans import time_zone
+
+    if not current_user.is_authenticated:
+        return
+    try:
+        record_printed(
+            [site], size, current_user.name, datetime.now(time_zone(current_app.config)).date()
+        )
+    except SQLAlchemyError as error:
+        current_app.logger.error("plaque of %s not recorded: %s", site.slug, type(error).__name__)
 
 
 @bp.get("/sites/<slug>/sign.pdf")

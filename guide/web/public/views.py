@@ -11,13 +11,24 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException
 
 from guide.catalogue.codes import LEDGER_NAME
 from guide.catalogue.core import Catalogue, Site
 from guide.catalogue.text import fold
+from guide.listening.models import VIA_LINK, VIA_PLAQUE
+from guide.listening.scans import PLAQUE_MARKER, counter, is_countable
 from guide.render.jsonhtml import json_for_html
 from guide.web import conditional, get_catalogue
 from guide.web.i18n import available_languages, select_language
@@ -126,15 +137,24 @@ def search() -> Response:
 
 @bp.get("/S/<code>")
 @bp.get("/s/<code>")
-def short_code(code: str) -> Response:
+@bp.get("/S/<code>/<marker>")
+@bp.get("/s/<code>/<marker>")
+def short_code(code: str, marker: str | None = None) -> Response:
     """Send a scanned plaque code, in any letter case, to the site's story page.
 
     The code stays valid when the site is renamed or archived; a draft (or an
-    unknown code) gets the 404 page.
+    unknown code) gets the 404 page. ``/S/<CODE>/Q`` is the address printed in
+    plaques' QR codes: the arrival is counted as a plaque scan, ``/S/<CODE>``
+    as a link.
     """
+    if marker is not None and marker.upper() != PLAQUE_MARKER:
+        abort(404)
     site = get_catalogue().by_code(code)
     if site is None or not site.is_public:
         abort(404)
+    scans = counter(current_app)
+    if scans is not None and is_countable(request):
+        scans.add(site.code, select_language(), VIA_PLAQUE if marker else VIA_LINK)
     return redirect(url_for("public.story", slug=site.slug), code=302)
 
 

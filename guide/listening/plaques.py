@@ -1,0 +1,172 @@
+"""The plaque register and the check that every issued code still leads to its site.
+
+A plaque is recorded when its sign is printed; staff mark later where it hangs and
+its state. The check requests each issued code through the public address exactly
+as a phone opening the plaque's QR code would, and says which codes are dead or
+lead to the wrong page, so that a lapsed domain or a removed site is noticed.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from guide.catalogue.core import Catalogue, Site
+from guide.listening.models import Plaque, PlaqueCheck
+from guide.listening.scans import CHECK_HEADER, PLAQUE_MARKER
+from guide.workspace.db import db
+
+# What the check sends: a phone's Accept, and the header that keeps it out of the scan counts.
+CHECK_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.8",
+    "User-Agent": "Mozilla/5.0 (Linux; Android 14; Mobile) red-addresses-guide plaque check",
+    CHECK_HEADER: "1",
+}
+CHECK_TIMEOUT_S = 15.0
+
+
+class CheckBaseUrlError(ValueError):
+    """The base URL of a check is not an http(s) address."""
+
+
+def check_base_url(url: str) -> str:
+    """Return the base URL as codes print it (scheme and host upper-case, no trailing slash).
+
+    Unlike printing, a check may run against this computer (a test or a staging server).
+    """
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as error:
+        raise CheckBaseUrlError(f"{raw!r} is not a URL: {error}") from error
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise CheckBaseUrlError(
+            f"{raw!r} is not the guide's public address: write it like https://ditich.example.vn"
+        )
+    if parts.query or parts.fragment:
+        raise CheckBaseUrlError(f"{raw!r} has a '?' query or '#' fragment: give the address only")
+    netloc = parts.hostname.upper() + (f":{port}" if port is not None else "")
+    return f"{parts.scheme.upper()}://{netloc}{parts.path.rstrip('/')}"
+
+
+def record_printed(sites: Iterable[Site], size: str, by: str, day: date) -> list[Plaque]:
+    """Add a register row (state "ordered") for each printed sign; commit them."""
+    rows = [
+        Plaque(code=site.code, slug=site.slug, size=size, printed_on=day, printed_by=by[:64])
+        for site in sites
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def issued_codes(catalogue: Catalogue, every_code: bool = False) -> list[tuple[str, Site | None]]:
+    """Return (code, site) of each code to check: on a plaque not removed, or every one.
+
+    A code of the register whose site is no longer in the catalogue comes with None.
+    """
+    if every_code:
+        return sorted((site.code, site) for site in catalogue.sites if site.code)
+    codes: dict[str, Site | None] = {}
+    for plaque in db.session.query(Plaque).filter(Plaque.state != "removed"):
+        codes[plaque.code.upper()] = catalogue.by_code(plaque.code)
+    return sorted(codes.items(), key=lambda item: item[0])
+
+
+class _Heading(HTMLParser):
+    """Collect the text of the page's first h1."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.done = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "h1" and not self.done:
+            self.depth += 1
+        elif self.depth:
+            self.depth += 1 if tag not in ("br", "img", "wbr") else 0
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self.done = True
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def first_heading(html: str) -> str:
+    """Return the text of the first h1 of an HTML page, spaces collapsed."""
+    parser = _Heading()
+    parser.feed(html)
+    return " ".join("".join(parser.text).split())
+
+
+@dataclass
+class CheckResult:
+    """What one code gave when opened as a phone would."""
+
+    code: str
+    slug: str
+    ok: bool
+    status: int | None
+    final_url: str
+    problem: str
+
+
+def check_code(base: str, code: str, site: Site | None) -> CheckResult:
+    """Open a plaque's exact URL, following redirects; say whether it ends on its site's page."""
+    url = f"{base}/S/{code}/{PLAQUE_MARKER}"
+    slug = site.slug if site else ""
+    request = urllib.request.Request(url, headers=CHECK_HEADERS)
+    try:
+        with urllib.request.urlopen(request, timeout=CHECK_TIMEOUT_S) as response:
+            status, final = response.status, response.geturl()
+            body = response.read(2_000_000).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return CheckResult(
+            code, slug, False, error.code, error.geturl() or url, f"HTTP {error.code}"
+        )
+    except OSError as error:  # URLError and timeouts are OSErrors
+        reason = getattr(error, "reason", error)
+        return CheckResult(code, slug, False, None, url, f"no answer: {reason}")
+    if site is None:
+        return CheckResult(
+            code, slug, False, status, final, "no site of the catalogue has this code"
+        )
+    heading = first_heading(body)
+    names = {" ".join(name.split()) for name in site.name.values() if name}
+    if heading not in names:
+        return CheckResult(
+            code, slug, False, status, final, f"ends on a page headed {heading!r}, not {site.slug}"
+        )
+    return CheckResult(code, slug, True, status, final, "")
+
+
+def record_checks(base: str, results: Iterable[CheckResult], at: datetime) -> None:
+    """Keep the results of one check run in the register's history; commit."""
+    db.session.add_all(
+        PlaqueCheck(
+            run_at=at,
+            base_url=base[:300],
+            code=r.code,
+            slug=r.slug,
+            ok=r.ok,
+            status=r.status,
+            final_url=r.final_url[:500],
+            problem=r.problem,
+        )
+        for r in results
+    )
+    db.session.commit()
