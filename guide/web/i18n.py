@@ -74,6 +74,34 @@ def html_lang(code: str) -> str:
     return code.replace("_", "-")
 
 
+# Chinese written in traditional characters: not served the simplified interface.
+_TRADITIONAL_CHINESE = {"TW", "HK", "MO", "Hant"}
+
+
+def browser_language(accept: Iterable[tuple[str, float]], languages: tuple[str, ...]) -> str:
+    """Return the first interface language in the browser's preference list, else "".
+
+    The list is walked in order of preference and each entry matched exactly,
+    then by its language alone: "zh-CN, en;q=0.5" gives zh_Hans (Werkzeug's
+    best_match would give en, an exact match further down the list).
+    """
+    for value, quality in accept:
+        if quality <= 0 or value == "*":
+            continue
+        exact = _asked_language(value, languages)
+        if exact:
+            return exact
+        parts = value.replace("_", "-").split("-")
+        primary, rest = parts[0].lower(), {part.upper() for part in parts[1:]}
+        rest |= {part.title() for part in parts[1:] if len(part) == 4}
+        if primary == "zh" and rest & _TRADITIONAL_CHINESE:
+            continue
+        for code in languages:
+            if code.replace("-", "_").split("_")[0].lower() == primary:
+                return code
+    return ""
+
+
 def _asked_language(value: str, languages: tuple[str, ...]) -> str:
     """Return the interface language ``value`` names ("zh-Hans" or "zh_Hans"), else ""."""
     wanted = value.strip().replace("-", "_").lower()
@@ -92,8 +120,7 @@ def select_language() -> str:
     elif remembered:
         chosen = remembered
     else:
-        # best_match walks the whole list by quality: "de, fr;q=0.9" gives fr.
-        chosen = request.accept_languages.best_match(languages) or languages[0]
+        chosen = browser_language(request.accept_languages, languages) or languages[0]
     g.language = chosen
     return chosen
 
