@@ -66,5 +66,5 @@ def test_a_chosen_language_is_remembered(client):
 
 
 def test_an_unknown_language_falls_back_to_vietnamese(client):
-    response = client.get("/?lang=fr", headers={"Accept-Language": "fr"})
+    response = client.get("/?lang=de", headers={"Accept-Language": "de"})
     assert BeautifulSoup(response.data, "html.parser").html["lang"] == "vi"

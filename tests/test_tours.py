@@ -230,7 +230,7 @@ def test_stops_are_given_by_code_in_any_case_or_by_slug_and_counted_once(catalog
         ({"stops": ["AAAA", "BBBB"], "return_to_start": "yes"}, "return_to_start", "true or"),
         ({"stops": ["AAAA", "BBBB"], "visit_minutes": {"CCCC": 5}}, "visit_minutes", "CCCC"),
         ({"stops": ["AAAA", "BBBB"], "visit_minutes": {"AAAA": -5}}, "visit_minutes", "0 to"),
-        ({"stops": ["AAAA", "BBBB"], "lang": "fr"}, "lang", "'fr' is not one of vi, en"),
+        ({"stops": ["AAAA", "BBBB"], "lang": "de"}, "lang", "'de' is not one of vi, en, zh_Hans"),
         (["AAAA", "BBBB"], "body", "send a JSON object"),
     ],
 )

@@ -195,8 +195,10 @@ class Site:
         return self.status in ("published", "archived")
 
     def display_name(self, language: str, fallback: str = "vi") -> str:
-        """Return the name in ``language``, else in the fallback language."""
-        return self.name.get(language) or self.name.get(fallback) or self.slug
+        """Return the name in ``language``, else in English, else in the fallback language."""
+        return (
+            self.name.get(language) or self.name.get("en") or self.name.get(fallback) or self.slug
+        )
 
     def story_path(self, language: str) -> Path | None:
         """Return the Markdown narrative file for ``language`` when there is one."""
@@ -272,6 +274,13 @@ class CatalogueConfig:
     area_id_property: str
     area_name_property: str
     attribution: list[str]
+    # The languages of the visitors' interface (gettext catalogues); narratives
+    # and names are only ever in ``languages``.
+    interface_languages: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.interface_languages:
+            self.interface_languages = self.languages
 
     @property
     def default_language(self) -> str:
@@ -290,8 +299,10 @@ class Tour:
     mode: str = "walk"
 
     def display_name(self, language: str, fallback: str = "vi") -> str:
-        """Return the tour's name in ``language``, else in the fallback language."""
-        return self.name.get(language) or self.name.get(fallback) or self.slug
+        """Return the tour's name in ``language``, else in English, else in the fallback one."""
+        return (
+            self.name.get(language) or self.name.get("en") or self.name.get(fallback) or self.slug
+        )
 
 
 TOURS_FOLDER = "_tours"
@@ -316,6 +327,16 @@ def read_config(root: Path) -> CatalogueConfig:
     languages = tuple(data.get("languages", ("vi", "en")))
     if not languages:
         raise CatalogueError(f"{path}: languages: list at least one language, such as ['vi', 'en']")
+    interface = data.get("interface_languages", list(languages))
+    if (
+        not isinstance(interface, list)
+        or not interface
+        or not all(isinstance(code, str) and _is_language_code(code) for code in interface)
+    ):
+        raise CatalogueError(
+            f"{path}: interface_languages: list language codes in quotes, "
+            f"such as ['vi', 'en', 'zh_Hans', 'fr'], not {interface!r}"
+        )
     if "file" not in areas:
         raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
     return CatalogueConfig(
@@ -325,7 +346,19 @@ def read_config(root: Path) -> CatalogueConfig:
         area_id_property=str(areas.get("id_property", "id")),
         area_name_property=str(areas.get("name_property", "name")),
         attribution=[str(line) for line in data.get("attribution", [])],
+        interface_languages=tuple(interface),
     )
+
+
+def _is_language_code(code: str) -> bool:
+    """Return whether ``code`` names a language Babel knows, such as "vi" or "zh_Hans"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def is_safe_relative_path(value: str) -> bool:

@@ -45,6 +45,10 @@ BOLD = "SourceSansPro-Bold"
 CALL_TO_ACTION = {
     "vi": "Quét mã để khám phá câu chuyện di tích",
     "en": "Scan to discover the story",
+    "zh_Hans": "扫码探索这处遗迹的故事",
+    "ko": "QR 코드를 스캔하여 유적의 이야기를 만나 보세요",
+    "ja": "QRコードを読み取って、史跡の物語に出会う",
+    "fr": "Scannez pour découvrir l’histoire du lieu",
 }
 
 RED = Color(0.66, 0.09, 0.09)

@@ -55,8 +55,8 @@ class PlanError(ValueError):
         self.messages = {"vi": f"{field}: {vi}", "en": f"{field}: {en}"}
 
     def message(self, lang: str = "vi") -> str:
-        """Return the message in ``lang`` (Vietnamese when there is none in it)."""
-        return self.messages.get(lang, self.messages["vi"])
+        """Return the message in ``lang``, else in English, else in Vietnamese."""
+        return self.messages.get(lang) or self.messages.get("en") or self.messages["vi"]
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Place:
     def name(self, lang: str) -> str:
         """Return the place's name in ``lang``."""
         if self.site is None:
-            return START_NAME.get(lang, START_NAME["vi"])
+            return START_NAME.get(lang) or START_NAME["en"]
         return self.site.display_name(lang)
 
 
@@ -117,8 +117,8 @@ class TourWarning:
     messages: Mapping[str, str]
 
     def message(self, lang: str = "vi") -> str:
-        """Return the warning in ``lang`` (Vietnamese when there is none in it)."""
-        return self.messages.get(lang, self.messages["vi"])
+        """Return the warning in ``lang``, else in English, else in Vietnamese."""
+        return self.messages.get(lang) or self.messages.get("en") or self.messages["vi"]
 
 
 @dataclass(frozen=True)
@@ -435,8 +435,12 @@ def parse_request(
             'send a JSON object, such as {"stops": ["Z2HN", "YKW7"]}',
         )
     lang = data.get("lang", "vi")
-    if lang not in catalogue.config.languages:
-        choices = ", ".join(catalogue.config.languages)
+    # The planner's pages send the reader's interface language (ja, fr…).
+    known = tuple(
+        dict.fromkeys((*catalogue.config.languages, *catalogue.config.interface_languages))
+    )
+    if lang not in known:
+        choices = ", ".join(known)
         raise PlanError(
             "lang", f"{lang!r} không phải một trong {choices}", f"{lang!r} is not one of {choices}"
         )

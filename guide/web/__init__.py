@@ -104,15 +104,14 @@ def get_catalogue() -> Catalogue:
 def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
     """Return the text for the page's language from a {language: text} mapping.
 
-    Falls back to the catalogue's first language, then to any text there is.
+    Falls back to English, then Vietnamese, then to any text there is.
     """
     if not texts:
         return ""
-    from guide.web.i18n import available_languages, select_language
+    from guide.web.i18n import fallback_order, select_language
 
     language = language or select_language()
-    default = available_languages()[0]
-    return texts.get(language) or texts.get(default) or next(iter(texts.values()), "")
+    return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
 
 
 def conditional(body: str | bytes, mimetype: str = "text/html") -> Response:

@@ -1,15 +1,21 @@
 """Interface languages: Vietnamese first, English second, more by adding a translation file.
 
 The language of a page is ``?lang=`` when given (and then remembered in a
-cookie), else the remembered choice, else the browser's Accept-Language, else
-Vietnamese. Interface text goes through Flask-Babel; catalogues live in
+cookie), else the remembered choice, else the first language of the browser's
+Accept-Language list that the guide speaks, else Vietnamese. The interface
+languages (``interface_languages`` in ``catalogue.toml``) may be more than the
+narrative ones (``languages``): text not written in the reader's language falls
+back to English, then Vietnamese (:func:`fallback_order`). Interface text goes
+through Flask-Babel; catalogues live in
 ``guide/translations/<lang>/LC_MESSAGES/messages.po`` (compiled ``.mo`` beside).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, Response, g, request
 from flask_babel import Babel, gettext
 
@@ -18,13 +24,88 @@ from guide.messages import Message, MessageError
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGE_COOKIE = "lang"
 ONE_YEAR = 365 * 24 * 3600
+# Each language named in itself, as the language switcher shows it; Babel's own
+# names are used for the others ("中文 (简体)" is longer than readers expect).
+ENDONYMS = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "zh_Hans": "中文",
+    "zh": "中文",
+    "ko": "한국어",
+    "ja": "日本語",
+    "fr": "Français",
+}
+# Where text missing in the reader's language is looked for next.
+FALLBACK_LANGUAGES = ("en", "vi")
 
 
 def available_languages() -> tuple[str, ...]:
-    """Return the catalogue's languages, the first being the default."""
+    """Return the interface languages, the first being the default."""
     from guide.web import get_catalogue
 
-    return get_catalogue().config.languages
+    return get_catalogue().config.interface_languages
+
+
+def fallback_order(language: str, written: Iterable[str] = ()) -> list[str]:
+    """Return where to look for a text: the reader's language, English, Vietnamese, any other.
+
+    >>> fallback_order("ja", ["vi", "en"])
+    ['ja', 'en', 'vi']
+    >>> fallback_order("vi", ["fr"])
+    ['vi', 'en', 'fr']
+    """
+    order = [language, *FALLBACK_LANGUAGES, *written]
+    return list(dict.fromkeys(order))
+
+
+def endonym(code: str) -> str:
+    """Return the name of the language ``code`` in that language ("Tiếng Việt", "日本語")."""
+    if code in ENDONYMS:
+        return ENDONYMS[code]
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def html_lang(code: str) -> str:
+    """Return a language code as HTML's ``lang`` wants it (BCP 47): "zh_Hans" → "zh-Hans"."""
+    return code.replace("_", "-")
+
+
+# Chinese written in traditional characters: not served the simplified interface.
+_TRADITIONAL_CHINESE = {"TW", "HK", "MO", "Hant"}
+
+
+def browser_language(accept: Iterable[tuple[str, float]], languages: tuple[str, ...]) -> str:
+    """Return the first interface language in the browser's preference list, else "".
+
+    The list is walked in order of preference and each entry matched exactly,
+    then by its language alone: "zh-CN, en;q=0.5" gives zh_Hans (Werkzeug's
+    best_match would give en, an exact match further down the list).
+    """
+    for value, quality in accept:
+        if quality <= 0 or value == "*":
+            continue
+        exact = _asked_language(value, languages)
+        if exact:
+            return exact
+        parts = value.replace("_", "-").split("-")
+        primary, rest = parts[0].lower(), {part.upper() for part in parts[1:]}
+        rest |= {part.title() for part in parts[1:] if len(part) == 4}
+        if primary == "zh" and rest & _TRADITIONAL_CHINESE:
+            continue
+        for code in languages:
+            if code.replace("-", "_").split("_")[0].lower() == primary:
+                return code
+    return ""
+
+
+def _asked_language(value: str, languages: tuple[str, ...]) -> str:
+    """Return the interface language ``value`` names ("zh-Hans" or "zh_Hans"), else ""."""
+    wanted = value.strip().replace("-", "_").lower()
+    return next((code for code in languages if code.lower() == wanted), "")
 
 
 def select_language() -> str:
@@ -32,22 +113,22 @@ def select_language() -> str:
     if "language" in g:
         return g.language
     languages = available_languages()
-    asked = request.args.get("lang", "")
-    remembered = request.cookies.get(LANGUAGE_COOKIE, "")
-    if asked in languages:
+    asked = _asked_language(request.args.get("lang", ""), languages)
+    remembered = _asked_language(request.cookies.get(LANGUAGE_COOKIE, ""), languages)
+    if asked:
         chosen = asked
-    elif remembered in languages:
+    elif remembered:
         chosen = remembered
     else:
-        chosen = request.accept_languages.best_match(languages) or languages[0]
+        chosen = browser_language(request.accept_languages, languages) or languages[0]
     g.language = chosen
     return chosen
 
 
 def remember_language(response: Response) -> Response:
     """Keep a language chosen with ``?lang=`` in a cookie for later pages."""
-    asked = request.args.get("lang", "")
-    if asked and asked in available_languages() and request.cookies.get(LANGUAGE_COOKIE) != asked:
+    asked = _asked_language(request.args.get("lang", ""), available_languages())
+    if asked and request.cookies.get(LANGUAGE_COOKIE) != asked:
         response.set_cookie(LANGUAGE_COOKIE, asked, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
@@ -77,4 +158,6 @@ def init_app(app: Flask) -> None:
     app.after_request(remember_language)
     app.jinja_env.globals["current_language"] = select_language
     app.jinja_env.globals["languages"] = available_languages
+    app.jinja_env.globals["endonym"] = endonym
+    app.jinja_env.filters["html_lang"] = html_lang
     app.jinja_env.filters["translated"] = translated

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, url_for
 
 from guide.web import conditional, get_catalogue
 from guide.web.assets import asset_url
-from guide.web.i18n import select_language
+from guide.web.i18n import html_lang, select_language
 
 bp = Blueprint("offline", __name__)
 
@@ -40,7 +40,7 @@ def manifest() -> Response:
     data = {
         "name": name,
         "short_name": name if len(name) <= 18 else name.split()[0] + " " + name.split()[-1],
-        "lang": language,
+        "lang": html_lang(language),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",

@@ -27,7 +27,7 @@ from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.web import get_catalogue
 from guide.web.addresses import has_public_address, public_url
-from guide.web.i18n import available_languages
+from guide.web.i18n import available_languages, fallback_order
 from guide.web.public.media import media_file, original_url, photo_url
 
 NEARBY_LIMIT = 6
@@ -110,7 +110,8 @@ class StoryPage:
 
     def language_name(self, code: str) -> str:
         """Return the name of a language in the page's language ("Vietnamese", "tiếng Anh")."""
-        name = Locale.parse(code).get_display_name(self.language) or code
+        # The language alone ("中文", "chinois"), not its script ("中文 (简体)").
+        name = Locale.parse(code).get_language_name(self.language) or code
         # Vietnamese writes language names in lower case inside a sentence.
         return name[:1].lower() + name[1:] if self.language == "vi" else name
 
@@ -230,7 +231,14 @@ def photos_of(site: Site, language: str, name: str) -> list[PhotoView]:
             current_app.logger.warning("photo skipped: %s: %s", path, error)
             continue
         widths = info.widths()
-        caption = item.caption.get(language) or item.caption.get(default) or ""
+        caption = next(
+            (
+                item.caption[code]
+                for code in fallback_order(language, (default, *item.caption))
+                if item.caption.get(code)
+            ),
+            "",
+        )
         middle = next((w for w in widths if w >= 720), widths[-1])
         preview = max((w for w in widths if w <= PREVIEW_WIDTH), default=widths[0])
         views.append(
@@ -266,15 +274,20 @@ def story_page(site: Site, language: str) -> StoryPage:
     """Return what the story page of ``site`` shows in ``language``."""
     catalogue = get_catalogue()
     default = available_languages()[0]
-    story_language = language if language in site.story_languages else None
-    if story_language is None and default in site.story_languages:
-        story_language = default
-    if story_language is None and site.story_languages:
-        story_language = site.story_languages[0]
+    story_language = next(
+        (
+            code
+            for code in fallback_order(language, site.story_languages)
+            if code in site.story_languages
+        ),
+        None,
+    )
     story_path = site.story_path(story_language) if story_language else None
     narrative = render_file(story_path) if story_path else None
-    name_language = language if language in site.name else default
-    name = site.display_name(language, default)
+    name_language = next(
+        (code for code in fallback_order(language, site.name) if site.name.get(code)), default
+    )
+    name = site.display_name(name_language, default)
     nearby = nearby_sites(catalogue, site)
     audio = site.audio(story_language) if story_language else None
     geo_uri, directions_url = directions(site, name)

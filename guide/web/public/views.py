@@ -31,7 +31,7 @@ from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, counter, is_countable
 from guide.render.jsonhtml import json_for_html
 from guide.web import conditional, get_catalogue
-from guide.web.i18n import available_languages, select_language
+from guide.web.i18n import select_language
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
 
@@ -259,9 +259,14 @@ def render_passport(catalogue: Catalogue) -> str:
 
 
 def not_found_texts() -> list[dict[str, str]]:
-    """Return the 404 page's sentences in every language, the page's language first."""
+    """Return the 404 page's sentences in the page's language, then in Vietnamese and English.
+
+    Only the catalogue's own languages follow the reader's: six versions would
+    push the search box of the reader's one off a phone's screen.
+    """
     current = select_language()
-    ordered = [current, *(code for code in available_languages() if code != current)]
+    others = get_catalogue().config.languages
+    ordered = [current, *(code for code in others if code != current)]
     texts = []
     for code in ordered:
         with force_locale(code):
