@@ -67,9 +67,9 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> tuple[
             output = process.stdout.read().decode(errors="replace") if process.stdout else ""
             pytest.fail(f"the server stopped (status {process.returncode}):\n{output}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=15) as response:
                 return response.read(), dict(response.headers)
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     pytest.fail(f"no answer from {url} within {seconds} s")
 
