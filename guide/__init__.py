@@ -10,7 +10,9 @@ from flask import Flask
 from guide import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT_ROOT / "templates"
+# The source tree's templates/ (editable install), else the copy a wheel carries in the package.
+TEMPLATE_FOLDERS = (PROJECT_ROOT / "templates", Path(__file__).resolve().parent / "templates")
+TEMPLATES = next((folder for folder in TEMPLATE_FOLDERS if folder.is_dir()), TEMPLATE_FOLDERS[0])
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -22,8 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     if not TEMPLATES.is_dir():
         raise RuntimeError(
-            f"templates not found at {TEMPLATES}: install the guide from its source folder "
-            "with `pip install -e .`"
+            f"templates not found in {' or '.join(map(str, TEMPLATE_FOLDERS))}: install the guide "
+            "from its source folder (`pip install .` or `pip install -e .`) or from its wheel"
         )
     # static_folder=None: guide.web.assets serves /static/ itself, with hashed names.
     testing = bool(test_config and test_config.get("TESTING"))

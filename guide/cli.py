@@ -262,7 +262,10 @@ def serve(sites_dir: Path | None, host: str, port: int) -> None:
     from guide import create_app
 
     # Only the flags given override the settings (instance config.py, environment).
-    app = create_app({"GUIDE_SITES": str(sites_dir)} if sites_dir else {})
+    try:
+        app = create_app({"GUIDE_SITES": str(sites_dir)} if sites_dir else {})
+    except CatalogueError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Red Addresses Guide on http://{host}:{port}/", err=True)
     waitress_serve(app, host=host, port=port, threads=8)
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import threading
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -287,15 +288,11 @@ def staff_app(staff_sites: Path, tmp_path: Path):
 
 def add_near_twin(sites: Path) -> Path:
     """Copy Đình Chèm as ``dinh-chem-2``, 4 m away with the same name: a likely duplicate."""
-    toml = (sites / "dinh-chem" / "site.toml").read_text(encoding="utf-8")
+    facts = tomllib.loads((sites / "dinh-chem" / "site.toml").read_text(encoding="utf-8"))
+    facts.update(slug="dinh-chem-2", code="Z2HM", lat=facts["lat"] + 0.000038)
     twin = sites / "dinh-chem-2"
     twin.mkdir()
-    (twin / "site.toml").write_text(
-        toml.replace('slug = "dinh-chem"', 'slug = "dinh-chem-2"')
-        .replace('code = "Z2HN"', 'code = "Z2HM"')
-        .replace("lat = 21.094072", "lat = 21.09411"),
-        encoding="utf-8",
-    )
+    (twin / "site.toml").write_text(tomli_w.dumps(facts), encoding="utf-8")
     return twin
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, Response, current_app, make_response, request
+from flask import Flask, current_app
 
 from guide.catalogue.core import Catalogue, load_catalogue
 
@@ -18,16 +18,9 @@ def init_app(app: Flask) -> None:
 
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models, scans  # noqa: F401
-    from guide.web import assets, i18n, offline, security, sizes
+    from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
     from guide.web.admin import auth, signs, throttle
-    from guide.web.admin import views as admin
     from guide.web.listening import feedback as listening_feedback
-    from guide.web.maps import api
-    from guide.web.maps import views as maps
-    from guide.web.public import media
-    from guide.web.public import views as public
-    from guide.web.tours import api as tours
-    from guide.web.tours import pages as tour_pages
     from guide.workspace import db
 
     db.init_app(app)
@@ -37,21 +30,14 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     assets.init_app(app)
     init_compression(app)
-    media.check_cache_folder(app)
-    app.register_blueprint(public.bp)
+    public.init_app(app)
     app.register_blueprint(auth.bp)
     throttle.init_app(app)
     admin.init_app(app)
-    app.register_blueprint(media.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(signs.bp)
-    # Planning a tour changes nothing on the server and needs no sign-in, so the
-    # JSON API takes requests from any page without a CSRF token.
-    security.csrf.exempt(tours.bp)
-    app.register_blueprint(tours.bp)
-    app.register_blueprint(tour_pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(maps.bp)
+    tours.init_app(app)
+    maps.init_app(app)
     listening_feedback.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
@@ -112,11 +98,3 @@ def localized(texts: Mapping[str, str] | None, language: str | None = None) -> s
 
     language = language or select_language()
     return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
-
-
-def conditional(body: str | bytes, mimetype: str = "text/html") -> Response:
-    """Return ``body`` with an ETag, answering a matching If-None-Match with 304."""
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.add_etag()
-    return response.make_conditional(request)

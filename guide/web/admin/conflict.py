@@ -18,12 +18,13 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from guide.catalogue.core import SITE_FILE, Catalogue
+from guide.catalogue.core import SITE_FILE, Catalogue, site_from_dict
 from guide.web.forms import SiteFormBase
 from guide.web.i18n import translated
 from guide.workspace.db import Revision, db
 from guide.workspace.editing import diff_files, digest, site_files
 from guide.workspace.merge import POINT, Merge, facts_and_stories, fields_of, merge_fields
+from guide.workspace.validation import order_facts
 
 CHOICES = ("theirs", "mine")
 
@@ -69,9 +70,6 @@ def merge_late_save(
     catalogue: Catalogue,
 ) -> ConflictMerge:
     """Merge this person's files into ``current`` from the revision of ``base_digest``."""
-    from guide.catalogue.core import site_from_dict
-    from guide.web.admin.views import order_facts
-
     base_files = files_at(slug, base_digest)
     base = fields_of(base_files or {}, languages)
     theirs = fields_of(current, languages)

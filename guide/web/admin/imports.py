@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from guide.catalogue.interchange import ImportFileError, import_file
-from guide.web.admin.views import after_save, bp, catalogue, languages, user_name
+from guide.web.admin.common import after_save, bp, catalogue, languages, user_name
 from guide.web.forms import ConfirmImportForm, ImportForm
 from guide.workspace.accounts import is_admin
 from guide.workspace.db import audit

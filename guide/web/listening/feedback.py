@@ -38,7 +38,8 @@ from limits.strategies import MovingWindowRateLimiter
 from guide.listening import feedback as library
 from guide.listening.models import FEEDBACK_STATUSES, Feedback
 from guide.web import get_catalogue
-from guide.web.admin import views as admin_views
+from guide.web.admin.common import never_cache, require_sign_in
+from guide.web.admin.errors import error_page
 from guide.web.i18n import available_languages, translated
 from guide.workspace.accounts import may_edit_area
 from guide.workspace.db import db
@@ -189,10 +190,10 @@ def topic_labels() -> dict[str, str]:
 
 staff = Blueprint("feedback_admin", __name__, url_prefix="/admin/feedback")
 # The workspace's own sign-in, cache rules and error pages.
-staff.before_request(admin_views.require_sign_in)
-staff.after_request(admin_views.never_cache)
+staff.before_request(require_sign_in)
+staff.after_request(never_cache)
 for _code in (400, 401, 403, 404):
-    staff.register_error_handler(_code, admin_views.error_page)
+    staff.register_error_handler(_code, error_page)
 
 
 def visible_areas() -> list[str] | None:

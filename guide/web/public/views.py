@@ -30,22 +30,17 @@ from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, counter, is_countable
 from guide.render.jsonhtml import json_for_html
-from guide.web import conditional, get_catalogue
+from guide.web import get_catalogue
 from guide.web.i18n import select_language
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
+from guide.web.responses import page_response
+from guide.web.tour_steps import tour_step
 
 bp = Blueprint("public", __name__)
 
 # Paths whose 404 is a plain error, not the visitor's page with a search box.
 _PLAIN_404_PREFIXES = ("/static/", "/photos/", "/media/", "/api/")
-
-
-def page_response(body: str) -> Response:
-    """Return an HTML page with an ETag that browsers revalidate before each use."""
-    response = conditional(body)
-    response.cache_control.no_cache = True
-    return response
 
 
 def sorted_sites(sites: list[Site], language: str) -> list[Site]:
@@ -207,8 +202,6 @@ def render_story(site: Site, tour: str = "") -> str:
 
     The staff preview of drafts uses it too.
     """
-    from guide.web.tours.pages import tour_step
-
     language = select_language()
     page = story_page(site, language)
     step = tour_step(tour, site, language) if tour else None
