@@ -42,8 +42,8 @@ from guide.web.tour_steps import (
     travel,
 )
 from guide.web.tours.api import busy_headers, busy_message, planner_limits
-from guide.web.tours.plans import PlanView, plan_view
 from guide.web.tours.pages import bp
+from guide.web.tours.plans import PlanView, plan_view
 
 # The permalink's parameters, besides the stops and the minutes per stop.
 OPTION_KEYS = ("start", "mode", "return", "order", "start_time")
