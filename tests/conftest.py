@@ -74,6 +74,14 @@ def write_site(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def private_instance(tmp_path_factory, monkeypatch) -> Path:
+    """Give every test an instance folder of its own, never the checkout's ``instance/``."""
+    folder = tmp_path_factory.mktemp("instance")
+    monkeypatch.setenv("GUIDE_INSTANCE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def empty_catalogue(tmp_path: Path) -> Path:
     """Return a catalogue folder with the shipped config and areas and no site."""
