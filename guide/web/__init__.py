@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from guide.web import assets, i18n, offline, security, sizes
     from guide.web.admin import auth, signs, throttle
     from guide.web.admin import views as admin
+    from guide.web.listening import reach as listening_reach
     from guide.web.maps import api
     from guide.web.maps import views as maps
     from guide.web.public import media
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tour_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(maps.bp)
+    app.register_blueprint(listening_reach.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})
