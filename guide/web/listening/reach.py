@@ -72,7 +72,8 @@ def period_or_400(default_month: bool = False) -> figures_of.Period:
     """Return the period asked in ``since``/``until``/``month``, answering 400 when unreadable."""
     today = figures_of.local_today(zone())
     month = request.args.get("month", "").strip()
-    if default_month and not month:
+    asked_days = request.args.get("since", "").strip() or request.args.get("until", "").strip()
+    if default_month and not month and not asked_days:
         last_month = today.replace(day=1) - timedelta(days=1)
         month = last_month.strftime("%Y-%m")
     try:
