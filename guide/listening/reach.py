@@ -301,7 +301,9 @@ def _silent_plaques(result, places, by_code, codes, whole_city, today, silent_da
         for part in _chunks(codes):
             plaques.extend(db.session.scalars(select(Plaque).where(Plaque.code.in_(part))))
     with_plaque = {plaque.code for plaque in plaques}
-    result.without_plaque = [place for place in places if place.code not in with_plaque]
+    result.without_plaque = sorted(
+        (place for place in places if place.code not in with_plaque), key=lambda p: p.code
+    )
 
     last_scan = {code: day for code, day in _last_scans(codes, whole_city)}
     # A scan on any of the last ``silent_days`` days (today included) keeps a code alive.
