@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from conftest import make_staff_app, sign_in, site_facts
+from test_postgres import postgres  # noqa: F401  (the fixture: a schema of its own on the server)
 
 from guide.listening.models import (
     EVENT_ARRIVAL,
@@ -352,3 +353,42 @@ def test_a_formula_in_a_site_name_stays_text_in_the_csv(make_catalogue, tmp_path
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     top = next(row for row in rows if row[0] == "top")
     assert top[3] == "'=HYPERLINK(1)"
+
+
+# --- The same figures on PostgreSQL -------------------------------------------------------
+
+
+def _scenario(app) -> list[list[str]]:
+    """Store one of everything and return the CSV of the last 30 days of area 021."""
+    scans(
+        app,
+        (ago(2), "7K2Q", "vi", VIA_PLAQUE, 6),
+        (ago(2), "7K2Q", "en", VIA_LINK, 2),
+        (ago(20), "A2B3", "vi", VIA_PLAQUE, 1),
+        (ago(45), "A2B3", "vi", VIA_PLAQUE, 9),
+        (ago(1), "J2K3", "vi", VIA_PLAQUE, 4),
+    )
+    plaque(app, "A2B3", "silent-old", 60)
+    plaque(app, "C4D5", "printed-lately", 35)
+    plaque(app, "G8H9", "taken-down", 60, state="removed")
+    feedback(app, "dinh-chem", True)
+    feedback(app, "dinh-chem", False, status="dismissed", handled_at=datetime.utcnow())
+    response = client_as(app, "admin").get(
+        f"/admin/reach/report.csv?area=021&since={ago(29).isoformat()}"
+    )
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_the_figures_are_the_same_on_postgresql(postgres, make_catalogue, tmp_path):  # noqa: F811
+    sites = make_catalogue(*SITES)
+    for folder in ("pg", "sqlite"):
+        (tmp_path / folder).mkdir()
+    on_postgres = _scenario(postgres.staff_app(sites, tmp_path / "pg"))
+    on_sqlite = _scenario(make_staff_app(sites, tmp_path / "sqlite"))
+    assert on_postgres == on_sqlite
+    values = {(row[0], row[1]): row[2] for row in on_postgres[1:]}
+    assert values[("arrivals", "total")] == "9"
+    assert values[("via", "plaque")] == "7"
+    assert {row[1] for row in on_postgres if row[0] == "silent"} == {"C4D5"}
+    assert postgres.rows("SELECT sum(count) FROM scan_counts") == [(22,)]
