@@ -273,6 +273,12 @@ def test_editors_see_their_own_areas_only(app):
     assert anonymous.status_code == 302 and "/admin/login" in anonymous.headers["Location"]
 
 
+def test_the_workspace_menu_leads_to_the_reach_page(app):
+    page = soup(client_as(app, "viewer").get("/admin/?lang=vi"))
+    link = page.select_one("header.top nav.menu a[href='/admin/reach']")
+    assert link is not None and link.get_text(strip=True) == "Lượt tiếp cận"
+
+
 def test_the_whole_city_adds_every_area(app):
     scans(app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 2), (ago(1), "J2K3", "en", VIA_PLAQUE, 3))
     page = soup(client_as(app, "admin").get("/admin/reach"))
