@@ -159,6 +159,13 @@ SETTINGS: tuple[Setting, ...] = (
         "possible duplicates.",
     ),
     Setting(
+        "GUIDE_SILENT_DAYS",
+        30,
+        "A plaque printed at least this many days ago whose code had no scan in the "
+        "last this many days (or never) is listed as silent on the reach page and in "
+        "the monthly report: it may be gone, hidden or unreadable.",
+    ),
+    Setting(
         "GUIDE_DATABASE_URL",
         "",
         "SQLAlchemy URL of the guide's database (staff accounts, revisions, audit log), "

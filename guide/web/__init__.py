@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
     from guide.web.admin import auth, signs, throttle
     from guide.web.listening import feedback as listening_feedback
+    from guide.web.listening import reach as listening_reach
     from guide.workspace import db
 
     db.init_app(app)
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     tours.init_app(app)
     maps.init_app(app)
     listening_feedback.init_app(app)
+    app.register_blueprint(listening_reach.bp)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})
