@@ -10,15 +10,8 @@ import click
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import (
-    CONFIG_FILE,
-    Catalogue,
-    CatalogueError,
-    Site,
-    load_catalogue,
-    read_config,
-)
 from guide.catalogue.geo import Area
+from guide.catalogue.index import Catalogue, load_catalogue
 from guide.catalogue.interchange import (
     ImportFileError,
     export_csv,
@@ -26,6 +19,9 @@ from guide.catalogue.interchange import (
     import_file,
     write_export,
 )
+from guide.catalogue.layout import CONFIG_FILE
+from guide.catalogue.model import Site
+from guide.catalogue.reader import CatalogueError, read_config
 
 
 def sites_option(command):

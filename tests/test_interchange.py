@@ -16,7 +16,7 @@ import pytest
 from conftest import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 from guide.catalogue.interchange import COLUMNS
 from guide.cli import main
 

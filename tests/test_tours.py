@@ -11,8 +11,8 @@ from conftest import DEFAULT_SITES, site_facts
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import load_catalogue
 from guide.tours import plan as tours
 from guide.tours.plan import (
     PlanError,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from guide.catalogue import codes
-from guide.catalogue.core import SITE_FILE, Catalogue, Problem, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
 from guide.tours.plan import check_tours

@@ -20,8 +20,10 @@ from typing import Any
 
 from guide.catalogue import codes
 from guide.catalogue.checks import find_duplicate
-from guide.catalogue.core import Catalogue, Site, site_from_dict
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
+from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import atomic_write_text, remove_stale_staging, write_site_folder
 from guide.catalogue.text import similar_names
 from guide.messages import N_, Message

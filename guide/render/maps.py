@@ -36,8 +36,8 @@ from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from guide.catalogue.core import Site
 from guide.catalogue.geo import Area, Areas
+from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.render.jsonhtml import json_script
 
@@ -199,7 +199,7 @@ def matches_rank(site: Site, rank: str) -> bool:
 def site_feature(site: Site, story_url: str, thumbnail_url: str | None) -> dict[str, Any]:
     """Return a GeoJSON Feature of a located site; coordinates are [lon, lat].
 
-    >>> from guide.catalogue.core import Site
+    >>> from guide.catalogue.model import Site
     >>> site = Site("7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình",
     ...             lat=21.094072, lon=105.774237, area="021")
     >>> site_feature(site, "/sites/dinh-chem", None)["geometry"]

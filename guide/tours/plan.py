@@ -21,8 +21,9 @@ from urllib.parse import quote
 
 import gpxpy.gpx
 
-from guide.catalogue.core import Catalogue, Problem, Site, Tour
 from guide.catalogue.geo import in_range
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Problem, Site, Tour
 from guide.messages import N_
 from guide.tours.limits import PlanLimits
 from guide.tours.matrix import geodesic_matrix

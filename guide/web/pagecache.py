@@ -16,7 +16,9 @@ from weakref import WeakKeyDictionary
 
 from flask import request
 
-from guide.catalogue.core import SITE_FILE, Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Site
 from guide.web.i18n import select_language
 
 MAX_PAGES = 512

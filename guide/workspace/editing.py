@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from guide.catalogue.core import SITE_FILE
+from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.store import atomic_write_text, site_toml
 from guide.workspace.db import Revision, db
 

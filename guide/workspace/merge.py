@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from guide.catalogue.core import SITE_FILE
+from guide.catalogue.layout import SITE_FILE
 
 POINT = "point"
 

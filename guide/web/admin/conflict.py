@@ -18,7 +18,8 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from guide.catalogue.core import SITE_FILE, Catalogue
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
 from guide.web.forms import SiteFormBase
 from guide.web.i18n import translated
 from guide.workspace.db import Revision, db
@@ -69,7 +70,7 @@ def merge_late_save(
     catalogue: Catalogue,
 ) -> ConflictMerge:
     """Merge this person's files into ``current`` from the revision of ``base_digest``."""
-    from guide.catalogue.core import site_from_dict
+    from guide.catalogue.reader import site_from_dict
     from guide.web.admin.views import order_facts
 
     base_files = files_at(slug, base_digest)

@@ -20,14 +20,8 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from guide.catalogue.core import (
-    AUDIO_SUFFIXES,
-    PHOTO_SUFFIXES,
-    SITE_FILE,
-    Media,
-    Site,
-    is_safe_relative_path,
-)
+from guide.catalogue.layout import AUDIO_SUFFIXES, PHOTO_SUFFIXES, SITE_FILE, is_safe_relative_path
+from guide.catalogue.model import Media, Site
 from guide.catalogue.store import atomic_write_bytes
 from guide.web.admin.views import (
     after_save,

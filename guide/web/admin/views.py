@@ -34,16 +34,11 @@ from wtforms import SelectChoice
 
 from guide.catalogue import codes
 from guide.catalogue.checks import check_catalogue, find_duplicate
-from guide.catalogue.core import (
-    SITE_FILE,
-    SLUG_RE,
-    Catalogue,
-    Problem,
-    Site,
-    Source,
-    site_from_dict,
-)
 from guide.catalogue.geo import in_range
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import SLUG_RE, Problem, Site, Source
+from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import write_site_folder
 from guide.catalogue.text import fold, similar_names
 from guide.catalogue.text_rules import junk_problem
@@ -780,7 +775,7 @@ def preview(slug: str):
 def site_file(slug: str, name: str):
     """Serve a photo or recording of a site to staff (drafts' media are not public yet)."""
     site = site_or_404(slug)
-    from guide.catalogue.core import is_safe_relative_path
+    from guide.catalogue.layout import is_safe_relative_path
 
     if not is_safe_relative_path(name):
         abort(404)

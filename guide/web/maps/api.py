@@ -19,7 +19,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.render import maps
 from guide.web import get_catalogue
 

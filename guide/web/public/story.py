@@ -20,7 +20,8 @@ from flask import current_app, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
-from guide.catalogue.core import Catalogue, Site, Source
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
 from guide.render.locator import Mark, locator_svg
 from guide.render.narrative import Narrative, render_file

@@ -16,7 +16,8 @@ from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException
 
 from guide.catalogue.codes import LEDGER_NAME
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.render.jsonhtml import json_for_html
 from guide.web import conditional, get_catalogue

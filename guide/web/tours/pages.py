@@ -25,7 +25,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from guide.catalogue.core import Catalogue, Site, Tour
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site, Tour
 from guide.catalogue.text import fold
 from guide.render import maps
 from guide.render.routemap import RouteStop, route_svg
