@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from guide.catalogue import codes
+from guide.catalogue.curated import check_tours
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
-from guide.tours.plan import check_tours
 
 DUPLICATE_RADIUS_M = 30.0
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guide.catalogue.model import SLUG_RE, Problem, Tour
+from guide.catalogue.layout import tour_file
+from guide.catalogue.model import SLUG_RE, TOUR_MODES, Problem, Tour
 from guide.messages import N_
 
 if TYPE_CHECKING:
@@ -90,3 +91,61 @@ def read_tours(folder: Path, catalogue: Catalogue) -> Iterator[tuple[Tour | None
             ),
             [],
         )
+
+
+def tour_problems(tour: Tour, catalogue: Catalogue) -> list[Problem]:
+    """Return why visitors cannot follow a curated tour (an empty list when they can).
+
+    A tour is followed when its mode is known and it has two or more different
+    stops, each a published site with a location.
+    """
+    label = str(tour_file(catalogue.root, tour.slug))
+    problems = []
+    if tour.mode not in TOUR_MODES:
+        problems.append(
+            Problem.of(
+                label,
+                "mode",
+                "tour.mode",
+                N_("%(mode)s is not one of %(modes)s"),
+                mode=repr(tour.mode),
+                modes=", ".join(TOUR_MODES),
+            )
+        )
+    for index, slug in enumerate(tour.stops):
+        site = catalogue.by_slug(slug)
+        if site is None or site.status != "published" or not site.has_location:
+            problems.append(
+                Problem.of(
+                    label,
+                    f"stops[{index}]",
+                    "tour.unreachable",
+                    N_(
+                        "%(slug)s is not a published site with a location: visitors "
+                        "cannot be sent there; publish it or remove the stop"
+                    ),
+                    slug=repr(slug),
+                )
+            )
+    if len(set(tour.stops)) < 2:
+        problems.append(
+            Problem.of(
+                label,
+                "stops",
+                "tour.stops",
+                N_("list at least two different site slugs or codes"),
+            )
+        )
+    return problems
+
+
+def can_follow(tour: Tour, catalogue: Catalogue) -> bool:
+    """Return whether visitors can follow a curated tour (see ``tour_problems``)."""
+    return not tour_problems(tour, catalogue)
+
+
+def check_tours(catalogue: Catalogue) -> list[Problem]:
+    """Return the problems of every curated tour of the catalogue."""
+    return [
+        problem for tour in catalogue.tours.values() for problem in tour_problems(tour, catalogue)
+    ]

@@ -17,6 +17,8 @@ from guide.messages import Message
 
 STATUSES = ("draft", "published", "archived")
 DEFAULT_VISIT_MINUTES = 30
+# The ways a tour can be travelled; the planner knows a speed for each.
+TOUR_MODES = ("walk", "bike", "car")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -21,10 +21,11 @@ import numpy as np
 
 from guide import settings
 from guide.catalogue.geo import distance_matrix_m
+from guide.catalogue.model import TOUR_MODES
 
 log = logging.getLogger(__name__)
 
-MODES = ("walk", "bike", "car")
+MODES = TOUR_MODES
 # OSRM's standard profile names for each travel mode.
 OSRM_PROFILES = {"walk": "foot", "bike": "bike", "car": "car"}
 

@@ -19,17 +19,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
+from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.limits import PlanLimits, PlannerBusy
-from guide.tours.plan import (
-    PLAN_PATH,
-    Plan,
-    PlanError,
-    parse_query,
-    parse_request,
-    plan_geojson,
-    plan_gpx,
-    plan_tour,
-)
+from guide.tours.plan import Plan, plan_tour
+from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
 from guide.tours.travel import Travel
 from guide.web import get_catalogue
 from guide.web.addresses import public_base

@@ -25,26 +25,21 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from guide.catalogue.curated import can_follow
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Tour
 from guide.catalogue.text import fold
 from guide.render import maps
 from guide.render.routemap import RouteStop, route_svg
 from guide.tours.limits import PlannerBusy
-from guide.tours.plan import (
+from guide.tours.plan import MODE_NAMES, Leg, Plan, Visit, next_stop, plan_title, plan_tour
+from guide.tours.request import (
     DEFAULT_START_TIME,
-    MODE_NAMES,
     PLAN_PATH,
-    Leg,
-    Plan,
     PlanError,
     TourRequest,
-    Visit,
     format_time,
-    next_stop,
     parse_query,
-    plan_title,
-    plan_tour,
     tour_request,
 )
 from guide.tours.travel import MODES, Travel
@@ -551,18 +546,6 @@ def print_plan() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
 
 
 # ---------------------------------------------------------------- curated tours
-
-
-def can_follow(tour: Tour, catalogue: Catalogue) -> bool:
-    """Return whether visitors can follow a curated tour: two or more published, located stops.
-
-    A tour that fails is left out of the pages; `guide check` reports why.
-    """
-    for slug in tour.stops:
-        site = catalogue.by_slug(slug)
-        if site is None or site.status != "published" or not site.has_location:
-            return False
-    return len(set(tour.stops)) >= 2 and tour.mode in MODES
 
 
 def curated_plan(tour: Tour, catalogue: Catalogue, language: str) -> PlanView:
