@@ -11,10 +11,9 @@ from conftest import DEFAULT_SITES, site_facts
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.curated import check_tours
+from guide.catalogue.curated import can_follow, check_tours
 from guide.catalogue.geo import distance_m
 from guide.catalogue.index import load_catalogue
-from guide.catalogue.curated import can_follow
 from guide.tours import plan as tours
 from guide.tours import request as tour_requests
 from guide.tours.export import plan_geojson, plan_gpx
