@@ -73,8 +73,13 @@ class RowResult:
     reasons: list[Reason] = field(default_factory=list)
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, dry_run: bool = False) -> str:
+        """Return the report line; a dry run says "would import" for a row it did not write."""
         detail = "; ".join(map(str, self.reasons))
-        return f"{self.row}: {self.slug or '(no slug)'}: {self.outcome}" + (
+        outcome = "would import" if dry_run and self.outcome == "imported" else self.outcome
+        return f"{self.row}: {self.slug or '(no slug)'}: {outcome}" + (
             f": {detail}" if detail else ""
         )
 
