@@ -41,19 +41,24 @@ def normalize(code: str) -> str:
     return code.strip().upper()
 
 
-def read_ledger(root: Path) -> dict[str, str]:
-    """Return the ledger of issued codes as {code: slug it was issued for}."""
+def ledger_entries(root: Path) -> list[tuple[str, str]]:
+    """Return every (code, slug) line of the ledger in order; a code may appear again."""
     path = codes_file(Path(root))
     if not path.exists():
-        return {}
-    issued: dict[str, str] = {}
+        return []
+    entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         code, _, slug = line.partition(" ")
-        issued[code] = slug.strip()
-    return issued
+        entries.append((code, slug.strip()))
+    return entries
+
+
+def read_ledger(root: Path) -> dict[str, str]:
+    """Return the ledger of issued codes as {code: slug it was last issued for}."""
+    return dict(ledger_entries(root))
 
 
 def record(root: Path, entries: Iterable[tuple[str, str]]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from guide.catalogue import codes
 from guide.catalogue.curated import read_tours
+from guide.catalogue.filters import SiteFilter
 from guide.catalogue.geo import Areas, PointIndex
 from guide.catalogue.layout import (
     SITE_FILE,
@@ -24,7 +25,6 @@ from guide.catalogue.layout import (
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.reader import CatalogueError, read_config, read_site
-from guide.catalogue.text import fold, matches
 from guide.messages import N_
 
 
@@ -115,23 +115,9 @@ class Catalogue:
         tag: str | None = None,
         q: str | None = None,
     ) -> list[Site]:
-        """Return the sites matching every given filter; ``q`` ignores case and diacritics."""
-        found = []
-        for site in self.sites:
-            if status and site.status != status:
-                continue
-            if kind and fold(site.kind) != fold(kind):
-                continue
-            if rank and fold(rank) not in fold(site.rank):
-                continue
-            if area and site.area != area:
-                continue
-            if tag and fold(tag) not in {fold(t) for t in site.tags}:
-                continue
-            if q and not matches(q, site.search_text()):
-                continue
-            found.append(site)
-        return found
+        """Return the sites matching every given part (see ``SiteFilter``)."""
+        given = {"status": status, "kind": kind, "rank": rank, "area": area, "tag": tag, "q": q}
+        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(self.sites)
 
     def in_area(self, area_id: str) -> list[Site]:
         """Return the sites that lie in an area."""

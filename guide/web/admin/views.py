@@ -34,6 +34,7 @@ from wtforms import SelectChoice
 
 from guide.catalogue import codes
 from guide.catalogue.checks import check_catalogue, find_duplicate
+from guide.catalogue.filters import SiteFilter
 from guide.catalogue.geo import in_range
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE
@@ -180,10 +181,8 @@ def sites():
     area = request.args.get("area", "")
     attention = request.args.get("attention", "")
     mine = request.args.get("mine", "")
-    if query:
-        rows = [row for row in rows if fold(query) in row.site.search_text()]
-    if area:
-        rows = [row for row in rows if row.site.area == area]
+    chosen = SiteFilter.from_mapping(request.args)
+    rows = [row for row in rows if chosen.matches(row.site)]
     if attention:
         rows = [row for row in rows if row.flags or row.warnings]
     if mine:
