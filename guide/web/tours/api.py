@@ -75,11 +75,13 @@ def _busy_text(busy: PlannerBusy, lang: str) -> tuple[Response, int, dict[str, s
     return Response(text + "\n", mimetype="text/plain"), 503, busy_headers(busy)
 
 
-def _travel() -> Travel:
+def planner_travel() -> Travel:
+    """Return the travel model (speeds, detours, routing server) of the current settings."""
     return Travel.from_settings(current_app.config)
 
 
-def _max_stops() -> int:
+def planner_max_stops() -> int:
+    """Return the most stops a tour may have in the current settings."""
     return int(current_app.config["GUIDE_TOUR_MAX_STOPS"])
 
 
@@ -117,8 +119,8 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 
 def _plan_from_query() -> Plan:
     catalogue = get_catalogue()
-    tour = parse_query(request.args, catalogue, _max_stops())
-    return plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+    tour = parse_query(request.args, catalogue, planner_max_stops())
+    return plan_tour(tour, catalogue, planner_travel(), limits=planner_limits())
 
 
 @bp.post("/api/tours/plan")
@@ -147,11 +149,11 @@ def api_plan():
     lang = lang if lang in get_catalogue().config.languages else "vi"
     catalogue = get_catalogue()
     try:
-        tour = parse_request(data, catalogue, _max_stops())
+        tour = parse_request(data, catalogue, planner_max_stops())
     except PlanError as error:
         return _json_error(error, lang)
     try:
-        plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+        plan = plan_tour(tour, catalogue, planner_travel(), limits=planner_limits())
     except PlannerBusy as busy:
         return _busy_json(busy, lang)
     return jsonify(_plan_json(plan))
@@ -207,7 +209,7 @@ def plan_qr():
     """Give a QR code (PNG) of the plan's permalink, for the group to scan."""
     catalogue = get_catalogue()
     try:
-        tour = parse_query(request.args, catalogue, _max_stops())
+        tour = parse_query(request.args, catalogue, planner_max_stops())
     except PlanError as error:
         return _text_error(error, _lang())
     base = public_base()

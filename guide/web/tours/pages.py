@@ -42,7 +42,7 @@ from guide.tours.request import (
     parse_query,
     tour_request,
 )
-from guide.tours.travel import MODES, Travel
+from guide.tours.travel import MODES
 from guide.web import get_catalogue
 from guide.web.addresses import has_public_address, public_url
 from guide.web.assets import asset_url
@@ -51,7 +51,13 @@ from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.pagecache import cached_page
 from guide.web.public.views import page_response, sorted_sites
-from guide.web.tours.api import busy_headers, busy_message, planner_limits
+from guide.web.tours.api import (
+    busy_headers,
+    busy_message,
+    planner_limits,
+    planner_max_stops,
+    planner_travel,
+)
 
 bp = Blueprint("tour_pages", __name__)
 
@@ -69,14 +75,6 @@ def _words_and_numbers() -> dict[str, Any]:
         # A plan's QR code needs the public address; without one it is not offered.
         "plan_qr_available": has_public_address(),
     }
-
-
-def _travel() -> Travel:
-    return Travel.from_settings(current_app.config)
-
-
-def _max_stops() -> int:
-    return int(current_app.config["GUIDE_TOUR_MAX_STOPS"])
 
 
 # ---------------------------------------------------------------- words and numbers
@@ -477,8 +475,8 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     asked = request.args.get("action") != "filter" and (data["stops"] or "start" in data)
     if asked:
         try:
-            tour = parse_query(data, catalogue, _max_stops())
-            plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+            tour = parse_query(data, catalogue, planner_max_stops())
+            plan = plan_tour(tour, catalogue, planner_travel(), limits=planner_limits())
             view = plan_view(plan, language)
         except PlanError as problem:
             error, field_name = problem.message(language), problem.field
@@ -518,7 +516,7 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         areas=summary.areas,
         modes=MODES,
         mode_labels=MODE_LABELS,
-        max_stops=_max_stops(),
+        max_stops=planner_max_stops(),
     )
     if busy is not None:
         return body, 503, busy_headers(busy)
@@ -532,12 +530,12 @@ def print_plan() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     language = select_language()
     data = permalink_args(request.args, catalogue, language)
     try:
-        tour = parse_query(data, catalogue, _max_stops())
+        tour = parse_query(data, catalogue, planner_max_stops())
     except PlanError as problem:
         body = render_template("tours/print.html", view=None, error=problem.message(language))
         return body, 400
     try:
-        plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+        plan = plan_tour(tour, catalogue, planner_travel(), limits=planner_limits())
     except PlannerBusy as busy:
         body = render_template("tours/print.html", view=None, error=busy_message(busy))
         return body, 503, busy_headers(busy)
@@ -551,7 +549,7 @@ def print_plan() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
 def curated_plan(tour: Tour, catalogue: Catalogue, language: str) -> PlanView:
     """Return the plan of a curated tour that visitors can follow: its stops as listed."""
     request_ = tour_request(tour, catalogue, lang=language)
-    return plan_view(plan_tour(request_, catalogue, _travel()), language, tour)
+    return plan_view(plan_tour(request_, catalogue, planner_travel()), language, tour)
 
 
 @bp.get("/tours")
@@ -624,7 +622,7 @@ def tour_step(slug: str, site: Site, language: str) -> TourStep | None:
         number=number,
         count=len(found.stops),
     )
-    following = next_stop(found, site.slug, catalogue, _travel())
+    following = next_stop(found, site.slug, catalogue, planner_travel())
     if following is None:
         return step
     there, metres, minutes = following
