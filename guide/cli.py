@@ -25,7 +25,7 @@ from guide.catalogue.interchange import (
     import_file,
     write_export,
 )
-from guide.catalogue.layout import CONFIG_FILE
+from guide.catalogue.layout import CONFIG_FILE, SITE_FILE
 from guide.catalogue.model import Site
 from guide.catalogue.reader import CatalogueError, read_config
 
@@ -149,7 +149,7 @@ def _leftover_problems(catalogue: Catalogue, fix: bool) -> list:
         files = set()
         for revision in revisions(slug):
             try:
-                facts = tomllib.loads(revision.files.get("site.toml", ""))
+                facts = tomllib.loads(revision.files.get(SITE_FILE, ""))
             except tomllib.TOMLDecodeError:
                 continue
             media = facts.get("media", [])
