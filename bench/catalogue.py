@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from guide.catalogue.checks import check_catalogue  # noqa: E402
 from guide.catalogue.codes import ALPHABET, record  # noqa: E402
-from guide.catalogue.core import load_catalogue  # noqa: E402
 from guide.catalogue.geo import distance_m  # noqa: E402
+from guide.catalogue.index import load_catalogue  # noqa: E402
 
 QUERIES = 1000
 RADIUS_M = 1500

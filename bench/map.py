@@ -46,8 +46,8 @@ from conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
 
 from guide import create_app  # noqa: E402
 from guide.catalogue import codes  # noqa: E402
-from guide.catalogue.core import load_catalogue  # noqa: E402
 from guide.catalogue.geo import Areas  # noqa: E402
+from guide.catalogue.index import load_catalogue  # noqa: E402
 from guide.render import maps  # noqa: E402
 from guide.web.assets import asset_url  # noqa: E402
 

@@ -44,7 +44,7 @@ def make_catalogue(root: Path, count: int, seed: int = 5) -> None:
     import tomli_w
 
     from guide.catalogue import codes
-    from guide.catalogue.core import load_catalogue
+    from guide.catalogue.index import load_catalogue
 
     shipped = load_catalogue(ROOT / "sites")
     anchors = [site for site in shipped if site.has_location]
@@ -101,7 +101,7 @@ def peak_rss_mb() -> float:
 
 def run_case(case: str, catalogue_dir: Path, out: Path) -> dict:
     """Run one case in this process and return its figures."""
-    from guide.catalogue.core import load_catalogue
+    from guide.catalogue.index import load_catalogue
     from guide.render import signs
 
     started = time.perf_counter()

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guide import settings  # noqa: E402
-from guide.catalogue.core import load_catalogue  # noqa: E402
+from guide.catalogue.index import load_catalogue  # noqa: E402
 from guide.tours.ordering import (  # noqa: E402
     EXACT_LIMIT,
     best_order,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from guide import settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The source tree's templates/ (editable install), else the copy a wheel carries in the package.
@@ -28,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "from its source folder (`pip install .` or `pip install -e .`) or from its wheel"
         )
     # static_folder=None: guide.web.assets serves /static/ itself, with hashed names.
+    # Flask is imported here, not above, so the library (guide.catalogue, guide.tours...)
+    # loads without the web framework.
+    from flask import Flask
+
     testing = bool(test_config and test_config.get("TESTING"))
     app = Flask(
         __name__,

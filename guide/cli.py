@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -10,22 +13,21 @@ import click
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import (
-    CONFIG_FILE,
-    Catalogue,
-    CatalogueError,
-    Site,
-    load_catalogue,
-    read_config,
-)
 from guide.catalogue.geo import Area
+from guide.catalogue.index import Catalogue, load_catalogue
 from guide.catalogue.interchange import (
+    COLUMNS,
+    EXTRA_COLUMNS,
+    REQUIRED_COLUMNS,
     ImportFileError,
     export_csv,
     export_geojson,
     import_file,
     write_export,
 )
+from guide.catalogue.layout import CONFIG_FILE, SITE_FILE
+from guide.catalogue.model import Site
+from guide.catalogue.reader import CatalogueError, read_config
 
 
 def sites_option(command):
@@ -53,14 +55,36 @@ def open_catalogue(sites_dir: Path | None) -> Catalogue:
 
 
 def resolve_area(catalogue: Catalogue, area: str) -> Area:
-    """Return the area given by id or name (diacritics optional), or stop with a usage error."""
-    found = catalogue.areas.get(area) or catalogue.areas.find_by_name(area)
+    """Return the area given by id or name (prefix and diacritics optional), else stop.
+
+    On a miss the usage error lists every valid id and name.
+    """
+    found = catalogue.areas.find(area)
     if found is None:
+        valid = "; ".join(f"{a.id} ({a.name})" for a in catalogue.areas)
         raise click.BadParameter(
-            f"{area!r} is not an area id or name of {catalogue.config.areas_file}",
+            f"{area!r} is not an area id or name of {catalogue.config.areas_file}. "
+            f"Valid areas: {valid}",
             param_hint="--area",
         )
     return found
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Return "1 file" or "2 files": the count with the word in its number."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Return whether another program listens on ``host:port`` (a bind there fails)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the server does, so a port left in TIME_WAIT by a stopped server counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,7 +149,7 @@ def _leftover_problems(catalogue: Catalogue, fix: bool) -> list:
         files = set()
         for revision in revisions(slug):
             try:
-                facts = tomllib.loads(revision.files.get("site.toml", ""))
+                facts = tomllib.loads(revision.files.get(SITE_FILE, ""))
             except tomllib.TOMLDecodeError:
                 continue
             media = facts.get("media", [])
@@ -157,16 +181,26 @@ def _database_exists() -> bool:
     ).is_file()
 
 
-@main.command(name="import")
+IMPORT_HELP = f"""Import sites from a CSV or GeoJSON FILE.
+
+\b
+CSV columns (a header row; {", ".join(REQUIRED_COLUMNS)} are required):
+  {", ".join(COLUMNS)}
+  and optionally {", ".join(EXTRA_COLUMNS)} (tags separated by ';').
+GeoJSON: a FeatureCollection of Point features whose properties have the
+same names as the CSV columns; lat and lon come from the point.
+
+Exit status: 0 when every row was imported or already present, 1 when some
+rows were rejected, 2 when the file cannot be read.
+"""
+
+
+@main.command(name="import", help=IMPORT_HELP)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @sites_option
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 def import_command(file: Path, sites_dir: Path | None, dry_run: bool) -> None:
-    """Import sites from a CSV or GeoJSON FILE.
-
-    Exit status: 0 when every row was imported or already present, 1 when some
-    rows were rejected, 2 when the file cannot be read.
-    """
+    """Import sites from a CSV or GeoJSON FILE (see IMPORT_HELP)."""
     catalogue = open_catalogue(sites_dir)
     try:
         report = import_file(
@@ -179,7 +213,7 @@ def import_command(file: Path, sites_dir: Path | None, dry_run: bool) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     for row in report.rows:
-        click.echo(str(row))
+        click.echo(row.text(report.dry_run))
     click.echo(report.summary(), err=True)
     sys.exit(report.exit_status)
 
@@ -257,7 +291,14 @@ def init(directory: Path, sites_dir: Path | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(sites_dir: Path | None, host: str, port: int) -> None:
     """Serve the guide with a production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+    busy = (
+        f"error: {host}:{port} is already in use by another program: "
+        "stop it, or choose another port with --port"
+    )
+    if port_in_use(host, port):
+        click.echo(busy, err=True)
+        sys.exit(2)
+    from waitress.server import create_server
 
     from guide import create_app
 
@@ -266,8 +307,17 @@ def serve(sites_dir: Path | None, host: str, port: int) -> None:
         app = create_app({"GUIDE_SITES": str(sites_dir)} if sites_dir else {})
     except CatalogueError as error:
         raise click.ClickException(str(error)) from error
+    logging.basicConfig()  # as waitress.serve does: its warnings reach standard error
+    try:
+        server = create_server(app, host=host, port=port, threads=8)
+    except OSError as error:
+        # Another program may take the port between the check above and here.
+        if error.errno != errno.EADDRINUSE:
+            raise
+        click.echo(busy, err=True)
+        sys.exit(2)
     click.echo(f"Red Addresses Guide on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=8)
+    server.run()
 
 
 @main.group()
@@ -533,7 +583,7 @@ def qr_command(
     plaques_cli.register_printed(printed, size, printed_by or plaques_cli.default_printer())
     for failure in failures:
         click.echo(f"error: {failure}", err=True)
-    click.echo(f"wrote {len(written)} files to {out}", err=True)
+    click.echo(f"wrote {plural(len(written), 'file', 'files')} to {out}", err=True)
     sys.exit(1 if failures else 0)
 
 

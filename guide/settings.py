@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Config, Flask
-
 # Environment variable naming the instance folder (config.py, SQLite file, secret key).
 INSTANCE_VARIABLE = "GUIDE_INSTANCE"
 
@@ -337,11 +335,16 @@ def instance_folder() -> Path:
     configured = os.environ.get(INSTANCE_VARIABLE, "").strip()
     if configured:
         return Path(configured).resolve()
+    # Imported here so that the library, which reads settings, loads without Flask.
+    from flask import Flask
+
     return Path(Flask("guide").instance_path)
 
 
 def from_instance_file(folder: Path | None = None) -> dict[str, Any]:
     """Return the upper-case names set in the instance folder's ``config.py`` (if any)."""
+    from flask import Config
+
     config = Config(str(folder or instance_folder()))
     config.from_pyfile("config.py", silent=True)
     return dict(config)

@@ -12,7 +12,7 @@ from conftest import add_near_twin, csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 
 ROLES = ("anonymous", "viewer", "editor-other", "editor-here", "admin")
 SLUG = "dinh-chem"  # in area 021, where editor-here may edit and editor-other may not

@@ -17,7 +17,7 @@ from PIL import Image
 
 from guide import PROJECT_ROOT
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 
 SLUG = "dinh-chem"
 TRANSLATIONS = PROJECT_ROOT / "guide" / "translations"

@@ -16,7 +16,7 @@ from conftest import csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 
 SLUG = "dinh-chem"  # in area 021: editor-here may edit it, editor-other may not
 

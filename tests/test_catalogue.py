@@ -7,8 +7,8 @@ import random
 import pytest
 from conftest import DEFAULT_SITES, site_facts, write_site
 
-from guide.catalogue.core import load_catalogue
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import load_catalogue
 
 
 def problems_of(root):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import DEFAULT_SITES, free_port, site_facts
 
@@ -72,6 +74,37 @@ def test_list_with_an_unknown_area_names_the_option(runner):
     result = runner.invoke(main, ["list", "--sites", str(DEFAULT_SITES), "--area", "Quận 99"])
     assert result.exit_code == 2
     assert "--area" in result.output and "'Quận 99' is not an area" in result.output
+    # The message lists the valid values, id and name.
+    assert "021 (Quận Bắc Từ Liêm)" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    "area", ["021", "Quận Bắc Từ Liêm", "Bắc Từ Liêm", "bac tu liem", "quan bac tu liem"]
+)
+def test_an_area_is_given_by_id_or_name_with_or_without_prefix_and_accents(runner, area):
+    result = runner.invoke(
+        main, ["list", "--sites", str(DEFAULT_SITES), "--area", area, "--status", "published"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "dinh-chem" in [line.split("\t")[2] for line in result.output.splitlines()]
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_and_exits_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "guide.cli", "serve", "--sites", str(DEFAULT_SITES),
+             "--port", str(port)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: 127.0.0.1:{port} is already in use by another program: "
+        "stop it, or choose another port with --port"
+    ]
+    assert "Traceback" not in result.stderr
 
 
 def test_serve_answers_on_loopback_with_a_real_server(tmp_path):
@@ -92,7 +125,9 @@ def test_serve_answers_on_loopback_with_a_real_server(tmp_path):
     )
     try:
         body = None
-        for _ in range(200):
+        # Generous: on a busy machine the imports alone can take many seconds.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     body = response.read().decode("utf-8")

@@ -257,3 +257,10 @@ def test_progress_is_shown_on_standard_error(runner, catalogue, tmp_path):
     result = run(runner, catalogue, tmp_path / "out", "--all", "--base-url", BASE)
     assert "PDF a5" in result.stderr
     assert "wrote 2 files" in result.stderr
+
+
+def test_one_sign_is_counted_in_the_singular(runner, catalogue, tmp_path):
+    out = tmp_path / "signs"
+    result = run(runner, catalogue, out, "--site", "dinh-chem", "--base-url", BASE)
+    assert result.exit_code == 0, result.output
+    assert f"wrote 1 file to {out}" in result.stderr

@@ -7,7 +7,7 @@ import re
 from conftest import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 from guide.catalogue.text import CITATION, cited_sources
 
 
@@ -80,7 +80,7 @@ def test_data_notices_credit_openstreetmap_and_the_boundary_source():
 def test_the_example_in_the_format_documentation_is_a_valid_site():
     import tomllib
 
-    from guide.catalogue.core import site_from_dict
+    from guide.catalogue.reader import site_from_dict
 
     text = (DEFAULT_SITES / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```toml\n(code = .*?)```", text, re.S).group(1)

@@ -16,8 +16,8 @@ import pytest
 from conftest import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
-from guide.catalogue.interchange import COLUMNS
+from guide.catalogue.index import load_catalogue
+from guide.catalogue.interchange import COLUMNS, EXTRA_COLUMNS
 from guide.cli import main
 
 SHARED_CSV = DEFAULT_SITES.parent.parent / "shared" / "data" / "hanoi_sites.csv"
@@ -172,6 +172,17 @@ def test_dry_run_writes_nothing(runner, empty_catalogue, tmp_path):
     assert result.exit_code == 0
     assert "would import 1" in result.output
     assert snapshot(empty_catalogue) == before
+    row_lines = [line for line in result.stdout.splitlines() if "dinh-chem" in line]
+    assert [line.rsplit(": ", 1)[-1] for line in row_lines] == ["would import"]
+
+
+def test_import_help_lists_the_columns_and_properties(runner):
+    result = runner.invoke(main, ["import", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for column in (*COLUMNS, *EXTRA_COLUMNS):
+        assert column in text
+    assert "GeoJSON" in text and "properties" in text
 
 
 @pytest.mark.parametrize(

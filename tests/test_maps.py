@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from shapely.geometry import shape
 
 from guide import PROJECT_ROOT
-from guide.catalogue.core import Site, load_catalogue
+from guide.catalogue.index import load_catalogue
+from guide.catalogue.model import Site
 from guide.render import maps
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"

@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import DEFAULT_SITES, LiveServer, site_facts
 
 from guide import create_app
-from guide.catalogue.core import load_catalogue
 from guide.catalogue.geo import distance_matrix_m
+from guide.catalogue.index import load_catalogue
 from guide.tours.limits import PlanLimits, PlannerBusy
 from guide.tours.matrix import geodesic_matrix, site_matrix
 from guide.tours.ordering import best_order, nearest_neighbour

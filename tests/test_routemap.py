@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import DEFAULT_SITES
 
-from guide.catalogue.core import load_catalogue
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import load_catalogue
 from guide.render.routemap import RouteStop, route_svg
 
 # The Flag Tower, Đoan Môn, the North Gate and Ba Đình Square.

@@ -22,7 +22,7 @@ from scanning import (
 )
 
 from guide import PROJECT_ROOT, create_app
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 from guide.render import signs
 from guide.render.signs import CALL_TO_ACTION, SIZES, Branding, SignError, sign_pdf
 
@@ -147,7 +147,7 @@ def test_the_same_input_gives_byte_identical_pdf_even_in_another_process(chem):
     assert sign_pdf(chem, BASE, "a5", branding=Branding(title=TITLE)) == first
     program = (
         "import hashlib, sys\n"
-        "from guide.catalogue.core import load_catalogue\n"
+        "from guide.catalogue.index import load_catalogue\n"
         "from guide.render.signs import Branding, sign_pdf\n"
         f"site = load_catalogue({str(PROJECT_ROOT / 'sites')!r}).by_slug('dinh-chem')\n"
         f"data = sign_pdf(site, {BASE!r}, 'a5', branding=Branding(title={TITLE!r}))\n"

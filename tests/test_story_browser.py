@@ -12,7 +12,7 @@ from conftest import DEFAULT_SITES, LiveServer
 from story_data import build, make_photo
 
 from guide import create_app
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

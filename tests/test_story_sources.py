@@ -9,7 +9,7 @@ from conftest import site_facts, write_site
 
 from guide import create_app
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 
 SOURCES = [
     {

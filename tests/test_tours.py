@@ -11,21 +11,14 @@ from conftest import DEFAULT_SITES, site_facts
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.curated import can_follow, check_tours
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import load_catalogue
 from guide.tours import plan as tours
-from guide.tours.plan import (
-    PlanError,
-    TourRequest,
-    check_tours,
-    next_stop,
-    parse_query,
-    parse_request,
-    plan_geojson,
-    plan_gpx,
-    plan_tour,
-    tour_request,
-)
+from guide.tours import request as tour_requests
+from guide.tours.export import plan_geojson, plan_gpx
+from guide.tours.plan import next_stop, plan_tour
+from guide.tours.request import PlanError, TourRequest, parse_query, parse_request, tour_request
 from guide.tours.travel import Travel
 
 # Four points of Ba Đình (the Flag Tower, Đoan Môn, the North Gate, Ba Đình Square).
@@ -73,6 +66,33 @@ def request(catalogue, **data) -> TourRequest:
 
 def test_doctests_pass():
     assert doctest.testmod(tours).failed == 0
+    assert doctest.testmod(tour_requests).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("stops", "mode", "kind"),
+    [
+        (["site-a", "site-a"], "walk", "tour.stops"),
+        (["site-a", "site-e"], "walk", "tour.unreachable"),
+        (["site-a", "site-b"], "boat", "tour.mode"),
+    ],
+)
+def test_guide_check_and_the_tour_pages_agree_on_which_tours_visitors_can_follow(
+    make_catalogue, stops, mode, kind
+):
+    root = make_catalogue(A, B, DRAFT)
+    (root / "_tours").mkdir()
+    (root / "_tours" / "bad.toml").write_text(
+        f'stops = {stops!r}\nmode = "{mode}"\n[name]\nvi = "Hành trình"\n'.replace("'", '"'),
+        encoding="utf-8",
+    )
+    (root / "_tours" / "good.toml").write_text(
+        'stops = ["site-a", "site-b"]\n[name]\nvi = "Hành trình tốt"\n', encoding="utf-8"
+    )
+    catalogue = load_catalogue(root, use_cache=False)
+    assert [p.kind for p in check_tours(catalogue)] == [kind]
+    assert not can_follow(catalogue.tours["bad"], catalogue)
+    assert can_follow(catalogue.tours["good"], catalogue)
 
 
 def test_timetable_adds_travel_and_visit_minutes(catalogue, travel):

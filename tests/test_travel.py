@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from conftest import DEFAULT_SITES
 
 from guide import settings
 from guide.catalogue.geo import distance_m
@@ -166,3 +167,26 @@ def test_a_slow_server_falls_back_after_the_timeout():
         matrix, source = model.matrix(POINTS, "walk")
     assert source == "estimate"
     assert matrix[0][1] == pytest.approx(distance_m(POINTS[0], POINTS[1]) * 1.3)
+
+
+def test_nearby_sites_and_the_next_stop_agree_on_the_walk_between_the_same_pair(app):
+    """A story page shows one walking figure for a pair, whichever part of it shows it."""
+    from guide.catalogue.index import load_catalogue
+    from guide.tours.plan import next_stop
+    from guide.web.public.story import nearby_sites
+
+    catalogue = load_catalogue(DEFAULT_SITES)
+    travel = Travel.from_settings(app.config)
+    assert not travel.routing_url
+    compared = 0
+    with app.app_context():
+        for tour in catalogue.tours.values():
+            if tour.mode != "walk":
+                continue  # nearby sites are always a walk away
+            for slug in tour.stops[:-1]:
+                there, metres, minutes = next_stop(tour, slug, catalogue, travel)
+                for near in nearby_sites(catalogue, catalogue.by_slug(slug)):
+                    if near.site.slug == there.slug:
+                        assert (near.metres, near.minutes) == (metres, minutes)
+                        compared += 1
+    assert compared

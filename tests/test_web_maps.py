@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from conftest import site_facts
 
 from guide import create_app
-from guide.catalogue.core import load_catalogue
+from guide.catalogue.index import load_catalogue
 from guide.render.maps import KIND_GROUPS, kind_group
 
 CENTRE = re.compile(r"center:\s*(\[[^\]]*\])")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from guide.catalogue import codes
-from guide.catalogue.core import SITE_FILE, Catalogue, Problem, Site
+from guide.catalogue.curated import check_tours
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE, story_file
+from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
-from guide.tours.plan import check_tours
 
 DUPLICATE_RADIUS_M = 30.0
 
@@ -53,7 +55,7 @@ def _citation_problems(site: Site, root: Path) -> list[Problem]:
         if missing:
             problems.append(
                 Problem.of(
-                    str(root / site.slug / f"story.{language}.md"),
+                    str(story_file(root / site.slug, language)),
                     "",
                     "story.citation",
                     N_(

@@ -12,13 +12,14 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+from guide.catalogue.layout import CODES_FILE, codes_file
 from guide.catalogue.store import atomic_write_text
 
 # Upper-case letters and digits that cannot be misread for one another:
 # no 0/O, 1/I/L. All of them are in QR's alphanumeric mode.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 4
-LEDGER_NAME = "codes.txt"
+LEDGER_NAME = CODES_FILE
 _CODE_RE = re.compile(rf"^[{ALPHABET}]{{{LENGTH},8}}$")
 _LEDGER_HEADER = (
     "# Every code ever issued, with the slug it was issued for.\n"
@@ -40,19 +41,24 @@ def normalize(code: str) -> str:
     return code.strip().upper()
 
 
-def read_ledger(root: Path) -> dict[str, str]:
-    """Return the ledger of issued codes as {code: slug it was issued for}."""
-    path = Path(root) / LEDGER_NAME
+def ledger_entries(root: Path) -> list[tuple[str, str]]:
+    """Return every (code, slug) line of the ledger in order; a code may appear again."""
+    path = codes_file(Path(root))
     if not path.exists():
-        return {}
-    issued: dict[str, str] = {}
+        return []
+    entries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         code, _, slug = line.partition(" ")
-        issued[code] = slug.strip()
-    return issued
+        entries.append((code, slug.strip()))
+    return entries
+
+
+def read_ledger(root: Path) -> dict[str, str]:
+    """Return the ledger of issued codes as {code: slug it was last issued for}."""
+    return dict(ledger_entries(root))
 
 
 def record(root: Path, entries: Iterable[tuple[str, str]]) -> None:
@@ -60,7 +66,7 @@ def record(root: Path, entries: Iterable[tuple[str, str]]) -> None:
     entries = list(entries)
     if not entries:
         return
-    path = Path(root) / LEDGER_NAME
+    path = codes_file(Path(root))
     existing = path.read_text(encoding="utf-8") if path.exists() else _LEDGER_HEADER
     if existing and not existing.endswith("\n"):
         existing += "\n"

@@ -156,20 +156,44 @@ class Areas:
         return None
 
     def find_by_name(self, name: str) -> Area | None:
-        """Return the area whose name matches ``name`` ignoring case and diacritics."""
+        """Return the area whose name matches ``name`` ignoring case, diacritics and its prefix.
+
+        "Quận Bắc Từ Liêm", "Bắc Từ Liêm" and "bac tu liem" name the same area.
+        """
         from guide.catalogue.text import fold
 
         wanted = fold(name)
         for area in self._areas:
-            if fold(area.name) == wanted:
+            if wanted in (fold(area.name), fold(_without_prefix(area.name))):
                 return area
+        if wanted != fold(_without_prefix(name)):
+            return self.find_by_name(_without_prefix(name))
         return None
+
+    def find(self, text: str) -> Area | None:
+        """Return the area given by its id or its name (see ``find_by_name``)."""
+        return self.get(text.strip()) or self.find_by_name(text)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """Return (south, west, north, east) of all areas together."""
         west, south, east, north = shapely.total_bounds([a.geometry for a in self._areas])
         return south, west, north, east
+
+
+# The kinds of district-level areas of Hà Nội, as they prefix the areas' names.
+AREA_PREFIXES = ("quận", "huyện", "thị xã", "thành phố")
+
+
+def _without_prefix(name: str) -> str:
+    """Return an area name without its kind, such as "Bắc Từ Liêm" for "Quận Bắc Từ Liêm"."""
+    from guide.catalogue.text import fold
+
+    stripped = name.strip()
+    for prefix in AREA_PREFIXES:
+        if fold(stripped).startswith(fold(prefix) + " "):
+            return stripped[len(prefix) + 1 :].strip()
+    return stripped
 
 
 class PointIndex:

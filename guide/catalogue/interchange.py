@@ -20,8 +20,10 @@ from typing import Any
 
 from guide.catalogue import codes
 from guide.catalogue.checks import find_duplicate
-from guide.catalogue.core import Catalogue, Site, site_from_dict
 from guide.catalogue.geo import distance_m
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
+from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import atomic_write_text, remove_stale_staging, write_site_folder
 from guide.catalogue.text import similar_names
 from guide.messages import N_, Message
@@ -71,8 +73,13 @@ class RowResult:
     reasons: list[Reason] = field(default_factory=list)
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, dry_run: bool = False) -> str:
+        """Return the report line; a dry run says "would import" for a row it did not write."""
         detail = "; ".join(map(str, self.reasons))
-        return f"{self.row}: {self.slug or '(no slug)'}: {self.outcome}" + (
+        outcome = "would import" if dry_run and self.outcome == "imported" else self.outcome
+        return f"{self.row}: {self.slug or '(no slug)'}: {outcome}" + (
             f": {detail}" if detail else ""
         )
 

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from guide.catalogue.layout import site_file, story_file
+
 
 def current_umask() -> int:
     """Return the process umask (read from /proc on Linux, else by setting it back)."""
@@ -75,14 +77,14 @@ def write_site_folder(
         if not replace:
             raise FileExistsError(f"{target} already exists")
         for language, text in stories.items():
-            atomic_write_text(target / f"story.{language}.md", text)
-        atomic_write_text(target / "site.toml", site_toml(facts))
+            atomic_write_text(story_file(target, language), text)
+        atomic_write_text(site_file(target), site_toml(facts))
         return target
     staging = Path(tempfile.mkdtemp(prefix=f".new-{slug}.", dir=root))
     try:
         for language, text in stories.items():
-            atomic_write_text(staging / f"story.{language}.md", text)
-        atomic_write_text(staging / "site.toml", site_toml(facts))
+            atomic_write_text(story_file(staging, language), text)
+        atomic_write_text(site_file(staging), site_toml(facts))
         os.chmod(staging, normal_mode(directory=True))  # mkdtemp made it 0700
         os.replace(staging, target)
     except BaseException:

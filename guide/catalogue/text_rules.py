@@ -1,7 +1,7 @@
 """What text the catalogue accepts: no control or bidi characters, real names, possible hours.
 
 One set of rules for ``guide check``, the staff editor and imports, all of
-which go through the catalogue's validation (``guide.catalogue.core``). Each check
+which go through the catalogue's validation (``guide.catalogue.reader``). Each check
 returns ``None`` for good text, else a ``Message`` saying what to fix.
 
 >>> print(junk_problem("Đình Chèm"))

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.listening.models import Plaque, PlaqueCheck
 from guide.listening.scans import CHECK_HEADER, PLAQUE_MARKER
 from guide.workspace.db import db

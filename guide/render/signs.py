@@ -33,7 +33,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from guide.catalogue.core import SITE_FILE, Site
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
 from guide.render import qr
 

@@ -20,7 +20,7 @@ from threading import BoundedSemaphore, Lock
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from guide.catalogue.core import Catalogue
+from guide.catalogue.index import Catalogue
 from guide.tours.ordering import Ordering
 
 # Points to order (besides a fixed start) up to which ordering takes a few

@@ -16,8 +16,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from guide.catalogue.core import Catalogue
 from guide.catalogue.geo import distance_matrix_m, pair_m
+from guide.catalogue.index import Catalogue
 
 # Located sites beyond which a catalogue keeps no matrix: 2,000 sites make 32 MB.
 DEFAULT_MAX_SITES = 2000

@@ -21,10 +21,11 @@ import numpy as np
 
 from guide import settings
 from guide.catalogue.geo import distance_matrix_m
+from guide.catalogue.model import TOUR_MODES
 
 log = logging.getLogger(__name__)
 
-MODES = ("walk", "bike", "car")
+MODES = TOUR_MODES
 # OSRM's standard profile names for each travel mode.
 OSRM_PROFILES = {"walk": "foot", "bike": "bike", "car": "car"}
 
@@ -66,6 +67,15 @@ class Travel:
         if metres <= 0:
             return 0
         return max(1, round(metres / (self.speeds_kmh[mode] * 1000.0 / 60.0)))
+
+    def estimated_leg(self, straight_m: float, mode: str) -> tuple[int, int]:
+        """Return the estimated metres and minutes of a way ``straight_m`` metres as the crow flies.
+
+        The one estimate of a single way: the story page's nearby sites and, without
+        a routing server, the next stop of a tour and the planner's legs agree with it.
+        """
+        metres = straight_m * self.detours[mode]
+        return round(metres), self.minutes(metres, mode)
 
     def estimate(
         self,

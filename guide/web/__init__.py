@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from guide.catalogue.core import Catalogue, load_catalogue
+from guide.catalogue.index import Catalogue, load_catalogue
 
 _EXTENSION = "guide.catalogue"
 

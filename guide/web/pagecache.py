@@ -16,7 +16,9 @@ from weakref import WeakKeyDictionary
 
 from flask import request
 
-from guide.catalogue.core import SITE_FILE, Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE, story_name
+from guide.catalogue.model import Site
 from guide.web.i18n import select_language
 
 MAX_PAGES = 512
@@ -29,7 +31,7 @@ def site_version(site: Site) -> tuple[int, ...]:
     """Return the modification times of a site's files (facts, stories, media)."""
     if site.folder is None:
         return ()
-    names = [SITE_FILE, *(f"story.{code}.md" for code in site.story_languages)]
+    names = [SITE_FILE, *(story_name(code) for code in site.story_languages)]
     names += [item.file for item in site.media]
     times = []
     for name in names:

@@ -13,12 +13,13 @@ from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from guide.catalogue.core import Catalogue, Site, Tour
+from guide.catalogue.curated import can_follow
+from guide.catalogue.model import Site, Tour
 from guide.tours.plan import (
     MODE_NAMES,
     next_stop,
 )
-from guide.tours.travel import MODES, Travel
+from guide.tours.travel import Travel
 from guide.web import get_catalogue
 from guide.web.i18n import available_languages
 
@@ -26,8 +27,13 @@ MODE_LABELS = {"walk": _l("On foot"), "bike": _l("By bicycle"), "car": _l("By ca
 
 
 def travel() -> Travel:
-    """Return the travel speeds and detours of the settings."""
+    """Return the travel model (speeds, detours, routing server) of the current settings."""
     return Travel.from_settings(current_app.config)
+
+
+def max_stops() -> int:
+    """Return the most stops a tour may have in the current settings."""
+    return int(current_app.config["GUIDE_TOUR_MAX_STOPS"])
 
 
 def distance_text(metres: int) -> str:
@@ -55,18 +61,6 @@ def travel_text(minutes: int, mode: str) -> str:
         "car": _("about %(time)s by car", time=duration_text(minutes)),
     }
     return how[mode]
-
-
-def can_follow(tour: Tour, catalogue: Catalogue) -> bool:
-    """Return whether visitors can follow a curated tour: two or more published, located stops.
-
-    A tour that fails is left out of the pages; `guide check` reports why.
-    """
-    for slug in tour.stops:
-        site = catalogue.by_slug(slug)
-        if site is None or site.status != "published" or not site.has_location:
-            return False
-    return len(set(tour.stops)) >= 2 and tour.mode in MODES
 
 
 @dataclass(frozen=True)

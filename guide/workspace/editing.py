@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from guide.catalogue.core import SITE_FILE
+from guide.catalogue import layout
+from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.store import atomic_write_text, site_toml
 from guide.workspace.db import Revision, db
 
@@ -41,7 +42,7 @@ class EditConflict(Exception):
 
 def story_name(language: str) -> str:
     """Return the file name of a narrative."""
-    return f"story.{language}.md"
+    return layout.story_name(language)
 
 
 def snapshot(folder: Path, languages: tuple[str, ...]) -> dict[str, str]:

@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from guide.catalogue.core import AUDIO_SUFFIXES, PHOTO_SUFFIXES, SITE_FILE, Catalogue, Problem
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import AUDIO_SUFFIXES, PHOTO_SUFFIXES, SITE_FILE
+from guide.catalogue.model import Problem
 from guide.messages import N_
 
 ORPHANS_FOLDER = "_orphans"

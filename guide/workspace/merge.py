@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from guide.catalogue.core import SITE_FILE
+from guide.catalogue.layout import SITE_FILE, story_name
 
 POINT = "point"
 
@@ -50,7 +50,7 @@ def fields_of(files: Mapping[str, str | None], languages: Iterable[str]) -> dict
     if "lat" in facts or "lon" in facts:
         found[POINT] = (facts.get("lat"), facts.get("lon"))
     for language in languages:
-        text = _story_text(files.get(f"story.{language}.md"))
+        text = _story_text(files.get(story_name(language)))
         if text is not None:
             found[f"story.{language}"] = text
     return found

@@ -13,8 +13,10 @@ import math
 import re
 from typing import Any
 
-from guide.catalogue.core import SITE_FILE, CatalogueConfig, Problem, site_from_dict
 from guide.catalogue.geo import Areas, in_range
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import CatalogueConfig, Problem
+from guide.catalogue.reader import site_from_dict
 from guide.catalogue.text import fold
 
 # The order of ``site.toml`` files; fields the guide does not know come last.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request, send_from_directory
 from flask_babel import gettext as _
 
-from guide.catalogue.core import is_safe_relative_path
+from guide.catalogue.layout import is_safe_relative_path
 from guide.render.markdown import render_markdown
 from guide.web.admin.checking import point_problems
 from guide.web.admin.common import bp, catalogue, site_or_404

@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from guide.catalogue.checks import find_duplicate
-from guide.catalogue.core import SLUG_RE, Catalogue, Site, Source
 from guide.catalogue.geo import in_range
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import SLUG_RE, Site, Source
 from guide.catalogue.text import similar_names
 from guide.catalogue.text_rules import junk_problem
 from guide.web.admin.common import catalogue, languages, raw_facts

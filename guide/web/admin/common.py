@@ -15,7 +15,9 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from guide.catalogue.core import SITE_FILE, SLUG_RE, Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import SLUG_RE, Site
 from guide.web import get_catalogue, reload_catalogue
 from guide.workspace.accounts import may_edit_area
 

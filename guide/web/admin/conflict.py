@@ -18,7 +18,9 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from guide.catalogue.core import SITE_FILE, Catalogue, site_from_dict
+from guide.catalogue.index import Catalogue
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.reader import site_from_dict
 from guide.web.forms import SiteFormBase
 from guide.web.i18n import translated
 from guide.workspace.db import Revision, db

@@ -14,8 +14,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from guide.catalogue import codes
-from guide.catalogue.core import SITE_FILE, Site, site_from_dict
 from guide.catalogue.geo import in_range
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Site
+from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import write_site_folder
 from guide.catalogue.text import fold
 from guide.web.admin.checking import Checked, check_form, source_line

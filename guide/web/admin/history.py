@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from guide.catalogue.core import SITE_FILE, site_from_dict
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.reader import site_from_dict
 from guide.web.admin.common import (
     after_save,
     bp,

@@ -18,7 +18,8 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from guide.catalogue.core import SITE_FILE, Media, Site
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Media, Site
 from guide.catalogue.store import atomic_write_bytes
 from guide.web.admin.common import (
     after_save,

@@ -13,14 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from guide.catalogue.core import (
-    AUDIO_SUFFIXES,
-    PHOTO_SUFFIXES,
-    SITE_FILE,
-    Media,
-    Site,
-    is_safe_relative_path,
-)
+from guide.catalogue.layout import AUDIO_SUFFIXES, PHOTO_SUFFIXES, SITE_FILE, is_safe_relative_path
+from guide.catalogue.model import Media, Site
 from guide.web.admin.common import languages, raw_facts
 from guide.workspace.editing import FileDiff, digest, revisions, snapshot
 from guide.workspace.media import WEB_FOLDER

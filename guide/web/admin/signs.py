@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from guide.catalogue.core import Site
+from guide.catalogue.model import Site
 from guide.render import qr, signs
 from guide.web import get_catalogue
 

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from guide.catalogue.checks import check_catalogue
-from guide.catalogue.core import SITE_FILE, Problem, Site
+from guide.catalogue.filters import SiteFilter
+from guide.catalogue.layout import SITE_FILE
+from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import fold
 from guide.web.admin.common import bp, catalogue, languages
 from guide.workspace.accounts import may_edit_area, may_edit_somewhere
@@ -54,10 +56,8 @@ def sites():
     area = request.args.get("area", "")
     attention = request.args.get("attention", "")
     mine = request.args.get("mine", "")
-    if query:
-        rows = [row for row in rows if fold(query) in row.site.search_text()]
-    if area:
-        rows = [row for row in rows if row.site.area == area]
+    chosen = SiteFilter.from_mapping(request.args)
+    rows = [row for row in rows if chosen.matches(row.site)]
     if attention:
         rows = [row for row in rows if row.flags or row.warnings]
     if mine:

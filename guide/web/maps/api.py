@@ -19,7 +19,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.filters import SiteFilter
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.render import maps
 from guide.web import get_catalogue
 
@@ -82,20 +84,7 @@ def select_sites(catalogue: Catalogue, filters: dict[str, str]) -> list[Site]:
     rank; ``area`` an area id; ``tag`` one tag; ``q`` words of the name, slug, code
     or kind. Case and diacritics are ignored.
     """
-    found = catalogue.filter(
-        status="published",
-        area=filters.get("area") or None,
-        tag=filters.get("tag") or None,
-        q=filters.get("q") or None,
-    )
-    kind, rank = filters.get("kind"), filters.get("rank")
-    return [
-        site
-        for site in found
-        if site.has_location
-        and (not kind or maps.matches_kind(site, kind))
-        and (not rank or maps.matches_rank(site, rank))
-    ]
+    return SiteFilter.from_mapping(filters, status="published", located=True).apply(catalogue)
 
 
 def _url_templates() -> tuple[str, str]:

@@ -17,8 +17,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 
-from guide.catalogue.core import Catalogue, Site
 from guide.catalogue.geo import Area
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.render import maps
 from guide.web import get_catalogue

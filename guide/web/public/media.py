@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
-from guide.catalogue.core import Media, Site
+from guide.catalogue.model import Media, Site
 from guide.render.photos import PhotoInfo, file_version, photo_info, sized_photo
 from guide.web import get_catalogue
 

@@ -9,7 +9,6 @@ catalogue (nearby sites, the locator map) are computed once per catalogue.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -20,11 +19,13 @@ from flask import current_app, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
-from guide.catalogue.core import Catalogue, Site, Source
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
 from guide.render.locator import Mark, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
+from guide.tours.travel import Travel
 from guide.web import get_catalogue
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
@@ -153,15 +154,6 @@ class StoryPage:
         return has_public_address()
 
 
-def walking_minutes(metres: float, speed_kmh: float) -> int:
-    """Return whole minutes (at least one) to walk ``metres`` at ``speed_kmh``.
-
-    >>> walking_minutes(750, 4.5), walking_minutes(10, 4.5)
-    (10, 1)
-    """
-    return max(1, math.ceil(metres / (speed_kmh * 1000 / 60)))
-
-
 def _cache(catalogue: Catalogue) -> dict[Any, Any]:
     cache = _CACHES.get(catalogue)
     if cache is None:
@@ -174,14 +166,14 @@ def nearby_sites(catalogue: Catalogue, site: Site) -> list[NearbySite]:
     if not site.has_location:
         return []
     radius = float(current_app.config["GUIDE_NEARBY_RADIUS_M"])
-    speed = float(current_app.config["GUIDE_WALK_SPEED_KMH"])
-    key = ("nearby", site.slug, radius, speed)
+    travel = Travel.from_settings(current_app.config)
+    key = ("nearby", site.slug, radius, travel.speeds_kmh["walk"], travel.detours["walk"])
     cache = _cache(catalogue)
     if key not in cache:
         found = catalogue.nearby(site.lat, site.lon, radius, status="published")  # type: ignore[arg-type]
         others = [(other, metres) for other, metres in found if other.slug != site.slug]
         cache[key] = [
-            NearbySite(other, str(number), round(metres), walking_minutes(metres, speed))
+            NearbySite(other, str(number), *travel.estimated_leg(metres, "walk"))
             for number, (other, metres) in enumerate(others[:NEARBY_LIMIT], start=1)
         ]
     return cache[key]

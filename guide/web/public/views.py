@@ -24,8 +24,10 @@ from flask import (
 from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException
 
-from guide.catalogue.codes import LEDGER_NAME
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.codes import ledger_entries
+from guide.catalogue.filters import SiteFilter
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, counter, is_countable
@@ -113,7 +115,7 @@ def search() -> Response:
         results = []
         if searched:
             results = sorted_sites(
-                catalogue.filter(status="published", q=query or None, area=area, kind=kind or None),
+                SiteFilter.from_mapping(request.args, status="published").apply(catalogue),
                 language,
             )
         return render_template(
@@ -159,12 +161,8 @@ def renamed(catalogue: Catalogue, slug: str) -> Site | None:
     Every line of the ledger counts (a code may have been recorded again under
     its new slug), so an old link keeps leading to the site.
     """
-    ledger = catalogue.root / LEDGER_NAME
-    if not ledger.is_file():
-        return None
-    for line in ledger.read_text(encoding="utf-8").splitlines():
-        code, _, issued_slug = line.strip().partition(" ")
-        if issued_slug.strip() == slug and not code.startswith("#"):
+    for code, issued_slug in ledger_entries(catalogue.root):
+        if issued_slug == slug:
             site = catalogue.by_code(code)
             if site is not None and site.slug != slug:
                 return site

@@ -19,20 +19,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
+from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.limits import PlanLimits, PlannerBusy
-from guide.tours.plan import (
-    PLAN_PATH,
-    Plan,
-    PlanError,
-    parse_query,
-    parse_request,
-    plan_geojson,
-    plan_gpx,
-    plan_tour,
-)
-from guide.tours.travel import Travel
+from guide.tours.plan import Plan, plan_tour
+from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
 from guide.web import get_catalogue
 from guide.web.addresses import public_base
+from guide.web.tour_steps import max_stops, travel
 
 bp = Blueprint("tours", __name__)
 
@@ -82,14 +75,6 @@ def _busy_text(busy: PlannerBusy, lang: str) -> tuple[Response, int, dict[str, s
     return Response(text + "\n", mimetype="text/plain"), 503, busy_headers(busy)
 
 
-def _travel() -> Travel:
-    return Travel.from_settings(current_app.config)
-
-
-def _max_stops() -> int:
-    return int(current_app.config["GUIDE_TOUR_MAX_STOPS"])
-
-
 def _lang() -> str:
     lang = request.args.get("lang", "vi")
     return lang if lang in get_catalogue().config.languages else "vi"
@@ -124,8 +109,8 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 
 def _plan_from_query() -> Plan:
     catalogue = get_catalogue()
-    tour = parse_query(request.args, catalogue, _max_stops())
-    return plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+    tour = parse_query(request.args, catalogue, max_stops())
+    return plan_tour(tour, catalogue, travel(), limits=planner_limits())
 
 
 @bp.post("/api/tours/plan")
@@ -154,11 +139,11 @@ def api_plan():
     lang = lang if lang in get_catalogue().config.languages else "vi"
     catalogue = get_catalogue()
     try:
-        tour = parse_request(data, catalogue, _max_stops())
+        tour = parse_request(data, catalogue, max_stops())
     except PlanError as error:
         return _json_error(error, lang)
     try:
-        plan = plan_tour(tour, catalogue, _travel(), limits=planner_limits())
+        plan = plan_tour(tour, catalogue, travel(), limits=planner_limits())
     except PlannerBusy as busy:
         return _busy_json(busy, lang)
     return jsonify(_plan_json(plan))
@@ -214,7 +199,7 @@ def plan_qr():
     """Give a QR code (PNG) of the plan's permalink, for the group to scan."""
     catalogue = get_catalogue()
     try:
-        tour = parse_query(request.args, catalogue, _max_stops())
+        tour = parse_query(request.args, catalogue, max_stops())
     except PlanError as error:
         return _text_error(error, _lang())
     base = public_base()

@@ -10,12 +10,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template
 
-from guide.catalogue.core import Catalogue, Tour
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Tour
 from guide.catalogue.text import fold
-from guide.tours.plan import (
-    plan_tour,
-    tour_request,
-)
+from guide.tours.plan import plan_tour
+from guide.tours.request import tour_request
 from guide.web import get_catalogue
 from guide.web.addresses import has_public_address
 from guide.web.i18n import select_language

@@ -21,15 +21,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from guide.catalogue.core import Catalogue, Site
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
 from guide.render import maps
 from guide.tours.limits import PlannerBusy
-from guide.tours.plan import (
-    DEFAULT_START_TIME,
-    PlanError,
-    parse_query,
-    plan_tour,
-)
+from guide.tours.plan import plan_tour
+from guide.tours.request import DEFAULT_START_TIME, PlanError, parse_query
 from guide.tours.travel import MODES
 from guide.web import get_catalogue
 from guide.web.assets import asset_url
@@ -37,10 +34,7 @@ from guide.web.i18n import select_language
 from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.public.views import sorted_sites
-from guide.web.tour_steps import (
-    MODE_LABELS,
-    travel,
-)
+from guide.web.tour_steps import MODE_LABELS, max_stops, travel
 from guide.web.tours.api import busy_headers, busy_message, planner_limits
 from guide.web.tours.pages import bp
 from guide.web.tours.plans import PlanView, plan_view
@@ -49,11 +43,6 @@ from guide.web.tours.plans import PlanView, plan_view
 OPTION_KEYS = ("start", "mode", "return", "order", "start_time")
 
 FILTER_KEYS = ("q", "kind", "rank", "area")
-
-
-def _max_stops() -> int:
-    """Return the most stops a plan may have."""
-    return int(current_app.config["GUIDE_TOUR_MAX_STOPS"])
 
 
 def permalink_args(args: MultiDict[str, str], catalogue: Catalogue, language: str) -> dict:
@@ -248,7 +237,7 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     asked = request.args.get("action") != "filter" and (data["stops"] or "start" in data)
     if asked:
         try:
-            tour = parse_query(data, catalogue, _max_stops())
+            tour = parse_query(data, catalogue, max_stops())
             plan = plan_tour(tour, catalogue, travel(), limits=planner_limits())
             view = plan_view(plan, language)
         except PlanError as problem:
@@ -289,7 +278,7 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         areas=summary.areas,
         modes=MODES,
         mode_labels=MODE_LABELS,
-        max_stops=_max_stops(),
+        max_stops=max_stops(),
     )
     if busy is not None:
         return body, 503, busy_headers(busy)
@@ -303,7 +292,7 @@ def print_plan() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     language = select_language()
     data = permalink_args(request.args, catalogue, language)
     try:
-        tour = parse_query(data, catalogue, _max_stops())
+        tour = parse_query(data, catalogue, max_stops())
     except PlanError as problem:
         body = render_template("tours/print.html", view=None, error=problem.message(language))
         return body, 400

@@ -9,17 +9,10 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from guide.catalogue.core import Site, Tour
+from guide.catalogue.model import Site, Tour
 from guide.render.routemap import RouteStop, route_svg
-from guide.tours.plan import (
-    PLAN_PATH,
-    Leg,
-    Plan,
-    TourRequest,
-    Visit,
-    format_time,
-    plan_title,
-)
+from guide.tours.plan import Leg, Plan, TourRequest, Visit, format_time, plan_title
+from guide.tours.request import PLAN_PATH
 from guide.web import get_catalogue
 from guide.web.addresses import public_url
 from guide.web.tour_steps import (

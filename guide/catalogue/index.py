@@ -1,0 +1,173 @@
+"""The loaded catalogue: every valid site, indexed by code, slug, area and position.
+
+``load_catalogue`` reads a catalogue folder (see ``guide.catalogue.layout``).
+Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from guide.catalogue import codes
+from guide.catalogue.curated import read_tours
+from guide.catalogue.filters import SiteFilter
+from guide.catalogue.geo import Areas, PointIndex
+from guide.catalogue.layout import (
+    SITE_FILE,
+    cache_file,
+    config_file,
+    is_site_name,
+    site_file,
+    tours_folder,
+)
+from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
+from guide.catalogue.parse_cache import ParsedFiles
+from guide.catalogue.reader import CatalogueError, read_config, read_site
+from guide.messages import N_
+
+
+class Catalogue:
+    """All sites of a catalogue folder, indexed by code, slug, area and position."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: CatalogueConfig,
+        areas: Areas,
+        sites: Iterable[Site],
+        problems: Iterable[Problem] = (),
+    ) -> None:
+        self.root = Path(root)
+        self.config = config
+        self.areas = areas
+        self.problems: list[Problem] = list(problems)
+        self.sites: list[Site] = []
+        self._by_code: dict[str, Site] = {}
+        self._by_slug: dict[str, Site] = {}
+        for site in sites:
+            label = str(site_file(self.root / site.slug))
+            if site.code in self._by_code:
+                other = self._by_code[site.code]
+                self.problems.append(
+                    Problem.of(
+                        label,
+                        "code",
+                        "code.duplicate",
+                        N_(
+                            "%(code)s is already the code of %(other)s: codes are unique, "
+                            "so one of the two needs a new code (never change a printed one)"
+                        ),
+                        code=site.code,
+                        other=other.slug,
+                    )
+                )
+                continue
+            if site.slug in self._by_slug:
+                self.problems.append(
+                    Problem.of(
+                        label,
+                        "slug",
+                        "slug.duplicate",
+                        N_("%(slug)s is used twice: slugs are unique"),
+                        slug=repr(site.slug),
+                    )
+                )
+                continue
+            self._by_code[site.code] = site
+            self._by_slug[site.slug] = site
+            self.sites.append(site)
+        self._located = [site for site in self.sites if site.has_location]
+        self.tours: dict[str, Tour] = {}
+        self._index: PointIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+    def __iter__(self) -> Iterator[Site]:
+        return iter(self.sites)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that make a site unusable."""
+        return [p for p in self.problems if p.level == "error"]
+
+    def by_code(self, code: str) -> Site | None:
+        """Return the site with this code in any letter case, or None."""
+        return self._by_code.get(codes.normalize(code))
+
+    def by_slug(self, slug: str) -> Site | None:
+        """Return the site with this slug, or None."""
+        return self._by_slug.get(slug)
+
+    def published(self) -> list[Site]:
+        """Return the published sites."""
+        return [site for site in self.sites if site.status == "published"]
+
+    def filter(
+        self,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        rank: str | None = None,
+        area: str | None = None,
+        tag: str | None = None,
+        q: str | None = None,
+    ) -> list[Site]:
+        """Return the sites matching every given part (see ``SiteFilter``)."""
+        given = {"status": status, "kind": kind, "rank": rank, "area": area, "tag": tag, "q": q}
+        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(self.sites)
+
+    def in_area(self, area_id: str) -> list[Site]:
+        """Return the sites that lie in an area."""
+        return [site for site in self.sites if site.area == area_id]
+
+    def nearby(
+        self, lat: float, lon: float, radius_m: float, *, status: str | None = None
+    ) -> list[tuple[Site, float]]:
+        """Return (site, metres) for sites within ``radius_m`` metres, nearest first."""
+        if self._index is None:
+            self._index = PointIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
+        found = []
+        for position, metres in self._index.within(lat, lon, radius_m):
+            site = self._located[position]
+            if status is None or site.status == status:
+                found.append((site, metres))
+        return found
+
+
+def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
+    """Load every site under ``root``; a broken site is reported in ``problems`` and skipped.
+
+    Parsed files are cached in ``root/.cache`` (see ``guide.catalogue.parse_cache``) unless
+    ``use_cache`` is false.
+    """
+    root = Path(root)
+    config = read_config(root)
+    areas_path = root / config.areas_file
+    if not areas_path.is_file():
+        raise CatalogueError(
+            f"{config_file(root)}: areas.file: {config.areas_file!r} not found in {root}"
+        )
+    areas = Areas.from_geojson(areas_path, config.area_id_property, config.area_name_property)
+    sites: list[Site] = []
+    problems: list[Problem] = []
+    entries = sorted(
+        entry.name for entry in os.scandir(root) if entry.is_dir() and is_site_name(entry.name)
+    )
+    parsed = ParsedFiles(cache_file(root, "sites.json") if use_cache else None)
+    for name in entries:
+        site, found = read_site(root / name, config, areas, parsed=parsed)
+        problems.extend(found)
+        if site is not None:
+            sites.append(site)
+    parsed.forget_except({f"{name}/{SITE_FILE}" for name in entries})
+    parsed.save()
+    catalogue = Catalogue(root, config, areas, sites, problems)
+    for tour, found in read_tours(tours_folder(root), catalogue):
+        problems_of_tour = [p for p in found if p.level == "error"]
+        catalogue.problems.extend(found)
+        if tour is not None and not problems_of_tour:
+            catalogue.tours[tour.slug] = tour
+    return catalogue

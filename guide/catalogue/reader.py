@@ -1,0 +1,367 @@
+"""Read catalogue files: ``catalogue.toml`` and each site's ``site.toml`` and narratives.
+
+Every problem is collected with the file and field it concerns; a site with
+errors is left out. Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from guide.catalogue import codes
+from guide.catalogue.geo import Area, Areas
+from guide.catalogue.layout import SITE_FILE, config_file, story_file, story_name
+from guide.catalogue.model import (
+    DEFAULT_VISIT_MINUTES,
+    SLUG_RE,
+    STATUSES,
+    CatalogueConfig,
+    Problem,
+    Site,
+)
+from guide.catalogue.parse_cache import ParsedFiles
+from guide.catalogue.site_parts import SiteParts
+from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
+from guide.messages import N_, Message
+
+
+class CatalogueError(Exception):
+    """The catalogue as a whole cannot be read (no config, no areas file)."""
+
+
+def read_config(root: Path) -> CatalogueConfig:
+    """Read ``catalogue.toml``; raise CatalogueError naming the file and the field."""
+    path = config_file(root)
+    if not path.is_file():
+        raise CatalogueError(
+            f"{path}: not found. Is {root} a catalogue folder? Pass --sites DIR or set GUIDE_SITES."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CatalogueError(f"{path}: not valid TOML: {error}") from error
+    areas = data.get("areas", {})
+    languages = tuple(data.get("languages", ("vi", "en")))
+    if not languages:
+        raise CatalogueError(f"{path}: languages: list at least one language, such as ['vi', 'en']")
+    interface = data.get("interface_languages", list(languages))
+    if (
+        not isinstance(interface, list)
+        or not interface
+        or not all(isinstance(code, str) and _is_language_code(code) for code in interface)
+    ):
+        raise CatalogueError(
+            f"{path}: interface_languages: list language codes in quotes, "
+            f"such as ['vi', 'en', 'zh_Hans', 'fr'], not {interface!r}"
+        )
+    if "file" not in areas:
+        raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
+    return CatalogueConfig(
+        title=dict(data.get("title", {})),
+        languages=languages,
+        areas_file=str(areas["file"]),
+        area_id_property=str(areas.get("id_property", "id")),
+        area_name_property=str(areas.get("name_property", "name")),
+        attribution=[str(line) for line in data.get("attribution", [])],
+        interface_languages=tuple(interface),
+    )
+
+
+def _is_language_code(code: str) -> bool:
+    """Return whether ``code`` names a language Babel knows, such as "vi" or "zh_Hans"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+class SiteReader(SiteParts):
+    """Turn one parsed ``site.toml`` into a Site, collecting every problem on the way."""
+
+    def __init__(self, data: dict[str, Any], path: str, config: CatalogueConfig, areas: Areas):
+        self.data = data
+        self.path = path
+        self.config = config
+        self.areas = areas
+        self.problems: list[Problem] = []
+        self.located: Area | None = None
+
+    def error(self, name: str, kind: str, template: str, /, **params: object) -> None:
+        self.problems.append(Problem.of(self.path, name, kind, template, **params))
+
+    def warn(self, name: str, kind: str, template: str, /, **params: object) -> None:
+        self.problems.append(Problem.of(self.path, name, kind, template, "warning", **params))
+
+    def refuse(self, name: str, problem: Message | None) -> bool:
+        """Record ``problem`` of field ``name`` as an error; return whether there was one."""
+        if problem is None:
+            return False
+        self.problems.append(
+            Problem(
+                self.path,
+                name,
+                str(problem),
+                "error",
+                "text.junk",
+                problem.template,
+                problem.params,
+            )
+        )
+        return True
+
+    def text(self, name: str, required: bool = False) -> str:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.error(name, "field.missing", N_('missing: add %(name)s = "..."'), name=name)
+            return ""
+        if not isinstance(value, str):
+            self.error(
+                name,
+                "field.not_text",
+                N_("must be text in quotes, not %(type)s %(value)s"),
+                type=type(value).__name__,
+                value=repr(value),
+            )
+            return ""
+        if self.refuse(name, junk_problem(value)):
+            return ""
+        if required and not value.strip():
+            self.error(name, "field.empty", N_("is empty: give it a value"))
+        return value.strip()
+
+    def read(self) -> Site | None:
+        unknown = set(self.data) - _KNOWN_FIELDS
+        for name in sorted(unknown):
+            self.warn(
+                name,
+                "field.unknown",
+                N_("unknown field (known fields: %(known)s)"),
+                known=", ".join(sorted(_KNOWN_FIELDS)),
+            )
+        code = self.text("code", required=True)
+        if code and not codes.is_valid(code):
+            self.error(
+                "code",
+                "code.invalid",
+                N_("%(code)s is not a site code: use 4 to 8 characters from %(alphabet)s"),
+                code=repr(code),
+                alphabet=codes.ALPHABET,
+            )
+        slug = self.text("slug", required=True)
+        folder = PurePosixPath(self.path).parent.name
+        if slug and not SLUG_RE.match(slug):
+            self.error(
+                "slug",
+                "slug.unsafe",
+                N_("%(slug)s is not a safe slug: use lower-case a-z, 0-9 and single hyphens"),
+                slug=repr(slug),
+            )
+        elif slug and folder and slug != folder:
+            self.error(
+                "slug",
+                "slug.folder",
+                N_("%(slug)s differs from the folder name %(folder)s: make them equal"),
+                slug=repr(slug),
+                folder=repr(folder),
+            )
+        status = self.text("status", required=True)
+        if status and status not in STATUSES:
+            self.error(
+                "status",
+                "status.unknown",
+                N_("%(status)s is not one of %(statuses)s"),
+                status=repr(status),
+                statuses=", ".join(STATUSES),
+            )
+        names = self.names()
+        kind = self.text("kind", required=True)
+        lat, lon = self.point()
+        area = self.area(lat, lon)
+        if status == "published" and "lat" not in self.data and "lon" not in self.data:
+            self.error(
+                "lat",
+                "point.needed",
+                N_("a published site needs a location: add lat and lon, or set status = 'draft'"),
+            )
+        visit = self.data.get("visit_minutes", DEFAULT_VISIT_MINUTES)
+        if isinstance(visit, bool) or not isinstance(visit, int) or not 1 <= visit <= 24 * 60:
+            self.error(
+                "visit_minutes",
+                "visit_minutes.range",
+                N_("%(value)s must be a whole number of minutes, 1 to 1440"),
+                value=repr(visit),
+            )
+            visit = DEFAULT_VISIT_MINUTES
+        hours = self.text("opening_hours")
+        if hours:
+            self.refuse("opening_hours", hours_problem(hours))
+        tags = self.data.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            self.error(
+                "tags", "tags.format", N_('must be a list of words, such as ["cách mạng", "đình"]')
+            )
+            tags = []
+        for index, tag in enumerate(tags):
+            self.refuse(f"tags[{index}]", name_problem(tag))
+        sources = self.sources()
+        media = self.media()
+        inscriptions = self.inscriptions(len(sources))
+        if self.has_errors:
+            return None
+        return Site(
+            code=code,
+            slug=slug,
+            status=status,
+            name=names,
+            kind=kind,
+            rank=self.text("rank"),
+            lat=lat,
+            lon=lon,
+            address=self.text("address"),
+            ward=self.text("ward"),
+            area=area,
+            visit_minutes=visit,
+            opening_hours=hours,
+            tags=list(tags),
+            sources=sources,
+            media=media,
+            inscriptions=inscriptions,
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == "error" for p in self.problems)
+
+    def names(self) -> dict[str, str]:
+        names = self.data.get("name")
+        first = self.config.default_language
+        if not isinstance(names, dict):
+            self.error(
+                "name",
+                "name.table",
+                N_('missing: add a [name] table with %(language)s = "..."'),
+                language=first,
+            )
+            return {}
+        result = {}
+        for language, value in names.items():
+            if not isinstance(value, str) or not value.strip():
+                self.error(
+                    f"name.{language}",
+                    "name.empty",
+                    N_("the name is empty: write it, or remove the line"),
+                )
+            elif self.refuse(f"name.{language}", name_problem(value)):
+                continue
+            else:
+                result[language] = value.strip()
+        if first not in names:
+            self.error(
+                f"name.{first}",
+                "name.missing",
+                N_('missing: every site needs a name in "%(language)s"'),
+                language=first,
+            )
+        return result
+
+
+_KNOWN_FIELDS = {
+    "code",
+    "slug",
+    "status",
+    "kind",
+    "rank",
+    "lat",
+    "lon",
+    "address",
+    "ward",
+    "area",
+    "visit_minutes",
+    "opening_hours",
+    "tags",
+    "name",
+    "sources",
+    "media",
+    "inscriptions",
+}
+
+
+def read_site(
+    folder: Path,
+    config: CatalogueConfig,
+    areas: Areas,
+    label: str | None = None,
+    parsed: ParsedFiles | None = None,
+) -> tuple[Site | None, list[Problem]]:
+    """Read one site folder; return the site (None when it has errors) and its problems."""
+    path = folder / SITE_FILE
+    label = label or str(path)
+    parsed = parsed or ParsedFiles(None)
+    try:
+        data = parsed.load(path, f"{folder.name}/{SITE_FILE}")
+    except FileNotFoundError:
+        missing = N_("missing: every site folder needs a %(file)s")
+        return None, [Problem.of(label, "", "file.missing", missing, file=SITE_FILE)]
+    except UnicodeDecodeError as error:
+        encoding = N_("is not UTF-8 text (%(error)s): save it as UTF-8")
+        return None, [Problem.of(label, "", "file.encoding", encoding, error=error)]
+    except tomllib.TOMLDecodeError as error:
+        toml = N_("is not valid TOML: %(error)s")
+        return None, [Problem.of(label, "", "file.toml", toml, error=error)]
+    return site_from_dict(data, label, config, areas, folder)
+
+
+def site_from_dict(
+    data: dict[str, Any],
+    label: str,
+    config: CatalogueConfig,
+    areas: Areas,
+    folder: Path | None = None,
+) -> tuple[Site | None, list[Problem]]:
+    """Validate the facts of one site; return the site (None on errors) and its problems."""
+    reader = SiteReader(data, label, config, areas)
+    site = reader.read()
+    if site is not None and folder is not None:
+        site.folder = folder
+        present = set(os.listdir(folder))
+        site.story_languages = tuple(
+            language for language in config.languages if story_name(language) in present
+        )
+        for language in site.story_languages:
+            _check_story(reader, story_file(folder, language))
+            if language not in site.name:
+                reader.error(
+                    f"name.{language}",
+                    "name.story",
+                    N_(
+                        'story.%(language)s.md exists but the site has no name in "%(language)s": '
+                        'add %(language)s = "..." under [name]'
+                    ),
+                    language=language,
+                )
+        if reader.has_errors:
+            site = None
+    return site, reader.problems
+
+
+def _check_story(reader: SiteReader, path: Path) -> None:
+    """Refuse a narrative that is not UTF-8 or holds control or bidi characters."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        reader.error(
+            name,
+            "file.encoding",
+            N_("is not UTF-8 text (%(error)s): save it as UTF-8"),
+            error=error,
+        )
+        return
+    reader.refuse(name, junk_problem(text, multiline=True))
