@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
+
 from guide.catalogue import codes
-from guide.catalogue.geo import Area, Areas, PointIndex, in_range
+from guide.catalogue.geo import Area, Areas, in_range
+from guide.catalogue.nearby import Nearby, NearIndex
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.text import fold, matches
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
@@ -956,7 +959,7 @@ class Catalogue:
             self.sites.append(site)
         self._located = [site for site in self.sites if site.has_location]
         self.tours: dict[str, Tour] = {}
-        self._index: PointIndex | None = None
+        self._index: NearIndex | None = None
 
     def __len__(self) -> int:
         return len(self.sites)
@@ -1015,16 +1018,19 @@ class Catalogue:
 
     def nearby(
         self, lat: float, lon: float, radius_m: float, *, status: str | None = None
-    ) -> list[tuple[Site, float]]:
-        """Return (site, metres) for sites within ``radius_m`` metres, nearest first."""
+    ) -> Nearby[Site]:
+        """Return (site, metres) for sites within ``radius_m`` metres, nearest first.
+
+        The metres of each result are measured when it is first read (``guide.catalogue.nearby``).
+        """
         if self._index is None:
-            self._index = PointIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
-        found = []
-        for position, metres in self._index.within(lat, lon, radius_m):
-            site = self._located[position]
-            if status is None or site.status == status:
-                found.append((site, metres))
-        return found
+            # Statuses first: another thread that sees the index also sees them.
+            self._statuses = np.array([s.status for s in self._located], dtype=object)
+            self._index = NearIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
+        positions = self._index.query(lat, lon, radius_m)
+        if status is not None:
+            positions = positions[self._statuses[positions] == status]
+        return Nearby(self._located, self._index.points, positions, lat, lon)
 
 
 def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
