@@ -6,7 +6,9 @@ peak memory is the case's own:
 
 - ``load``: loading the catalogue only (every other case includes it);
 - ``png`` and ``svg``: bare codes, the baseline (no layout, no font);
-- ``pdf-a5`` and ``pdf-sticker``: print-ready signs;
+- ``pdf-a5`` and ``pdf-sticker``: print-ready signs, one after the other;
+- ``pdf-a5-jobs``: the A5 signs on every core (``guide.render.batch``, as
+  ``guide qr`` makes them), to compare with ``pdf-a5``;
 - ``one-sign``: the first A5 sign in a fresh process (font loading included).
 
 Each case writes its files the way ``guide qr`` does (``signs.write_signs``,
@@ -95,8 +97,9 @@ def make_catalogue(root: Path, count: int, seed: int = 5) -> None:
 
 
 def peak_rss_mb() -> float:
-    """Return this process's peak resident memory in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Return the peak resident memory of this process or its largest worker, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
 
 def run_case(case: str, catalogue_dir: Path, out: Path) -> dict:
@@ -113,6 +116,7 @@ def run_case(case: str, catalogue_dir: Path, out: Path) -> dict:
         "png": ("png", "a5"),
         "svg": ("svg", "a5"),
         "pdf-a5": ("pdf", "a5"),
+        "pdf-a5-jobs": ("pdf", "a5"),
         "pdf-sticker": ("pdf", "sticker"),
         "one-sign": ("pdf", "a5"),
     }[case]
@@ -121,9 +125,16 @@ def run_case(case: str, catalogue_dir: Path, out: Path) -> dict:
     written: list[Path] = []
     if fmt:
         branding = signs.Branding(title=("Địa chỉ đỏ Hà Nội", "Red Addresses of Hà Nội"))
-        written, failures = signs.write_signs(
-            sites, out, BASE_URL, fmt=fmt, size=size, branding=branding
-        )
+        if case.endswith("-jobs"):
+            from guide.render import batch
+
+            written, failures = batch.write_signs(
+                sites, out, BASE_URL, fmt=fmt, size=size, branding=branding
+            )
+        else:
+            written, failures = signs.write_signs(
+                sites, out, BASE_URL, fmt=fmt, size=size, branding=branding
+            )
         assert not failures, failures[:3]
     finished = time.perf_counter()
     return {
@@ -155,7 +166,7 @@ def main() -> None:
         make_catalogue(work / "sites", args.sites)
         print(f"generated {args.sites} sites in {time.perf_counter() - started:.1f} s")
         results = []
-        for case in ("load", "png", "svg", "pdf-a5", "pdf-sticker", "one-sign"):
+        for case in ("load", "png", "svg", "pdf-a5", "pdf-a5-jobs", "pdf-sticker", "one-sign"):
             out = work / f"out-{case}"
             output = subprocess.run(
                 [

@@ -520,6 +520,14 @@ def sites_to_print(
     help="Folder to write to, one file per site named by slug and size.",
 )
 @click.option("--by", "printed_by", metavar="NAME", help="Who prints (default: the OS user).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Processes that make the signs; 0: one for each core.",
+)
 def qr_command(
     sites_dir: Path | None,
     site_keys: tuple[str, ...],
@@ -532,13 +540,14 @@ def qr_command(
     base_url: str | None,
     out: Path,
     printed_by: str | None,
+    jobs: int,
 ) -> None:
     """Make print-ready QR signs (PDF) or bare codes (SVG, PNG) of sites.
 
     Each code holds <BASE-URL>/S/<CODE>, which opens the site's story page.
     The same input gives byte-identical files, so a reprint can be compared.
     """
-    from guide.render import qr, signs
+    from guide.render import batch, qr, signs
 
     config = settings.resolve()
     base = (base_url or config["GUIDE_BASE_URL"] or "").strip()
@@ -568,13 +577,21 @@ def qr_command(
         raise click.ClickException(str(error)) from error
 
     with click.progressbar(
-        chosen,
+        length=len(chosen),
         label=f"{fmt.upper()} {size}",
         file=sys.stderr,
         item_show_func=lambda site: site.slug if site else None,
     ) as progress:
-        written, failures = signs.write_signs(
-            progress, out, base, fmt=fmt, size=size, ec=ec.upper(), branding=branding
+        written, failures = batch.write_signs(
+            chosen,
+            out,
+            base,
+            fmt=fmt,
+            size=size,
+            ec=ec.upper(),
+            branding=branding,
+            jobs=jobs,
+            done=lambda site: progress.update(1, site),
         )
     for path in written:
         click.echo(str(path))

@@ -10,10 +10,12 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
 from guide.catalogue import codes
 from guide.catalogue.curated import read_tours
 from guide.catalogue.filters import SiteFilter
-from guide.catalogue.geo import Areas, PointIndex
+from guide.catalogue.geo import Areas
 from guide.catalogue.layout import (
     SITE_FILE,
     cache_file,
@@ -23,6 +25,7 @@ from guide.catalogue.layout import (
     tours_folder,
 )
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
+from guide.catalogue.nearby import Nearby, NearIndex
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.reader import CatalogueError, read_config, read_site
 from guide.messages import N_
@@ -80,7 +83,7 @@ class Catalogue:
             self.sites.append(site)
         self._located = [site for site in self.sites if site.has_location]
         self.tours: dict[str, Tour] = {}
-        self._index: PointIndex | None = None
+        self._index: NearIndex | None = None
 
     def __len__(self) -> int:
         return len(self.sites)
@@ -125,16 +128,19 @@ class Catalogue:
 
     def nearby(
         self, lat: float, lon: float, radius_m: float, *, status: str | None = None
-    ) -> list[tuple[Site, float]]:
-        """Return (site, metres) for sites within ``radius_m`` metres, nearest first."""
+    ) -> Nearby[Site]:
+        """Return (site, metres) for sites within ``radius_m`` metres, nearest first.
+
+        The metres of each result are measured when it is first read (``guide.catalogue.nearby``).
+        """
         if self._index is None:
-            self._index = PointIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
-        found = []
-        for position, metres in self._index.within(lat, lon, radius_m):
-            site = self._located[position]
-            if status is None or site.status == status:
-                found.append((site, metres))
-        return found
+            # Statuses first: another thread that sees the index also sees them.
+            self._statuses = np.array([s.status for s in self._located], dtype=object)
+            self._index = NearIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
+        positions = self._index.query(lat, lon, radius_m)
+        if status is not None:
+            positions = positions[self._statuses[positions] == status]
+        return Nearby(self._located, self._index.points, positions, lat, lon)
 
 
 def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:

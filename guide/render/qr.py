@@ -25,6 +25,7 @@ import qrcode.constants
 from qrcode.util import ALPHA_NUM, MODE_ALPHA_NUM, QRData
 
 from guide.catalogue import codes
+from guide.render import qrmask
 
 # Kept in step with guide.listening.scans.PLAQUE_MARKER (a test checks it).
 PLAQUE_MARKER = "Q"
@@ -201,7 +202,8 @@ def make_code(text: str, ec: str = DEFAULT_EC) -> Code:
         symbol.add_data(QRData(text.encode("ascii"), mode=MODE_ALPHA_NUM))
     else:
         symbol.add_data(text)
-    symbol.make(fit=True)
+    # The very symbol symbol.make(fit=True) gives, its mask scored with numpy.
+    qrmask.make_symbol(symbol)
     modules = tuple(tuple(bool(cell) for cell in row) for row in symbol.modules)
     return Code(text=text, ec=ec, version=symbol.version, modules=modules)
 

@@ -16,7 +16,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from guide.catalogue.geo import distance_matrix_m, pair_m
+from guide.catalogue import geodesic_np
+from guide.catalogue.geo import distance_matrix_m
 from guide.catalogue.index import Catalogue
 
 # Located sites beyond which a catalogue keeps no matrix: 2,000 sites make 32 MB.
@@ -33,6 +34,7 @@ class SiteMatrix:
         located = [site for site in catalogue.sites if site.has_location]
         self.index = {site.code: row for row, site in enumerate(located)}
         self.points: list[tuple[float, float]] = [(site.lat, site.lon) for site in located]  # type: ignore[misc]
+        self.coords = np.asarray(self.points, dtype=float).reshape(len(located), 2)
         n = len(located)
         self.metres = np.full((n, n), np.nan)
         np.fill_diagonal(self.metres, 0.0)
@@ -46,9 +48,12 @@ class SiteMatrix:
         if np.isnan(block).any():
             with self._lock:
                 block = self.metres[grid]
-                for i, j in zip(*np.nonzero(np.isnan(block)), strict=True):
-                    a, b = int(at[i]), int(at[j])
-                    self.metres[a, b] = self.metres[b, a] = pair_m(self.points[a], self.points[b])
+                rows, columns = np.nonzero(np.triu(np.isnan(block), 1))
+                if len(rows):
+                    a, b = at[rows], at[columns]
+                    measured = pair_metres(self.coords[a], self.coords[b])
+                    self.metres[a, b] = measured
+                    self.metres[b, a] = measured
                 block = self.metres[grid]
         return block
 
@@ -88,10 +93,25 @@ def geodesic_matrix(
     metres = np.zeros((n, n))
     metres[np.ix_(known, known)] = matrix.rows([codes[position] for position in known])  # type: ignore[misc]
     taken = set(known)
-    for i in range(n):
-        if i in taken:
-            continue
-        for j in range(n):
-            if j != i:
-                metres[i, j] = metres[j, i] = pair_m(points[i], points[j])
+    others = np.array([i for i in range(n) if i not in taken], dtype=np.intp)
+    if not len(others):
+        return metres
+    coords = np.asarray(points, dtype=float).reshape(n, 2)
+    rows = np.repeat(others, n)
+    columns = np.tile(np.arange(n), len(others))
+    keep = rows != columns
+    rows, columns = rows[keep], columns[keep]
+    measured = pair_metres(coords[rows], coords[columns])
+    metres[rows, columns] = measured
+    metres[columns, rows] = measured
     return metres
+
+
+def pair_metres(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Return the metres between (lat, lon) rows, each pair measured as ``pair_m`` does."""
+    swap = (first[:, 0] > second[:, 0]) | (
+        (first[:, 0] == second[:, 0]) & (first[:, 1] > second[:, 1])
+    )
+    low = np.where(swap[:, None], second, first)
+    high = np.where(swap[:, None], first, second)
+    return geodesic_np.metres(low[:, 0], low[:, 1], high[:, 0], high[:, 1])

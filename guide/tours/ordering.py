@@ -239,7 +239,9 @@ def _heuristic(
             first = nearest_neighbour(costs, start)
         initial = [dummy, *first]
     if rounds is None:
-        rounds = 150 + n
+        # Past about a hundred kicks each one gains little (bench/tours.py: 150 kicks at
+        # 100 stops end within 0.1 % of 250, still shorter than OR-Tools).
+        rounds = 100 + n // 2
     cycle = _iterated_local_search(cycle_costs, initial, rounds, expired)
     order = _cut_cycle(cycle, closed=closed, start=start, dummy=None if closed else n)
     # Local search never makes the cycle longer, but the real matrix may be asymmetric:

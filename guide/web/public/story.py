@@ -171,7 +171,8 @@ def nearby_sites(catalogue: Catalogue, site: Site) -> list[NearbySite]:
     cache = _cache(catalogue)
     if key not in cache:
         found = catalogue.nearby(site.lat, site.lon, radius, status="published")  # type: ignore[arg-type]
-        others = [(other, metres) for other, metres in found if other.slug != site.slug]
+        # Only the sites shown are measured: the site itself is at most one of the first.
+        others = [(o, m) for o, m in found[: NEARBY_LIMIT + 1] if o.slug != site.slug]
         cache[key] = [
             NearbySite(other, str(number), *travel.estimated_leg(metres, "walk"))
             for number, (other, metres) in enumerate(others[:NEARBY_LIMIT], start=1)

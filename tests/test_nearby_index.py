@@ -1,0 +1,60 @@
+"""The numpy nearby index finds exactly the points a full geodesic scan finds, in its order."""
+
+import random
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from guide.catalogue.nearby import Nearby, NearIndex
+
+
+def scan(points, lat, lon, radius):
+    measured = [
+        (Geodesic.WGS84.Inverse(lat, lon, a, b)["s12"], p) for p, (a, b) in enumerate(points)
+    ]
+    return sorted((m, p) for m, p in measured if m <= radius)
+
+
+@pytest.mark.parametrize("radius", [30, 1500, 50_000])
+def test_points_a_millimetre_either_side_of_the_radius_are_told_apart(radius):
+    centre = (21.03, 105.85)
+    rng = random.Random(radius)
+    points = []
+    for _ in range(60):
+        azimuth = rng.uniform(-180, 180)
+        for offset in (-0.001, 0.001):
+            line = Geodesic.WGS84.Direct(*centre, azimuth, radius + offset)
+            points.append((line["lat2"], line["lon2"]))
+    index = NearIndex(points)
+    positions = list(range(len(points)))
+    found = Nearby(positions, index.points, index.query(*centre, radius), *centre)
+    expected = scan(points, *centre, radius)
+    assert len(found) == 60
+    # Every point found is within the radius, nearest first (points at the same
+    # distance, to the nanometre, may come in either order).
+    assert sorted(p for p, _ in found) == sorted(p for _, p in expected)
+    assert [round(m, 6) for _, m in found] == [round(m, 6) for m, _ in expected]
+
+
+def test_random_queries_match_a_full_scan():
+    rng = random.Random(3)
+    points = [(rng.uniform(20.95, 21.1), rng.uniform(105.72, 105.92)) for _ in range(800)]
+    index = NearIndex(points)
+    for _ in range(30):
+        lat, lon = rng.uniform(20.95, 21.1), rng.uniform(105.72, 105.92)
+        radius = rng.choice([100, 1500, 4000])
+        found = Nearby(list(range(800)), index.points, index.query(lat, lon, radius), lat, lon)
+        assert [(p, round(m, 6)) for p, m in found] == [
+            (p, round(m, 6)) for m, p in scan(points, lat, lon, radius)
+        ]
+
+
+def test_an_empty_index_and_a_slice_of_results():
+    assert len(NearIndex([]).query(21.0, 105.8, 1000)) == 0
+    points = [(21.0, 105.8), (21.001, 105.8), (21.002, 105.8)]
+    index = NearIndex(points)
+    found = Nearby(["a", "b", "c"], index.points, index.query(21.0, 105.8, 500), 21.0, 105.8)
+    assert [item for item, _ in found[:2]] == ["a", "b"]
+    assert found[-1][0] == "c" and found[0][1] == 0.0
+    with pytest.raises(IndexError):
+        found[3]
