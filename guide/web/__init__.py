@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from guide.web.admin import auth, signs, throttle
     from guide.web.admin import views as admin
     from guide.web.listening import feedback as listening_feedback
+    from guide.web.listening import plaques as listening_plaques
     from guide.web.maps import api
     from guide.web.maps import views as maps
     from guide.web.public import media
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(maps.bp)
     listening_feedback.init_app(app)
+    listening_plaques.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})
