@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -190,22 +191,21 @@ def test_a_damaged_plaque_is_reprinted_with_the_same_code_and_marked_replaced(st
     assert soup(client.get(url)).select_one(".reprint") is None
 
 
-def test_the_last_check_page_shows_a_dead_code_to_its_areas_staff(
-    register, staff, tmp_path, runner
-):  # noqa: F811
+def test_the_last_check_page_shows_a_dead_code_to_its_areas_staff(staff, tmp_path, runner):
+    sites = Path(staff.config["GUIDE_SITES"])
     served = create_app(
         {
-            "GUIDE_SITES": str(register),
+            "GUIDE_SITES": str(sites),
             "TESTING": True,
             "GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
         }
     )
     live = LiveServer(served).start()
     try:
-        shutil.rmtree(register / "dinh-chem")
+        shutil.rmtree(sites / "dinh-chem")
         reload_catalogue(served)
         result = runner.invoke(
-            main, ["plaques", "check", "--sites", str(register), "--base-url", live.url]
+            main, ["plaques", "check", "--sites", str(sites), "--base-url", live.url]
         )
     finally:
         live.stop()
