@@ -286,6 +286,12 @@ SETTINGS: tuple[Setting, ...] = (
         "(plaque or link), keeping nothing about the visitor (docs/privacy.md).",
     ),
     Setting(
+        "GUIDE_COUNT_VIEWS",
+        True,
+        "Also count views of story pages per code, day and language, under the same "
+        "privacy and bot rules as arrivals (needs GUIDE_COUNT_SCANS).",
+    ),
+    Setting(
         "GUIDE_SCAN_FLUSH_S",
         5.0,
         "Seconds scan counts wait in memory before they are added to the database "

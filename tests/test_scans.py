@@ -238,3 +238,26 @@ def test_the_scan_table_has_no_column_for_anything_about_a_visitor(scan_app):
         columns = {c["name"] for c in inspect(db.engine).get_columns("scan_counts")}
     assert columns == {"day", "code", "language", "via", "event", "count"}
     assert isinstance(counter(scan_app).today(), date)
+
+
+def test_a_story_page_view_counts_once_even_after_a_plaque_redirect(scan_app):
+    client = scan_app.test_client()
+    client.get("/S/Z2HN/Q", headers=PHONE, follow_redirects=True)
+    client.get("/sites/dinh-chem?lang=en", headers=PHONE)
+    client.get("/sites/dinh-chem", headers={**PHONE, "Sec-Purpose": "prefetch"})
+    client.get("/sites/dinh-chem", headers={**PHONE, "User-Agent": "Zalo link preview"})
+    client.head("/sites/dinh-chem", headers=PHONE)
+    client.get("/sites/dinh-chem", headers={**PHONE, "Accept": "*/*"})
+    client.get("/sites/no-such-site", headers=PHONE)
+    assert stored(scan_app) == {
+        ("Z2HN", "vi", "plaque", "arrival"): 1,
+        ("Z2HN", "vi", "link", "view"): 1,
+        ("Z2HN", "en", "link", "view"): 1,
+    }
+
+
+def test_views_are_not_counted_when_guide_count_views_is_off(tmp_path):
+    app = make_app(tmp_path, GUIDE_COUNT_VIEWS=False)
+    client = app.test_client()
+    client.get("/S/Z2HN", headers=PHONE, follow_redirects=True)
+    assert stored(app) == {("Z2HN", "vi", "link", "arrival"): 1}

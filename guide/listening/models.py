@@ -74,6 +74,9 @@ class Plaque(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), index=True)
     slug: Mapped[str] = mapped_column(String(200), index=True)
+    # The site's area when printed: the plaque stays in its area's register (and checks)
+    # after the site leaves the catalogue.
+    area: Mapped[str] = mapped_column(String(64), default="", index=True)
     size: Mapped[str] = mapped_column(String(16))
     printed_on: Mapped[date] = mapped_column(Date)
     printed_by: Mapped[str] = mapped_column(String(64), default="")

@@ -16,11 +16,13 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from sqlalchemy import func, select
+
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
-from guide.listening.models import Plaque, PlaqueCheck
+from guide.listening.models import PLAQUE_STATES, Plaque, PlaqueCheck
 from guide.listening.scans import CHECK_HEADER, PLAQUE_MARKER
-from guide.workspace.db import db
+from guide.workspace.db import audit, db, utcnow
 
 # What the check sends: a phone's Accept, and the header that keeps it out of the scan counts.
 CHECK_HEADERS = {
@@ -58,12 +60,25 @@ def check_base_url(url: str) -> str:
 
 
 def record_printed(sites: Iterable[Site], size: str, by: str, day: date) -> list[Plaque]:
-    """Add a register row (state "ordered") for each printed sign; commit them."""
+    """Add a register row (state "ordered") for each printed sign; commit them.
+
+    A damaged plaque of the same code is then marked replaced (the reprint exists).
+    """
     rows = [
-        Plaque(code=site.code, slug=site.slug, size=size, printed_on=day, printed_by=by[:64])
+        Plaque(
+            code=site.code,
+            slug=site.slug,
+            area=site.area or "",
+            size=size,
+            printed_on=day,
+            printed_by=by[:64],
+        )
         for site in sites
     ]
     db.session.add_all(rows)
+    db.session.commit()
+    for row in rows:
+        replace_damaged(row.code, row, by)
     db.session.commit()
     return rows
 
@@ -171,3 +186,66 @@ def record_checks(base: str, results: Iterable[CheckResult], at: datetime) -> No
         for r in results
     )
     db.session.commit()
+
+
+def replace_damaged(code: str, new_row: Plaque, by: str) -> list[Plaque]:
+    """Mark the damaged plaques of ``code`` replaced by ``new_row``; audit and commit.
+
+    A reprint keeps the site's code, so the new row and the damaged one share it.
+    """
+    old = (
+        db.session.query(Plaque)
+        .filter(Plaque.code == code, Plaque.state == "damaged", Plaque.id != new_row.id)
+        .all()
+    )
+    for plaque in old:
+        plaque.state = "replaced"
+        plaque.updated_at = utcnow()
+        audit(by, "plaque.replace", code, f"plaque {plaque.id} replaced by plaque {new_row.id}")
+    return old
+
+
+def latest_checks() -> dict[str, PlaqueCheck]:
+    """Return each code's most recent check result, by upper-case code."""
+    newest = (
+        select(PlaqueCheck.code, func.max(PlaqueCheck.id).label("id"))
+        .group_by(PlaqueCheck.code)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(PlaqueCheck).join(newest, PlaqueCheck.id == newest.c.id)
+    ).scalars()
+    return {row.code.upper(): row for row in rows}
+
+
+def last_run() -> list[PlaqueCheck]:
+    """Return the results of the most recent check run (empty when none ran), by code."""
+    at = db.session.execute(select(func.max(PlaqueCheck.run_at))).scalar()
+    if at is None:
+        return []
+    return list(
+        db.session.execute(
+            select(PlaqueCheck).where(PlaqueCheck.run_at == at).order_by(PlaqueCheck.code)
+        ).scalars()
+    )
+
+
+def update_plaque(
+    plaque: Plaque, state: str, where: str, lat: float | None, lon: float | None, by: str
+) -> list[str]:
+    """Set where a plaque hangs and its state; audit what changed and commit.
+
+    Return the changed fields' descriptions (empty when nothing changed).
+    """
+    if state not in PLAQUE_STATES:
+        raise ValueError(f"state {state!r}: choose one of {', '.join(PLAQUE_STATES)}")
+    changes = []
+    for name, value in (("state", state), ("where", where), ("lat", lat), ("lon", lon)):
+        before = getattr(plaque, name)
+        if before != value:
+            changes.append(f"{name}: {before!r} → {value!r}")
+            setattr(plaque, name, value)
+    if changes:
+        plaque.updated_at = utcnow()
+        audit(by, "plaque.edit", plaque.code, f"plaque {plaque.id}: " + "; ".join(changes))
+    return changes

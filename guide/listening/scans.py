@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from guide.listening.models import EVENT_ARRIVAL, ScanCount
+from guide.listening.models import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK, ScanCount
 from guide.workspace.db import db
 
 log = logging.getLogger(__name__)
@@ -214,3 +214,17 @@ def init_app(app: Flask) -> None:
 def counter(app: Flask) -> ScanCounter | None:
     """Return the scan counter of ``app``, or None when counting is off."""
     return app.extensions.get(EXTENSION)
+
+
+def count_view(app: Flask, request: Request, code: str, language: str) -> None:
+    """Count one view of a site's story page, under the same rules as arrivals.
+
+    Only when ``GUIDE_COUNT_VIEWS`` (and scan counting) is on. The way is always
+    "link": a page view cannot tell a plaque from a link without tracking, and an
+    arrival through ``/S/`` is counted there already (its view counts once here).
+    """
+    scans = counter(app)
+    if scans is None or not code or not app.config.get("GUIDE_COUNT_VIEWS", True):
+        return
+    if is_countable(request):
+        scans.add(code, language, VIA_LINK, EVENT_VIEW)

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
     from guide.web.admin import auth, signs, throttle
     from guide.web.listening import feedback as listening_feedback
+    from guide.web.listening import plaques as listening_plaques
     from guide.web.listening import reach as listening_reach
     from guide.workspace import db
 
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     maps.init_app(app)
     listening_feedback.init_app(app)
     app.register_blueprint(listening_reach.bp)
+    listening_plaques.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

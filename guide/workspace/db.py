@@ -179,7 +179,10 @@ def database_url(app: Flask) -> str:
 # Columns added after the first release, as (table, column, SQL type and default). Tables
 # are made by ``create_all``, which never changes an existing table: these are added
 # to databases made before them, on SQLite and PostgreSQL alike.
-ADDED_COLUMNS = (("users", "session_key", "VARCHAR(64) NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (
+    ("users", "session_key", "VARCHAR(64) NOT NULL DEFAULT ''"),
+    ("plaques", "area", "VARCHAR(64) NOT NULL DEFAULT ''"),
+)
 # Tables no longer used; dropped because they held what the guide no longer keeps
 # (login_failures: visitors' network addresses).
 DROPPED_TABLES = ("login_failures",)

@@ -30,7 +30,7 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
-from guide.listening.scans import PLAQUE_MARKER, counter, is_countable
+from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countable
 from guide.render.jsonhtml import json_for_html
 from guide.web import get_catalogue
 from guide.web.i18n import select_language
@@ -181,6 +181,7 @@ def story(slug: str) -> Response:
         abort(404)
     if not site.is_public:
         abort(404)
+    count_view(current_app, request, site.code, select_language())
     # Opened from a curated tour, the page also shows the way to the next stop: that
     # variant is kept apart from the plain page (and from other tours) in the cache.
     tour = request.args.get("tour", "").strip()
