@@ -174,11 +174,7 @@ def _database_exists() -> bool:
     """Return whether a database is configured, or the default SQLite file exists."""
     if settings.resolve().get("GUIDE_DATABASE_URL"):
         return True
-    from flask import Flask
-
-    return (
-        Path(Flask("guide", instance_relative_config=True).instance_path) / "guide.sqlite3"
-    ).is_file()
+    return (settings.instance_folder() / "guide.sqlite3").is_file()
 
 
 IMPORT_HELP = f"""Import sites from a CSV or GeoJSON FILE.
