@@ -36,6 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
+from guide.messages import N_, translate
 from guide.render import qr
 
 FONT_FAMILY = "Source Sans Pro"
@@ -43,14 +44,10 @@ REGULAR = "SourceSansPro"
 SEMIBOLD = "SourceSansPro-Semibold"
 BOLD = "SourceSansPro-Bold"
 
-CALL_TO_ACTION = {
-    "vi": "Quét mã để khám phá câu chuyện di tích",
-    "en": "Scan to discover the story",
-    "zh_Hans": "扫码探索这处遗迹的故事",
-    "ko": "QR 코드를 스캔하여 유적의 이야기를 만나 보세요",
-    "ja": "QRコードを読み取って、史跡の物語に出会う",
-    "fr": "Scannez pour découvrir l’histoire du lieu",
-}
+# A plaque speaks the catalogue's first two languages: Vietnamese, then English.
+PRINTED = ("vi", "en")
+# A message id, translated through the guide's catalogues.
+CALL_TO_ACTION = N_("Scan to discover the story")
 
 RED = Color(0.66, 0.09, 0.09)
 GREY = Color(0.25, 0.25, 0.25)
@@ -162,7 +159,7 @@ def branding_from_settings(config: Mapping[str, Any], title: Mapping[str, str]) 
                 f"GUIDE_SIGN_LOGO: {logo} is not an image that can be read ({error}): "
                 "use a PNG or JPEG file"
             ) from error
-    titles = tuple(_nfc(title[lang]) for lang in ("vi", "en") if title.get(lang))
+    titles = tuple(_nfc(title[lang]) for lang in PRINTED if title.get(lang))
     return Branding(
         programme=_nfc(str(config.get("GUIDE_SIGN_PROGRAMME") or "").strip()),
         logo=logo,
@@ -337,8 +334,9 @@ def _draw_plaque(canvas: Canvas, size: SignSize, text: SignText, branding: Brand
     box = code_box(text.code, symbol)
 
     # Bottom up: the call to action, then the short URL right under the code.
-    cta_en = _Lines(REGULAR, *_fit(CALL_TO_ACTION["en"], REGULAR, 15 * scale, 8, inner, 1), GREY)
-    cta_vi = _Lines(BOLD, *_fit(CALL_TO_ACTION["vi"], BOLD, 17 * scale, 8, inner, 1))
+    vi, en = (translate(CALL_TO_ACTION, lang) for lang in PRINTED)
+    cta_en = _Lines(REGULAR, *_fit(en, REGULAR, 15 * scale, 8, inner, 1), GREY)
+    cta_vi = _Lines(BOLD, *_fit(vi, BOLD, 17 * scale, 8, inner, 1))
     url = _Lines(BOLD, *_fit(text.url, BOLD, 20 * scale, 7, inner, 1))
     bottom_block = cta_vi.height + cta_en.height + 5 * mm * scale
 
