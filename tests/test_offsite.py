@@ -90,6 +90,9 @@ def sample_arguments(app) -> dict[str, str | int]:
         # Media and workspace addresses: they answer with files, 404 or a sign-in page.
         "name": "site.toml",
         "number": 1,
+        "plaque_id": 1,
+        # The plaque marker a printed QR code carries after the code.
+        "marker": "Q",
         "version": "0",
         "width": 360,
         "file": "photo.jpg",
