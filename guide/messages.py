@@ -16,6 +16,12 @@ the same template up in its translations and fills in the same values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def N_(template: str) -> str:
@@ -46,6 +52,27 @@ def fill(template: str, params: dict[str, str]) -> str:
     Like Flask-Babel's ``gettext``, a template without values is left as it is.
     """
     return template % params if params else template
+
+
+@cache
+def _translations(language: str) -> NullTranslations:
+    """Return the compiled catalogue of ``language`` (English templates when there is none)."""
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translate(message: Message | str, language: str) -> str:
+    """Return ``message`` in ``language`` from the guide's catalogues, as the web pages show it.
+
+    The command line and the signs use this; the web pages go through Flask-Babel,
+    which reads the same catalogues. A template without a translation stays English.
+
+    >>> translate(Message.of(N_("Starting point")), "vi")
+    'Điểm xuất phát'
+    """
+    if isinstance(message, str):
+        message = Message(message)
+    text = _translations(language).gettext(message.template)
+    return fill(text, dict(message.params))
 
 
 class MessageError(ValueError):

@@ -24,7 +24,7 @@ from scanning import (
 from guide import PROJECT_ROOT, create_app
 from guide.catalogue.index import load_catalogue
 from guide.render import signs
-from guide.render.signs import CALL_TO_ACTION, SIZES, Branding, SignError, sign_pdf
+from guide.render.signs import SIZES, Branding, SignError, sign_pdf
 
 BASE = "https://ditich.example.vn"
 PLAQUES = ["a4", "a5", "a6"]
@@ -89,8 +89,8 @@ def test_the_sign_text_extracts_as_unicode_with_the_names_intact(chem):
     assert "Đình Chèm" in text
     assert chem.name["vi"] in lines
     assert chem.name["en"] in lines
-    assert CALL_TO_ACTION["vi"] in lines
-    assert CALL_TO_ACTION["en"] in lines
+    assert "Quét mã để khám phá câu chuyện di tích" in lines
+    assert "Scan to discover the story" in lines
     assert f"ditich.example.vn/S/{chem.code}" in lines
     assert "Đình · Di tích quốc gia đặc biệt (Đợt 8, 2017)" in lines
     assert "Địa chỉ đỏ Hà Nội" in lines

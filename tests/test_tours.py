@@ -134,7 +134,7 @@ def test_a_site_closed_on_arrival_is_warned_about(catalogue, travel):
     plan = plan_tour(tour, catalogue, travel)
     arrival = plan.to_json()["timetable"][1]
     assert arrival["arrive"] == "12:10"
-    assert [w.messages for w in plan.warnings] == [
+    assert [w.messages(("vi", "en")) for w in plan.warnings] == [
         {
             "vi": "Đền Bính: đóng cửa lúc 12:10 (giờ mở cửa: 08:00-11:30, 13:30-17:00)",
             "en": "Binh Temple: closed at 12:10 (opening hours: 08:00-11:30, 13:30-17:00)",

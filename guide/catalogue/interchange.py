@@ -22,34 +22,36 @@ from guide.catalogue import codes
 from guide.catalogue.checks import find_duplicate
 from guide.catalogue.geo import distance_m
 from guide.catalogue.index import Catalogue
+from guide.catalogue.interchange_geojson import (
+    SHAPE_MESSAGES,
+    export_geojson,
+    geojson_rows,
+    site_feature,
+)
+from guide.catalogue.interchange_rows import (
+    COLUMNS,
+    EXTRA_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportFileError,
+)
 from guide.catalogue.model import Site
 from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import atomic_write_text, remove_stale_staging, write_site_folder
 from guide.catalogue.text import similar_names
 from guide.messages import N_, Message
 
-COLUMNS = (
-    "slug",
-    "name_vi",
-    "name_en",
-    "lat",
-    "lon",
-    "address",
-    "ward",
-    "district",
-    "kind",
-    "rank",
-    "source_url",
-    "description_vi_or_en",
-)
-EXTRA_COLUMNS = ("code", "status", "area", "tags")
-REQUIRED_COLUMNS = ("slug", "name_vi", "kind")
+__all__ = [
+    "COLUMNS",
+    "EXTRA_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ImportFileError",
+    "export_geojson",
+    "site_feature",
+]
+
+
 # Row fields are named like site.toml fields; reports use the column names people see.
 _COLUMN_OF_FIELD = {"area": "district", "name.vi": "name_vi", "name.en": "name_en"}
-
-
-class ImportFileError(Exception):
-    """The import file cannot be read at all."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
     except UnicodeDecodeError as error:
         raise ImportFileError(f"{path}: is not UTF-8 text: save it as UTF-8") from error
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
-        return list(_geojson_rows(path, text))
+        return list(geojson_rows(path, text))
     return list(_csv_rows(path, text))
 
 
@@ -139,75 +141,6 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[str, dict[str, str]]]:
             yield f"{path.name} row {number}", {k: (v or "").strip() for k, v in row.items() if k}
     except csv.Error as error:
         raise ImportFileError(f"{path}: line {reader.line_num}: not valid CSV: {error}") from error
-
-
-def _geojson_rows(path: Path, text: str) -> Iterator[tuple[str, dict[str, str]]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(f"{path}: not valid JSON: {error}") from error
-    except RecursionError as error:
-        # The parser recurses once per nested bracket; a hostile file is refused, not a crash.
-        raise ImportFileError(f"{path}: nested too deeply to be GeoJSON") from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ImportFileError(f"{path}: expected a GeoJSON FeatureCollection of Point features")
-    features = data.get("features") or []
-    if not isinstance(features, list):
-        raise ImportFileError(f"{path}: features: must be a list of GeoJSON Features")
-    for number, feature in enumerate(features, start=1):
-        yield f"{path.name} feature {number}", _feature_row(feature)
-
-
-def _feature_row(feature: object) -> dict[str, str]:
-    """Return the row of one GeoJSON feature; its shape errors go in ``_errors``."""
-    errors: list[tuple[str, str]] = []
-    row: dict[str, str] = {}
-    if not isinstance(feature, dict):
-        row["_errors"] = json.dumps([("feature", "feature.object")])
-        return row
-    properties = feature.get("properties")
-    if properties is None:
-        properties = {}
-    elif not isinstance(properties, dict):
-        errors.append(("properties", "properties.object"))
-        properties = {}
-    for key, value in properties.items():
-        if key == "names" or key.startswith("_"):
-            continue  # "_" keys are the import's own notes
-        if key == "tags" and isinstance(value, list):
-            if all(isinstance(tag, str) for tag in value):
-                row["tags"] = ";".join(value)
-            else:
-                errors.append(("tags", "property.scalar"))
-        elif value is None:
-            row[key] = ""
-        elif isinstance(value, str | int | float) and not isinstance(value, bool):
-            row[key] = str(value)
-        else:
-            errors.append((key, "property.scalar"))
-    geometry = feature.get("geometry")
-    if geometry is not None:
-        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
-        if (
-            not isinstance(geometry, dict)
-            or geometry.get("type") != "Point"
-            or not isinstance(coordinates, list)
-            or len(coordinates) < 2
-        ):
-            errors.append(("geometry", "geometry.point"))
-        else:
-            row["lon"], row["lat"] = str(coordinates[0]), str(coordinates[1])
-    if errors:
-        row["_errors"] = json.dumps(errors)
-    return row
-
-
-_SHAPE_MESSAGES = {
-    "feature.object": N_("must be a GeoJSON Feature object with geometry and properties"),
-    "properties.object": N_('must be an object of names and values, such as {"slug": "..."}'),
-    "property.scalar": N_("must be text or a number, not a list or an object"),
-    "geometry.point": N_("must be a Point with [lon, lat] coordinates"),
-}
 
 
 def _number(value: str) -> float | str:
@@ -233,7 +166,7 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
     for column, kind in json.loads(row.get("_errors", "[]")):
-        reasons.append(Reason(column, Message.of(_SHAPE_MESSAGES[kind])))
+        reasons.append(Reason(column, Message.of(SHAPE_MESSAGES[kind])))
     facts: dict[str, Any] = {
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
@@ -437,38 +370,6 @@ def export_csv(catalogue: Catalogue, statuses: tuple[str, ...] = ("published",))
     writer.writeheader()
     writer.writerows(export_rows(catalogue, statuses))
     return buffer.getvalue()
-
-
-def site_feature(site: Site, catalogue: Catalogue) -> dict[str, Any]:
-    """Return a GeoJSON Feature for a site, coordinates in [lon, lat] order."""
-    geometry = {"type": "Point", "coordinates": [site.lon, site.lat]} if site.has_location else None
-    return {
-        "type": "Feature",
-        "geometry": geometry,
-        "properties": {
-            "code": site.code,
-            "slug": site.slug,
-            "names": dict(site.name),
-            **{f"name_{language}": name for language, name in site.name.items()},
-            "kind": site.kind,
-            "rank": site.rank,
-            "area": site.area,
-            "district": catalogue.areas.name_of(site.area),
-            "status": site.status,
-            "address": site.address,
-            "ward": site.ward,
-            "tags": list(site.tags),
-            "url": f"/sites/{site.slug}",
-            "source_url": site.sources[0].url if site.sources else "",
-        },
-    }
-
-
-def export_geojson(catalogue: Catalogue, statuses: tuple[str, ...] = ("published",)) -> str:
-    """Return the catalogue as a GeoJSON FeatureCollection."""
-    features = [site_feature(site, catalogue) for site in catalogue if site.status in statuses]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
 
 
 def write_export(text: str, out: Path) -> None:

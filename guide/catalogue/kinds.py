@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
-from guide.messages import N_ as _l
+from guide.messages import N_
 
 
 @dataclass(frozen=True)
@@ -30,27 +30,27 @@ class KindGroup:
 # Kinds are free text in the catalogue ("đền – chùa", "tượng đài / di tích cách
 # mạng"); a kind belongs to the group whose words occur first in it.
 KIND_GROUPS: tuple[KindGroup, ...] = (
-    KindGroup("communal-house", _l("Communal house"), "#d55e00", "circle", ("dinh",)),
-    KindGroup("temple", _l("Temple or shrine"), "#a4161a", "square", ("den", "mieu")),
-    KindGroup("pagoda", _l("Pagoda"), "#e69f00", "diamond", ("chua",)),
-    KindGroup("museum", _l("Museum"), "#0072b2", "square", ("bao tang",)),
+    KindGroup("communal-house", N_("Communal house"), "#d55e00", "circle", ("dinh",)),
+    KindGroup("temple", N_("Temple or shrine"), "#a4161a", "square", ("den", "mieu")),
+    KindGroup("pagoda", N_("Pagoda"), "#e69f00", "diamond", ("chua",)),
+    KindGroup("museum", N_("Museum"), "#0072b2", "square", ("bao tang",)),
     KindGroup(
         "memorial",
-        _l("Memorial or monument"),
+        N_("Memorial or monument"),
         "#009e73",
         "diamond",
         ("tuong niem", "tuong dai", "bia"),
     ),
     KindGroup(
         "revolutionary",
-        _l("Revolutionary site"),
+        N_("Revolutionary site"),
         "#cc79a7",
         "circle",
         ("cach mang", "nha luu niem", "nha tu"),
     ),
-    KindGroup("archaeological", _l("Archaeological site"), "#8c510a", "diamond", ("khao co",)),
-    KindGroup("architecture", _l("Architecture"), "#56b4e9", "circle", ("kien truc",)),
-    KindGroup("other", _l("Other heritage site"), "#555555", "square", ()),
+    KindGroup("archaeological", N_("Archaeological site"), "#8c510a", "diamond", ("khao co",)),
+    KindGroup("architecture", N_("Architecture"), "#56b4e9", "circle", ("kien truc",)),
+    KindGroup("other", N_("Other heritage site"), "#555555", "square", ()),
 )
 _GROUPS_BY_ID = {group.id: group for group in KIND_GROUPS}
 
@@ -67,13 +67,13 @@ class RankLevel:
 RANK_LEVELS: tuple[RankLevel, ...] = (
     RankLevel(
         "special-national",
-        _l("Special national relic (or part of one)"),
+        N_("Special national relic (or part of one)"),
         ("quoc gia dac biet", "dtqgdb"),
     ),
-    RankLevel("national", _l("National relic"), ("quoc gia",)),
-    RankLevel("city", _l("City relic"), ("thanh pho", "cap tinh")),
-    RankLevel("other", _l("Other recognition"), ()),
-    RankLevel("unranked", _l("No rank stated"), ()),
+    RankLevel("national", N_("National relic"), ("quoc gia",)),
+    RankLevel("city", N_("City relic"), ("thanh pho", "cap tinh")),
+    RankLevel("other", N_("Other recognition"), ()),
+    RankLevel("unranked", N_("No rank stated"), ()),
 )
 _LEVELS_BY_ID = {level.id: level for level in RANK_LEVELS}
 _WORDS = re.compile(r"[a-z0-9]+")

@@ -13,7 +13,7 @@ from typing import Any
 
 from guide.catalogue import codes
 from guide.catalogue.geo import Area, Areas
-from guide.catalogue.layout import SITE_FILE, config_file, story_file, story_name
+from guide.catalogue.layout import SITE_FILE, config_file, site_file, story_file, story_name
 from guide.catalogue.model import (
     DEFAULT_VISIT_MINUTES,
     SLUG_RE,
@@ -291,6 +291,20 @@ _KNOWN_FIELDS = {
     "media",
     "inscriptions",
 }
+
+
+# A site.toml that is not TOML: what ``site_facts`` raises.
+FactsError = tomllib.TOMLDecodeError
+
+
+def site_facts(text: str) -> dict[str, Any]:
+    """Return the fields of a ``site.toml`` text as written, unknown ones too; raise FactsError."""
+    return tomllib.loads(text)
+
+
+def stored_facts(folder: Path) -> dict[str, Any]:
+    """Return the fields of a site folder's ``site.toml`` as stored; raise FactsError."""
+    return site_facts(site_file(folder).read_text(encoding="utf-8"))
 
 
 def read_site(

@@ -37,7 +37,7 @@ def spreadsheet_safe(text: str) -> str:
 )
 def feedback(area: str, status: str | None, slug: str, fmt: str, sites_dir: Path | None) -> None:
     """List what visitors sent about the sites, newest first."""
-    from guide.cli import open_catalogue, resolve_area
+    from guide.cli.common import open_catalogue, resolve_area
     from guide.listening import feedback as library
     from guide.listening import models  # noqa: F401  (its tables, created with the database)
     from guide.workspace.db import database_context

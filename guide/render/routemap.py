@@ -16,10 +16,11 @@ from html import escape
 from itertools import pairwise
 
 import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
 
 from guide.catalogue.geo import Area
+from guide.render.svgmap import Projection, path, polygon_path, svg_open
 
 # A box narrower than this (degrees of latitude, about 600 m) is widened around its middle.
 MIN_SPAN_DEGREES = 0.0055
@@ -46,7 +47,7 @@ class RouteStop:
 
 
 class _Box:
-    """An equirectangular projection of a lon/lat box filling ``width`` by ``height`` units."""
+    """The lon/lat box around the stops, padded and widened, and its projection."""
 
     def __init__(self, stops: Sequence[RouteStop], width: float, max_height: float) -> None:
         south = min(s.lat for s in stops)
@@ -73,11 +74,13 @@ class _Box:
         self.north = middle_lat + span_y / 2
         self.west = middle_lon - span_x / 2 / self.shrink
         self.east = middle_lon + span_x / 2 / self.shrink
+        self.project = Projection(
+            self.west, self.north, self.shrink, self.scale, self.width, self.height
+        )
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        x = (lon - self.west) * self.shrink * self.scale
-        y = (self.north - lat) * self.scale
-        return round(x, 1), round(y, 1)
+        """Return the SVG point of ``lon``, ``lat``."""
+        return self.project(lon, lat)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -89,29 +92,12 @@ class _Box:
         return self.scale / METRES_PER_DEGREE
 
 
-def _polygons(geometry: BaseGeometry) -> list[Polygon]:
-    if isinstance(geometry, Polygon):
-        return [geometry]
-    if isinstance(geometry, MultiPolygon):
-        return list(geometry.geoms)
-    return [g for part in getattr(geometry, "geoms", []) for g in _polygons(part)]
-
-
 def _lines(geometry: BaseGeometry) -> list[LineString]:
     if isinstance(geometry, LineString):
         return [geometry]
     if isinstance(geometry, MultiLineString):
         return list(geometry.geoms)
     return [g for part in getattr(geometry, "geoms", []) for g in _lines(part)]
-
-
-def _path(coords: Iterable[tuple[float, ...]], box: _Box, close: bool) -> str:
-    points = [box(lon, lat) for lon, lat, *_ in coords]
-    if len(points) < 2:
-        return ""
-    head = f"M{points[0][0]:g} {points[0][1]:g}"
-    tail = "".join(f"L{x:g} {y:g}" for x, y in points[1:])
-    return head + tail + ("z" if close else "")
 
 
 def area_layers(areas: Iterable[Area], box: _Box) -> list[str]:
@@ -125,16 +111,12 @@ def area_layers(areas: Iterable[Area], box: _Box) -> list[str]:
             continue
         inside = shapely.clip_by_rect(area.geometry, west, south, east, north)
         inside = shapely.simplify(inside, tolerance, preserve_topology=True)
-        path = "".join(
-            _path(ring.coords, box, True)
-            for polygon in _polygons(inside)
-            for ring in (polygon.exterior, *polygon.interiors)
-        )
-        if path:
-            fills.append(f'<path class="area" d="{path}" fill-rule="evenodd"/>')
+        fill = polygon_path(inside, box.project)
+        if fill:
+            fills.append(f'<path class="area" d="{fill}" fill-rule="evenodd"/>')
         edge = shapely.clip_by_rect(area.geometry.boundary, west, south, east, north)
         edge = shapely.simplify(edge, tolerance)
-        line = "".join(_path(part.coords, box, False) for part in _lines(edge))
+        line = "".join(path(part.coords, box.project, close=False) for part in _lines(edge))
         if line:
             outlines.append(f'<path class="boundary" d="{line}"/>')
         if inside.area >= LABEL_AREA_FRACTION * frame.area:
@@ -200,17 +182,9 @@ def route_svg(
     if not stops:
         raise ValueError("a route map needs at least one stop")
     box = _Box(stops, width, max_height)
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    labelled = f'aria-labelledby="{title_id}"'
-    if description:
-        labelled += f' aria-describedby="{desc_id}"'
-    parts = [
-        f'<svg class="route-map" viewBox="0 0 {box.width:g} {box.height:g}" '
-        f'width="{box.width:g}" height="{box.height:g}" role="img" {labelled}>',
-        f'<title id="{title_id}">{escape(title)}</title>',
-    ]
-    if description:
-        parts.append(f'<desc id="{desc_id}">{escape(description)}</desc>')
+    parts = svg_open(
+        "route-map", box.project, title=title, description=description, id_prefix=id_prefix
+    )
     parts.append(f'<rect class="ground" width="{box.width:g}" height="{box.height:g}"/>')
     parts.extend(area_layers(areas, box))
     points = [box(stop.lon, stop.lat) for stop in stops]

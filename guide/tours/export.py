@@ -6,6 +6,7 @@ from typing import Any
 
 import gpxpy.gpx
 
+from guide.messages import N_, Message, translate
 from guide.tours.plan import Plan, plan_title
 from guide.tours.request import format_time
 
@@ -21,7 +22,7 @@ def plan_gpx(plan: Plan, lang: str | None = None) -> str:
     for number, visit in enumerate(plan.timetable, start=1):
         place = visit.place
         if visit.is_return:
-            label = f"{place.name(lang)} ({'về lại' if lang == 'vi' else 'back'})"
+            label = translate(Message.of(N_("%(name)s (back)"), name=place.name(lang)), lang)
         else:
             label = f"{number}. {place.name(lang)}"
         times = f"{format_time(visit.arrive)}–{format_time(visit.leave)}"

@@ -10,27 +10,25 @@ road distances from an OSRM-compatible routing server when one is configured
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Tour
+from guide.messages import N_, Message, translate
 from guide.tours.limits import PlanLimits
 from guide.tours.matrix import geodesic_matrix
 from guide.tours.ordering import Ordering, best_order
 from guide.tours.request import TourRequest, format_time
-from guide.tours.travel import Travel
+from guide.tours.travel import MODE_PHRASES, Travel
 
-MODE_NAMES = {
-    "walk": {"vi": "đi bộ", "en": "on foot"},
-    "bike": {"vi": "xe đạp", "en": "by bicycle"},
-    "car": {"vi": "ô tô", "en": "by car"},
-}
 # The id of a start given as a point: site codes are upper case, so never equal to it.
 START_ID = "start"
-START_NAME = {"vi": "Điểm xuất phát", "en": "Starting point"}
+START_NAME = N_("Starting point")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 
@@ -47,20 +45,29 @@ class Place:
     def name(self, lang: str) -> str:
         """Return the place's name in ``lang``."""
         if self.site is None:
-            return START_NAME.get(lang) or START_NAME["en"]
+            return translate(START_NAME, lang)
         return self.site.display_name(lang)
 
 
 @dataclass(frozen=True)
 class TourWarning:
-    """Something the group should know about one stop, in every language."""
+    """Something the group should know about one stop: ``place: text``, in any language."""
 
-    place_id: str
-    messages: Mapping[str, str]
+    place: Place
+    text: Message
 
-    def message(self, lang: str = "vi") -> str:
-        """Return the warning in ``lang``, else in English, else in Vietnamese."""
-        return self.messages.get(lang) or self.messages.get("en") or self.messages["vi"]
+    @property
+    def place_id(self) -> str:
+        """Return the id of the stop warned about."""
+        return self.place.id
+
+    def message(self, lang: str) -> str:
+        """Return the warning in ``lang`` (English where it has no translation)."""
+        return f"{self.place.name(lang)}: {translate(self.text, lang)}"
+
+    def messages(self, languages: Sequence[str]) -> dict[str, str]:
+        """Return the warning in each of ``languages``."""
+        return {lang: self.message(lang) for lang in languages}
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class Plan:
     exact: bool
     speed_kmh: float
     detour: float
+    # The catalogue's languages: the JSON gives each message in all of them.
+    languages: tuple[str, ...] = ()
 
     @property
     def total_m(self) -> int:
@@ -119,28 +128,24 @@ class Plan:
 
     def note(self, lang: str) -> str:
         """Return the sentence that says how distances and times were found."""
-        mode = self.request.mode
-        if lang == "vi":
-            speed = f"{self.speed_kmh:g}".replace(".", ",")
-            how = (
-                "quãng đường theo đường bộ từ máy chủ chỉ đường"
-                if self.distances == "road"
-                else "quãng đường ước tính bằng khoảng cách đường chim bay × "
-                + f"{self.detour:g}".replace(".", ",")
+        template = (
+            N_(
+                "Figures are estimates: road distances from the routing server; "
+                "times %(mode)s at %(speed)s km/h."
             )
-            return (
-                f"Số liệu là ước tính: {how}; thời gian {MODE_NAMES[mode]['vi']} "
-                f"với tốc độ {speed} km/h."
-            )
-        how = (
-            "road distances from the routing server"
             if self.distances == "road"
-            else f"straight-line distance × {self.detour:g}"
+            else N_(
+                "Figures are estimates: straight-line distance × %(detour)s; "
+                "times %(mode)s at %(speed)s km/h."
+            )
         )
-        return (
-            f"Figures are estimates: {how}; times {MODE_NAMES[mode]['en']} "
-            f"at {self.speed_kmh:g} km/h."
+        text = Message.of(
+            template,
+            mode=translate(MODE_PHRASES[self.request.mode], lang),
+            speed=_decimal(self.speed_kmh, lang),
+            detour=_decimal(self.detour, lang),
         )
+        return translate(text, lang)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         """Return the plan as the API's JSON object."""
@@ -174,7 +179,11 @@ class Plan:
                 for visit in self.timetable
             ],
             "warnings": [
-                {"id": w.place_id, "message": w.message(lang), "messages": dict(w.messages)}
+                {
+                    "id": w.place_id,
+                    "message": w.message(lang),
+                    "messages": w.messages(self.languages or (lang,)),
+                }
                 for w in self.warnings
             ],
             "mode": self.request.mode,
@@ -187,6 +196,14 @@ class Plan:
             "note": self.note(lang),
             "query": self.request.query(),
         }
+
+
+def _decimal(number: float, lang: str) -> str:
+    """Return ``number`` as ``lang`` writes it ("4,5" in Vietnamese, "4.5" in English)."""
+    try:
+        return format_decimal(number, locale=lang)
+    except ValueError:  # a language Babel does not know
+        return f"{number:g}"
 
 
 def _place_json(place: Place, lang: str) -> dict[str, Any]:
@@ -238,7 +255,6 @@ def opening_warnings(place: Place, arrive: int, leave: int) -> list[TourWarning]
     day = 24 * 60
     start = arrive % day
     end = start + (leave - arrive)
-    names = {lang: site.display_name(lang) for lang in ("vi", "en")}
     hours = site.opening_hours
     for opens, closes in ranges:
         for shift in (-day, 0, day):
@@ -248,23 +264,19 @@ def opening_warnings(place: Place, arrive: int, leave: int) -> list[TourWarning]
                 closing, ending = format_time(closes), format_time(leave)
                 return [
                     TourWarning(
-                        place.id,
-                        {
-                            "vi": f"{names['vi']}: đóng cửa lúc {closing}, trước khi "
-                            f"kết thúc tham quan lúc {ending}",
-                            "en": f"{names['en']}: closes at {closing}, before the visit "
-                            f"ends at {ending}",
-                        },
+                        place,
+                        Message.of(
+                            N_("closes at %(closing)s, before the visit ends at %(ending)s"),
+                            closing=closing,
+                            ending=ending,
+                        ),
                     )
                 ]
     at = format_time(arrive)
     return [
         TourWarning(
-            place.id,
-            {
-                "vi": f"{names['vi']}: đóng cửa lúc {at} (giờ mở cửa: {hours})",
-                "en": f"{names['en']}: closed at {at} (opening hours: {hours})",
-            },
+            place,
+            Message.of(N_("closed at %(at)s (opening hours: %(hours)s)"), at=at, hours=hours),
         )
     ]
 
@@ -371,6 +383,7 @@ def plan_tour(
         exact=exact,
         speed_kmh=travel.speeds_kmh[request.mode],
         detour=travel.detours[request.mode] if source == "estimate" else 1.0,
+        languages=catalogue.config.languages,
     )
 
 
@@ -392,6 +405,7 @@ def plan_title(plan: Plan, lang: str) -> str:
     """Return a short title: the first and last place and the number of stops."""
     first, last = plan.places[0].name(lang), plan.places[-1].name(lang)
     count = sum(1 for place in plan.places if place.site is not None)
-    if lang == "vi":
-        return f"Hành trình {count} điểm: {first} → {last}"
-    return f"Tour of {count} stops: {first} → {last}"
+    text = Message.of(
+        N_("Tour of %(count)s stops: %(first)s → %(last)s"), count=count, first=first, last=last
+    )
+    return translate(text, lang)

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from guide.catalogue.geo import in_range
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Tour
+from guide.messages import N_, Message, translate
 from guide.tours.travel import MODES
 
 DEFAULT_START_TIME = "08:00"
@@ -28,16 +29,24 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 class PlanError(ValueError):
-    """A tour request that cannot be planned, with the field at fault and how to fix it."""
+    """A tour request that cannot be planned, with the field at fault and how to fix it.
 
-    def __init__(self, field: str, vi: str, en: str) -> None:
-        super().__init__(f"{field}: {en}")
+    The message is an English template (a translation id) filled with ``params``;
+    ``message`` gives it in a reader's language, after the field's name.
+    """
+
+    def __init__(self, field: str, template: str, /, **params: object) -> None:
         self.field = field
-        self.messages = {"vi": f"{field}: {vi}", "en": f"{field}: {en}"}
+        self.text = Message.of(template, **params)
+        super().__init__(f"{field}: {self.text}")
 
-    def message(self, lang: str = "vi") -> str:
-        """Return the message in ``lang``, else in English, else in Vietnamese."""
-        return self.messages.get(lang) or self.messages.get("en") or self.messages["vi"]
+    def message(self, lang: str) -> str:
+        """Return ``field: message`` in ``lang`` (English where it has no translation)."""
+        return f"{self.field}: {translate(self.text, lang)}"
+
+    def messages(self, languages: Sequence[str]) -> dict[str, str]:
+        """Return the message in each of ``languages``."""
+        return {lang: self.message(lang) for lang in languages}
 
 
 @dataclass(frozen=True)
@@ -99,21 +108,21 @@ def _published_site(catalogue: Catalogue, value: Any, field_name: str) -> Site:
     if not isinstance(value, str) or not value.strip():
         raise PlanError(
             field_name,
-            f"{value!r} không phải mã địa điểm: viết mã in trên biển, như Z2HN",
-            f"{value!r} is not a site code: give the code printed on the plaque, such as Z2HN",
+            N_("%(value)s is not a site code: give the code printed on the plaque, such as Z2HN"),
+            value=repr(value),
         )
     site = catalogue.by_code(value) or catalogue.by_slug(value.strip())
     if site is None or site.status != "published":
         raise PlanError(
             field_name,
-            f"{value!r} không phải mã của địa điểm đã công bố nào: kiểm tra lại mã",
-            f"{value!r} is not the code of a published site: check the code",
+            N_("%(value)s is not the code of a published site: check the code"),
+            value=repr(value),
         )
     if not site.has_location:
         raise PlanError(
             field_name,
-            f"{site.code} chưa có vị trí trên bản đồ: bỏ nó khỏi hành trình",
-            f"{site.code} has no location on the map yet: leave it out of the tour",
+            N_("%(code)s has no location on the map yet: leave it out of the tour"),
+            code=site.code,
         )
     return site
 
@@ -125,19 +134,22 @@ def _start_point(catalogue: Catalogue, value: Sequence[Any]) -> tuple[float, flo
     ):
         raise PlanError(
             "start",
-            f"{list(value)!r}: viết điểm xuất phát là [vĩ độ, kinh độ], như {example}",
-            f"{list(value)!r}: give a start point as [lat, lon], such as {example}",
+            N_("%(value)s: give a start point as [lat, lon], such as %(example)s"),
+            value=repr(list(value)),
+            example=example,
         )
     lat, lon = float(value[0]), float(value[1])
     if not in_range(lat, lon) or catalogue.areas.locate(lat, lon) is None:
         swapped = in_range(lon, lat) and catalogue.areas.locate(lon, lat) is not None
-        hint_vi = " (vĩ độ và kinh độ có bị đảo không?)" if swapped else ""
-        hint_en = " (are latitude and longitude swapped?)" if swapped else ""
-        raise PlanError(
-            "start",
-            f"{lat}, {lon} nằm ngoài các khu vực của danh mục: chọn điểm trong khu vực{hint_vi}",
-            f"{lat}, {lon} lies outside the catalogue's areas: pick a point inside them{hint_en}",
+        outside = (
+            N_(
+                "%(lat)s, %(lon)s lies outside the catalogue's areas: pick a point inside them"
+                " (are latitude and longitude swapped?)"
+            )
+            if swapped
+            else N_("%(lat)s, %(lon)s lies outside the catalogue's areas: pick a point inside them")
         )
+        raise PlanError("start", outside, lat=lat, lon=lon)
     return lat, lon
 
 
@@ -145,9 +157,7 @@ def _flag(data: dict[str, Any], field: str, named: Callable[[str], str]) -> bool
     """Return the true/false field ``field`` of a plan request (false when absent)."""
     value = data.get(field, False)
     if not isinstance(value, bool):
-        raise PlanError(
-            named(field), f"{value!r}: viết true hoặc false", f"{value!r}: write true or false"
-        )
+        raise PlanError(named(field), N_("%(value)s: write true or false"), value=repr(value))
     return value
 
 
@@ -171,8 +181,7 @@ def parse_request(
     if not isinstance(data, Mapping):
         raise PlanError(
             "body",
-            'gửi một đối tượng JSON, như {"stops": ["Z2HN", "YKW7"]}',
-            'send a JSON object, such as {"stops": ["Z2HN", "YKW7"]}',
+            N_('send a JSON object, such as {"stops": ["Z2HN", "YKW7"]}'),
         )
     lang = data.get("lang", "vi")
     # The planner's pages send the reader's interface language (ja, fr…).
@@ -182,14 +191,13 @@ def parse_request(
     if lang not in known:
         choices = ", ".join(known)
         raise PlanError(
-            "lang", f"{lang!r} không phải một trong {choices}", f"{lang!r} is not one of {choices}"
+            "lang", N_("%(value)s is not one of %(choices)s"), value=repr(lang), choices=choices
         )
     stops_value = data.get("stops")
     if not isinstance(stops_value, list):
         raise PlanError(
             named("stops"),
-            'thiếu danh sách mã địa điểm, như ["Z2HN", "YKW7"]',
-            'missing: list the site codes, such as ["Z2HN", "YKW7"]',
+            N_('missing: list the site codes, such as ["Z2HN", "YKW7"]'),
         )
     stops: list[str] = []
     for index, value in enumerate(stops_value):
@@ -199,8 +207,8 @@ def parse_request(
     if len(stops) < 2:
         raise PlanError(
             named("stops"),
-            f"có {len(stops)} điểm dừng: chọn ít nhất hai địa điểm khác nhau",
-            f"{len(stops)} stop(s): pick at least two different sites",
+            N_("%(count)s stop(s): pick at least two different sites"),
+            count=len(stops),
         )
     start_value = data.get("start")
     start: str | tuple[float, float] | None
@@ -214,15 +222,17 @@ def parse_request(
     if count > max_stops:
         raise PlanError(
             named("stops"),
-            f"{count} điểm dừng, quá mức tối đa {max_stops}: chia hành trình thành nhiều ngày",
-            f"{count} stops is more than the maximum of {max_stops}: split the tour into days",
+            N_("%(count)s stops is more than the maximum of %(max)s: split the tour into days"),
+            count=count,
+            max=max_stops,
         )
     mode = data.get("mode", "walk")
     if mode not in MODES:
         raise PlanError(
             "mode",
-            f"{mode!r} không phải một trong {', '.join(MODES)}",
-            f"{mode!r} is not one of {', '.join(MODES)}",
+            N_("%(value)s is not one of %(choices)s"),
+            value=repr(mode),
+            choices=", ".join(MODES),
         )
     back = _flag(data, "return_to_start", named)
     keep_order = _flag(data, "keep_order", named)
@@ -234,15 +244,14 @@ def parse_request(
     except ValueError:
         raise PlanError(
             "start_time",
-            f"{time_value!r} không phải giờ dạng HH:MM, như 08:30",
-            f"{time_value!r} is not a time as HH:MM, such as 08:30",
+            N_("%(value)s is not a time as HH:MM, such as 08:30"),
+            value=repr(time_value),
         ) from None
     visits = data.get("visit_minutes") or {}
     if not isinstance(visits, Mapping):
         raise PlanError(
             named("visit_minutes"),
-            'viết số phút cho từng mã, như {"Z2HN": 45}',
-            'give minutes per code, such as {"Z2HN": 45}',
+            N_('give minutes per code, such as {"Z2HN": 45}'),
         )
     visit_minutes: dict[str, int] = {}
     planned = {*stops, *([start] if isinstance(start, str) else [])}
@@ -251,8 +260,8 @@ def parse_request(
         if site is None or site.code not in planned:
             raise PlanError(
                 named("visit_minutes"),
-                f"{key!r} không phải một điểm dừng của hành trình",
-                f"{key!r} is not one of the tour's stops",
+                N_("%(value)s is not one of the tour's stops"),
+                value=repr(key),
             )
         if (
             isinstance(minutes, bool)
@@ -261,8 +270,10 @@ def parse_request(
         ):
             raise PlanError(
                 named("visit_minutes"),
-                f"{site.code}: {minutes!r} phải là số phút nguyên từ 0 đến {MAX_VISIT_MINUTES}",
-                f"{site.code}: {minutes!r} must be whole minutes from 0 to {MAX_VISIT_MINUTES}",
+                N_("%(code)s: %(value)s must be whole minutes from 0 to %(max)s"),
+                code=site.code,
+                value=repr(minutes),
+                max=MAX_VISIT_MINUTES,
             )
         visit_minutes[site.code] = minutes
     return TourRequest(
@@ -301,21 +312,21 @@ def parse_query(args: Mapping[str, str], catalogue: Catalogue, max_stops: int) -
         except ValueError:
             raise PlanError(
                 "start",
-                f"{start!r}: viết mã địa điểm hoặc vĩ độ,kinh độ như 21.0368,105.8345",
-                f"{start!r}: give a site code or lat,lon such as 21.0368,105.8345",
+                N_("%(value)s: give a site code or lat,lon such as 21.0368,105.8345"),
+                value=repr(start),
             ) from None
     elif start:
         data["start"] = start
     back = (args.get("return") or "").strip().lower()
     if back not in _TRUE | _FALSE:
-        raise PlanError("return", f"{back!r}: viết 1 hoặc 0", f"{back!r}: write 1 or 0")
+        raise PlanError("return", N_("%(value)s: write 1 or 0"), value=repr(back))
     data["return_to_start"] = back in _TRUE
     order = (args.get("order") or "").strip().lower()
     if order not in _ORDERS:
         raise PlanError(
             "order",
-            f"{order!r}: viết listed (theo thứ tự đã liệt kê) hoặc best (thứ tự tốt nhất)",
-            f"{order!r}: write listed (visit as listed) or best (the best order)",
+            N_("%(value)s: write listed (visit as listed) or best (the best order)"),
+            value=repr(order),
         )
     data["keep_order"] = _ORDERS[order]
     visits: dict[str, Any] = {}
@@ -326,8 +337,8 @@ def parse_query(args: Mapping[str, str], catalogue: Catalogue, max_stops: int) -
         if not minutes.strip().isdigit():
             raise PlanError(
                 "visit",
-                f"{part!r}: viết MÃ:phút, như Z2HN:45",
-                f"{part!r}: write CODE:minutes, such as Z2HN:45",
+                N_("%(value)s: write CODE:minutes, such as Z2HN:45"),
+                value=repr(part),
             )
         visits[code.strip()] = int(minutes)
     data["visit_minutes"] = visits

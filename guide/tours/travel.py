@@ -22,10 +22,15 @@ import numpy as np
 from guide import settings
 from guide.catalogue.geo import distance_matrix_m
 from guide.catalogue.model import TOUR_MODES
+from guide.messages import N_
 
 log = logging.getLogger(__name__)
 
 MODES = TOUR_MODES
+# Each mode's names, as message ids: a choice in a form ("On foot") and the words
+# within a sentence ("times on foot at 4.5 km/h").
+MODE_LABELS = {"walk": N_("On foot"), "bike": N_("By bicycle"), "car": N_("By car")}
+MODE_PHRASES = {"walk": N_("on foot"), "bike": N_("by bicycle"), "car": N_("by car")}
 # OSRM's standard profile names for each travel mode.
 OSRM_PROFILES = {"walk": "foot", "bike": "bike", "car": "car"}
 

@@ -15,15 +15,14 @@ from flask_babel import lazy_gettext as _l
 
 from guide.catalogue.curated import can_follow
 from guide.catalogue.model import Site, Tour
-from guide.tours.plan import (
-    MODE_NAMES,
-    next_stop,
-)
+from guide.tours.plan import next_stop
+from guide.tours.travel import MODE_LABELS as MODE_IDS
 from guide.tours.travel import Travel
 from guide.web import get_catalogue
 from guide.web.i18n import available_languages
 
-MODE_LABELS = {"walk": _l("On foot"), "bike": _l("By bicycle"), "car": _l("By car")}
+# The modes' names in the page's language (the ids are the library's).
+MODE_LABELS = {mode: _l(label) for mode, label in MODE_IDS.items()}
 
 
 def travel() -> Travel:
@@ -103,7 +102,7 @@ def tour_step(slug: str, site: Site, language: str) -> TourStep | None:
     if following is None:
         return step
     there, metres, minutes = following
-    mode = found.mode if found.mode in MODE_NAMES else "walk"
+    mode = found.mode if found.mode in MODE_IDS else "walk"
     return TourStep(
         tour=step.tour,
         name=step.name,

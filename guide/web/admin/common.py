@@ -8,7 +8,6 @@ application's catalogue is reloaded with ``after_save``.
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
@@ -16,8 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from guide.catalogue.index import Catalogue
-from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.model import SLUG_RE, Site
+from guide.catalogue.reader import stored_facts
 from guide.web import get_catalogue, reload_catalogue
 from guide.workspace.accounts import may_edit_area
 
@@ -89,7 +88,7 @@ def languages() -> tuple[str, ...]:
 def raw_facts(site: Site) -> dict[str, Any]:
     """Return the site's ``site.toml`` exactly as stored (unknown fields included)."""
     assert site.folder is not None
-    return tomllib.loads((site.folder / SITE_FILE).read_text(encoding="utf-8"))
+    return stored_facts(site.folder)
 
 
 def after_save() -> None:

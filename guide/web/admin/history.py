@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from guide.catalogue.layout import SITE_FILE
-from guide.catalogue.reader import site_from_dict
+from guide.catalogue.reader import FactsError, site_facts, site_from_dict
 from guide.web.admin.common import (
     after_save,
     bp,
@@ -54,8 +52,8 @@ def revision(slug: str, number: int):
         abort(404)
 
     try:
-        listed = entries_of(tomllib.loads(found.files.get(SITE_FILE, "")))
-    except tomllib.TOMLDecodeError:
+        listed = entries_of(site_facts(found.files.get(SITE_FILE, "")))
+    except FactsError:
         listed = []
     return render_template(
         "admin/revision.html",
@@ -79,7 +77,7 @@ def restore(slug: str, number: int):
     if found is None:
         abort(404)
     cat = catalogue()
-    facts = tomllib.loads(found.files.get(SITE_FILE, ""))
+    facts = site_facts(found.files.get(SITE_FILE, ""))
     restored, problems = site_from_dict(facts, SITE_FILE, cat.config, cat.areas)
     errors = [p for p in problems if p.level == "error"]
     if restored is None or errors:

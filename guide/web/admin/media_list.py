@@ -7,7 +7,6 @@ still find it), so it can be put back from the editor or by restoring a revision
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -15,6 +14,7 @@ from typing import Any
 
 from guide.catalogue.layout import AUDIO_SUFFIXES, PHOTO_SUFFIXES, SITE_FILE, is_safe_relative_path
 from guide.catalogue.model import Media, Site
+from guide.catalogue.reader import FactsError, site_facts
 from guide.web.admin.common import languages, raw_facts
 from guide.workspace.editing import FileDiff, digest, revisions, snapshot
 from guide.workspace.media import WEB_FOLDER
@@ -133,8 +133,8 @@ def last_known_entry(slug: str, file: str) -> dict[str, Any] | None:
     """Return the newest entry of ``file`` in the site's revisions (its captions and credit)."""
     for revision in revisions(slug):
         try:
-            facts = tomllib.loads(revision.files.get(SITE_FILE, ""))
-        except tomllib.TOMLDecodeError:
+            facts = site_facts(revision.files.get(SITE_FILE, ""))
+        except FactsError:
             continue
         for entry in entries_of(facts):
             if entry["file"] == file:

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
+from guide.messages import N_
 from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.limits import PlanLimits, PlannerBusy
 from guide.tours.plan import Plan, plan_tour
@@ -81,7 +82,12 @@ def _lang() -> str:
 
 
 def _json_error(error: PlanError, lang: str) -> tuple[Response, int]:
-    body = {"error": error.message(lang), "field": error.field, "messages": error.messages}
+    languages = get_catalogue().config.languages
+    body = {
+        "error": error.message(lang),
+        "field": error.field,
+        "messages": error.messages(languages),
+    }
     return jsonify(body), 400
 
 
@@ -123,16 +129,14 @@ def api_plan():
         # Each nested bracket is one level of recursion in the parser: refuse, do not crash.
         problem = PlanError(
             "body",
-            'lồng nhau quá sâu: gửi một đối tượng như {"stops": ["Z2HN", "YKW7"]}',
-            'is nested too deeply: send an object such as {"stops": ["Z2HN", "YKW7"]}',
+            N_('is nested too deeply: send an object such as {"stops": ["Z2HN", "YKW7"]}'),
         )
         return _json_error(problem, "vi")
     except ValueError as error:
         problem = PlanError(
             "body",
-            f"không phải JSON hợp lệ ({error}): gửi một đối tượng như "
-            '{"stops": ["Z2HN", "YKW7"]}',
-            f'is not valid JSON ({error}): send an object such as {{"stops": ["Z2HN", "YKW7"]}}',
+            N_('is not valid JSON (%(error)s): send an object such as {"stops": ["Z2HN", "YKW7"]}'),
+            error=error,
         )
         return _json_error(problem, "vi")
     lang = data.get("lang", "vi") if isinstance(data, dict) else "vi"
