@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from guide.web.admin import views as admin
     from guide.web.maps import api
     from guide.web.maps import views as maps
-    from guide.web.public import media
+    from guide.web.public import fonts, media
     from guide.web.public import views as public
     from guide.web.tours import api as tours
     from guide.web.tours import pages as tour_pages
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)
     admin.init_app(app)
     app.register_blueprint(media.bp)
+    fonts.init_app(app)
     app.register_blueprint(offline.bp)
     app.register_blueprint(signs.bp)
     # Planning a tour changes nothing on the server and needs no sign-in, so the
