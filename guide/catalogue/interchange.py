@@ -3,8 +3,11 @@
 Both formats use the columns of the shipped ``hanoi_sites.csv``:
 ``slug, name_vi, name_en, lat, lon, address, ward, district, kind, rank,
 source_url, description_vi_or_en``, optionally with ``code``, ``status``,
-``area`` and ``tags`` (separated by ``;``). Every row goes through the same
-validation as ``guide check``.
+``area`` and ``tags`` (separated by ``;``). A site's full list of sources
+and its inscriptions travel as JSON text in the columns ``sources_json`` and
+``inscriptions`` (lists of objects written as in ``site.toml``); GeoJSON
+carries them as the properties ``sources`` and ``inscriptions``. Every row goes
+through the same validation as ``guide check``.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ COLUMNS = (
     "source_url",
     "description_vi_or_en",
 )
-EXTRA_COLUMNS = ("code", "status", "area", "tags")
+EXTRA_COLUMNS = ("code", "status", "area", "tags", "sources_json", "inscriptions")
+# Columns holding a JSON list of objects, and the GeoJSON property each comes from.
+JSON_COLUMNS = {"sources_json": "sources", "inscriptions": "inscriptions"}
 REQUIRED_COLUMNS = ("slug", "name_vi", "kind")
 # Row fields are named like site.toml fields; reports use the column names people see.
 _COLUMN_OF_FIELD = {"area": "district", "name.vi": "name_vi", "name.en": "name_en"}
@@ -167,7 +172,13 @@ def _feature_row(feature: object) -> dict[str, str]:
     for key, value in properties.items():
         if key == "names" or key.startswith("_"):
             continue  # "_" keys are the import's own notes
-        if key == "tags" and isinstance(value, list):
+        if key in JSON_COLUMNS.values():
+            column = next(c for c, name in JSON_COLUMNS.items() if name == key)
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                row[column] = json.dumps(value, ensure_ascii=False)
+            elif value is not None:
+                errors.append((key, "property.objects"))
+        elif key == "tags" and isinstance(value, list):
             if all(isinstance(tag, str) for tag in value):
                 row["tags"] = ";".join(value)
             else:
@@ -200,6 +211,40 @@ _SHAPE_MESSAGES = {
     "properties.object": N_('must be an object of names and values, such as {"slug": "..."}'),
     "property.scalar": N_("must be text or a number, not a list or an object"),
     "geometry.point": N_("must be a Point with [lon, lat] coordinates"),
+    "property.objects": N_("must be a list of objects, as [[%(name)s]] in site.toml"),
+}
+
+
+def _json_list(row: dict[str, str], column: str, reasons: list[Reason]) -> list[Any] | None:
+    """Return the list of objects written as JSON in ``column``; None when absent or refused."""
+    text = row.get(column, "")
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+        reasons.append(
+            Reason(
+                column,
+                Message.of(
+                    N_("is not valid JSON (%(error)s): write a list such as %(example)s"),
+                    error=detail,
+                    example=_JSON_EXAMPLES[column],
+                ),
+            )
+        )
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        name = JSON_COLUMNS[column]
+        reasons.append(Reason(column, Message.of(_SHAPE_MESSAGES["property.objects"], name=name)))
+        return None
+    return value
+
+
+_JSON_EXAMPLES = {
+    "sources_json": '[{"url": "https://...", "supports": {"vi": "...", "en": "..."}}]',
+    "inscriptions": '[{"kind": "câu đối", "reading": "...", "sources": [1]}]',
 }
 
 
@@ -226,7 +271,7 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
     for column, kind in json.loads(row.get("_errors", "[]")):
-        reasons.append(Reason(column, Message.of(_SHAPE_MESSAGES[kind])))
+        reasons.append(Reason(column, Message.of(_SHAPE_MESSAGES[kind], name=column)))
     facts: dict[str, Any] = {
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
@@ -278,9 +323,15 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
             "media": [],
         }
     )
-    if row.get("source_url"):
+    sources = _json_list(row, "sources_json", reasons)
+    if sources is not None:
+        facts["sources"] = sources
+    elif row.get("source_url"):
         supports = "coordinate" if "lat" in facts else "description"
         facts["sources"].append({"url": row["source_url"], "supports": supports})
+    inscriptions = _json_list(row, "inscriptions", reasons)
+    if inscriptions:
+        facts["inscriptions"] = inscriptions
     return facts, reasons
 
 
@@ -418,9 +469,15 @@ def export_rows(catalogue: Catalogue, statuses: tuple[str, ...]) -> list[dict[st
                 "status": site.status,
                 "area": site.area,
                 "tags": ";".join(site.tags),
+                "sources_json": _json_text([source.to_dict() for source in site.sources]),
+                "inscriptions": _json_text([item.to_dict() for item in site.inscriptions]),
             }
         )
     return rows
+
+
+def _json_text(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else ""
 
 
 def export_csv(catalogue: Catalogue, statuses: tuple[str, ...] = ("published",)) -> str:
@@ -453,6 +510,8 @@ def site_feature(site: Site, catalogue: Catalogue) -> dict[str, Any]:
             "tags": list(site.tags),
             "url": f"/sites/{site.slug}",
             "source_url": site.sources[0].url if site.sources else "",
+            "sources": [source.to_dict() for source in site.sources],
+            "inscriptions": [item.to_dict() for item in site.inscriptions],
         },
     }
 
