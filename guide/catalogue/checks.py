@@ -54,6 +54,9 @@ def check_catalogue(
     return problems
 
 
+ORIGINAL_WITHOUT_HAN = N_("original should hold the Hán/Nôm characters; put the reading in reading")
+
+
 def _inscription_problems(site: Site, label: str) -> list[Problem]:
     """Return a warning for each inscription whose original holds no Hán or Nôm character."""
     return [
@@ -61,7 +64,7 @@ def _inscription_problems(site: Site, label: str) -> list[Problem]:
             label,
             f"inscriptions[{index}].original",
             "inscriptions.original",
-            N_("original should hold the Hán/Nôm characters; put the reading in reading"),
+            ORIGINAL_WITHOUT_HAN,
             "warning",
         )
         for index, item in enumerate(site.inscriptions)

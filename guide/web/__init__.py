@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from guide.listening import models  # noqa: F401
     from guide.web import assets, i18n, offline, security, sizes
     from guide.web.admin import auth, signs, throttle
+    from guide.web.admin import inscriptions as admin_inscriptions
     from guide.web.admin import views as admin
     from guide.web.maps import api
     from guide.web.maps import views as maps
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     throttle.init_app(app)
     admin.init_app(app)
+    admin_inscriptions.init_app(app)
     app.register_blueprint(media.bp)
     fonts.init_app(app)
     app.register_blueprint(offline.bp)

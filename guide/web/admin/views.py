@@ -423,6 +423,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             "sources": sources,
         }
     )
+    inscription_rows = admin_inscriptions.apply(facts, request.form, checked, langs)
     facts.pop("lat", None)
     facts.pop("lon", None)
     if lat is not None and lon is not None:
@@ -438,6 +439,8 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             name = "name_" + name[5:]
         elif name.startswith(("sources", "tags")):
             name = name.partition("[")[0]
+        elif name.startswith("inscriptions"):
+            name = admin_inscriptions.field_name(name, inscription_rows)
         else:
             name = FIELD_OF_PROBLEM.get(name, name)
         if name == "area" and lat is not None:
@@ -1036,4 +1039,5 @@ for _code in (400, 401, 403, 404, 413):
 
 # The satellites add their views to bp.
 from guide.web.admin import imports as admin_import  # noqa: E402, F401
+from guide.web.admin import inscriptions as admin_inscriptions  # noqa: E402
 from guide.web.admin import media as admin_media  # noqa: E402, F401
