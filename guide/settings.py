@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Debian's fonts-hanazono: HanaMinA for the basic plane, HanaMinB for Extension B and beyond.
+HAN_NOM_FONTS = ":".join(
+    f"/usr/share/fonts/truetype/hanazono/{name}.ttf" for name in ("HanaMinA", "HanaMinB")
+)
+
 # Environment variable naming the instance folder (config.py, SQLite file, secret key).
 INSTANCE_VARIABLE = "GUIDE_INSTANCE"
 
@@ -302,6 +307,21 @@ SETTINGS: tuple[Setting, ...] = (
         730,
         "Days the daily scan counts are kept; older days are removed once a day "
         "(0: keep them all).",
+    ),
+    Setting(
+        "GUIDE_HAN_NOM_FONT",
+        HAN_NOM_FONTS,
+        "Font files (TrueType or OpenType, separated by ':') that draw the Hán and Nôm "
+        "characters of inscriptions; each character comes from the first file that has it. "
+        "Pages get WOFF2 subsets holding only the characters the inscriptions use. Default: "
+        "Debian's fonts-hanazono (HanaMinA, then HanaMinB for Extension B and beyond). "
+        "Without a file, inscriptions are drawn in the visitor's own fonts.",
+    ),
+    Setting(
+        "GUIDE_FONT_CACHE",
+        "",
+        "Folder for the font subsets made from GUIDE_HAN_NOM_FONT (made once per set of "
+        "characters, then reused). Empty: 'font-subsets' in the instance folder.",
     ),
     Setting(
         "SECRET_KEY",

@@ -96,6 +96,8 @@ def sample_arguments(app) -> dict[str, str | int]:
         "version": "0",
         "width": 360,
         "file": "photo.jpg",
+        # The hash of a Hán-Nôm font subset or its stylesheet (404 without original text).
+        "key": "0",
     }
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from guide.catalogue import codes
 from guide.catalogue.curated import check_tours
+from guide.catalogue.han import available_fonts, has_han
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE, story_file
 from guide.catalogue.model import Problem, Site
@@ -16,15 +17,22 @@ DUPLICATE_RADIUS_M = 30.0
 
 
 def check_catalogue(
-    catalogue: Catalogue, duplicate_radius_m: float = DUPLICATE_RADIUS_M
+    catalogue: Catalogue,
+    duplicate_radius_m: float = DUPLICATE_RADIUS_M,
+    han_nom_font: str | None = None,
 ) -> list[Problem]:
-    """Return every problem of the catalogue, errors and warnings, in file order."""
+    """Return every problem of the catalogue, errors and warnings, in file order.
+
+    ``han_nom_font`` is the ``GUIDE_HAN_NOM_FONT`` setting; given, a missing font file
+    is reported when inscriptions have original text to draw with it.
+    """
     problems = list(catalogue.problems)
     ledger = codes.read_ledger(catalogue.root)
     for site in catalogue:
         label = str(catalogue.root / site.slug / SITE_FILE)
         problems.extend(_media_problems(site, label))
         problems.extend(_citation_problems(site, catalogue.root))
+        problems.extend(_inscription_problems(site, label))
         if ledger and site.code not in ledger:
             problems.append(
                 Problem.of(
@@ -43,7 +51,49 @@ def check_catalogue(
             )
     problems.extend(near_duplicates(catalogue, duplicate_radius_m))
     problems.extend(check_tours(catalogue))
+    if han_nom_font is not None:
+        problems.extend(font_problems(catalogue, han_nom_font))
     return problems
+
+
+ORIGINAL_WITHOUT_HAN = N_("original should hold the Hán/Nôm characters; put the reading in reading")
+
+
+def _inscription_problems(site: Site, label: str) -> list[Problem]:
+    """Return a warning for each inscription whose original holds no Hán or Nôm character."""
+    return [
+        Problem.of(
+            label,
+            f"inscriptions[{index}].original",
+            "inscriptions.original",
+            ORIGINAL_WITHOUT_HAN,
+            "warning",
+        )
+        for index, item in enumerate(site.inscriptions)
+        if item.original.strip() and not has_han(item.original)
+    ]
+
+
+def font_problems(catalogue: Catalogue, han_nom_font: str) -> list[Problem]:
+    """Return one warning when inscriptions have original text but no font file draws it."""
+    with_original = [site for site in catalogue if any(i.original for i in site.inscriptions)]
+    if not with_original or available_fonts(han_nom_font):
+        return []
+    return [
+        Problem.of(
+            str(catalogue.root),
+            "GUIDE_HAN_NOM_FONT",
+            "font.han_nom",
+            N_(
+                "no font file found at %(files)s: %(count)s sites have inscriptions with "
+                "original text that cannot be shown in a Hán-Nôm font (install fonts-hanazono "
+                "or set GUIDE_HAN_NOM_FONT)"
+            ),
+            "warning",
+            files=han_nom_font or "(empty)",
+            count=len(with_original),
+        )
+    ]
 
 
 def _citation_problems(site: Site, root: Path) -> list[Problem]:

@@ -3,8 +3,11 @@
 Both formats use the columns of the shipped ``hanoi_sites.csv``:
 ``slug, name_vi, name_en, lat, lon, address, ward, district, kind, rank,
 source_url, description_vi_or_en``, optionally with ``code``, ``status``,
-``area`` and ``tags`` (separated by ``;``). Every row goes through the same
-validation as ``guide check``.
+``area`` and ``tags`` (separated by ``;``). A site's full list of sources
+and its inscriptions travel as JSON text in the columns ``sources_json`` and
+``inscriptions`` (lists of objects written as in ``site.toml``); GeoJSON
+carries them as the properties ``sources`` and ``inscriptions``. Every row goes
+through the same validation as ``guide check``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from guide.catalogue.interchange_rows import (
     EXTRA_COLUMNS,
     REQUIRED_COLUMNS,
     ImportFileError,
+    Reason,
+    json_list,
+    json_text,
 )
 from guide.catalogue.model import Site
 from guide.catalogue.reader import site_from_dict
@@ -45,6 +51,7 @@ __all__ = [
     "EXTRA_COLUMNS",
     "REQUIRED_COLUMNS",
     "ImportFileError",
+    "Reason",
     "export_geojson",
     "site_feature",
 ]
@@ -52,17 +59,6 @@ __all__ = [
 
 # Row fields are named like site.toml fields; reports use the column names people see.
 _COLUMN_OF_FIELD = {"area": "district", "name.vi": "name_vi", "name.en": "name_en"}
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a row was not imported: the column concerned and a translatable message."""
-
-    column: str
-    message: Message
-
-    def __str__(self) -> str:
-        return f"{self.column}: {self.message}" if self.column else str(self.message)
 
 
 @dataclass
@@ -166,7 +162,7 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
     for column, kind in json.loads(row.get("_errors", "[]")):
-        reasons.append(Reason(column, Message.of(SHAPE_MESSAGES[kind])))
+        reasons.append(Reason(column, Message.of(SHAPE_MESSAGES[kind], name=column)))
     facts: dict[str, Any] = {
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
@@ -218,9 +214,15 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
             "media": [],
         }
     )
-    if row.get("source_url"):
+    sources = json_list(row, "sources_json", reasons)
+    if sources is not None:
+        facts["sources"] = sources
+    elif row.get("source_url"):
         supports = "coordinate" if "lat" in facts else "description"
         facts["sources"].append({"url": row["source_url"], "supports": supports})
+    inscriptions = json_list(row, "inscriptions", reasons)
+    if inscriptions:
+        facts["inscriptions"] = inscriptions
     return facts, reasons
 
 
@@ -358,6 +360,8 @@ def export_rows(catalogue: Catalogue, statuses: tuple[str, ...]) -> list[dict[st
                 "status": site.status,
                 "area": site.area,
                 "tags": ";".join(site.tags),
+                "sources_json": json_text([source.to_dict() for source in site.sources]),
+                "inscriptions": json_text([item.to_dict() for item in site.inscriptions]),
             }
         )
     return rows

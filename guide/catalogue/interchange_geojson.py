@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from guide.catalogue.index import Catalogue
-from guide.catalogue.interchange_rows import ImportFileError
+from guide.catalogue.interchange_rows import JSON_COLUMNS, OBJECTS_MESSAGE, ImportFileError
 from guide.catalogue.model import Site
 from guide.messages import N_
 
@@ -51,7 +51,13 @@ def feature_row(feature: object) -> dict[str, str]:
     for key, value in properties.items():
         if key == "names" or key.startswith("_"):
             continue  # "_" keys are the import's own notes
-        if key == "tags" and isinstance(value, list):
+        if key in JSON_COLUMNS.values():
+            column = next(c for c, name in JSON_COLUMNS.items() if name == key)
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                row[column] = json.dumps(value, ensure_ascii=False)
+            elif value is not None:
+                errors.append((key, "property.objects"))
+        elif key == "tags" and isinstance(value, list):
             if all(isinstance(tag, str) for tag in value):
                 row["tags"] = ";".join(value)
             else:
@@ -84,6 +90,7 @@ SHAPE_MESSAGES = {
     "properties.object": N_('must be an object of names and values, such as {"slug": "..."}'),
     "property.scalar": N_("must be text or a number, not a list or an object"),
     "geometry.point": N_("must be a Point with [lon, lat] coordinates"),
+    "property.objects": OBJECTS_MESSAGE,
 }
 
 
@@ -108,6 +115,8 @@ def site_feature(site: Site, catalogue: Catalogue) -> dict[str, Any]:
             "tags": list(site.tags),
             "url": f"/sites/{site.slug}",
             "source_url": site.sources[0].url if site.sources else "",
+            "sources": [source.to_dict() for source in site.sources],
+            "inscriptions": [item.to_dict() for item in site.inscriptions],
         },
     }
 

@@ -39,8 +39,10 @@ def check(sites_dir: Path | None, warnings: bool, fix: bool) -> None:
     uploads nothing lists) are warnings; --fix tidies them.
     """
     catalogue = open_catalogue(sites_dir)
-    radius = settings.resolve()["GUIDE_DUPLICATE_RADIUS_M"]
-    problems = check_catalogue(catalogue, radius)
+    config = settings.resolve()
+    problems = check_catalogue(
+        catalogue, config["GUIDE_DUPLICATE_RADIUS_M"], config["GUIDE_HAN_NOM_FONT"]
+    )
     problems.extend(_leftover_problems(catalogue, fix))
     errors = [p for p in problems if p.level == "error"]
     for problem in problems:

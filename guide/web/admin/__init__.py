@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from guide.render.markdown import render_markdown
 
 # The modules below add their views and error pages to bp.
-from guide.web.admin import api, audit, editor, errors, history, imports, media, sites  # noqa: F401
+from guide.web.admin import api, audit, editor, errors, history, imports, inscriptions, media, sites  # noqa: F401
 from guide.web.admin.common import bp
 from guide.web.admin.errors import csrf_error
 from guide.web.assets import register_root
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         )
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)
+    inscriptions.init_app(app)
 
     app.jinja_env.globals["render_markdown"] = render_markdown
     app.jinja_env.globals["may_edit_area"] = lambda area: may_edit_area(current_user, area)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import SLUG_RE, Site, Source
 from guide.catalogue.text import similar_names
 from guide.catalogue.text_rules import junk_problem
+from guide.web.admin import inscriptions as admin_inscriptions
 from guide.web.admin.common import catalogue, languages, raw_facts
 from guide.web.forms import SiteFormBase
 from guide.web.i18n import translated
@@ -210,6 +211,7 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
             "sources": sources,
         }
     )
+    inscription_rows = admin_inscriptions.apply(facts, request.form, checked, langs)
     facts.pop("lat", None)
     facts.pop("lon", None)
     if lat is not None and lon is not None:
@@ -219,7 +221,10 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
     if lat is not None and "point" in checked.errors:
         return checked  # the point's own problems are already reported
     for problem in validation.check_facts(facts, cat.config, cat.areas):
-        name = validation.form_field(problem, has_point=lat is not None)
+        if problem.field.startswith("inscriptions"):
+            name = admin_inscriptions.field_name(problem.field, inscription_rows)
+        else:
+            name = validation.form_field(problem, has_point=lat is not None)
         (checked.error if problem.level == "error" else checked.warn)(name, translated(problem))
     for name in TEXT_FIELDS + tuple(
         f"{kind}_{lang}" for kind in ("name", "story") for lang in langs
