@@ -10,8 +10,9 @@ from bs4 import BeautifulSoup
 from conftest import DEFAULT_SITES, LiveServer, site_facts, write_site
 
 from guide import create_app
+from guide.catalogue.index import load_catalogue
 from guide.cli import main
-from guide.render.han_nom import available_fonts, is_han
+from guide.render.han_nom import available_fonts, inscription_characters, is_han, plan_faces
 from guide.settings import HAN_NOM_FONTS
 
 # 大越國 and 𡨸 (chữ, U+21A38, in Extension B: only HanaMinB has it).
@@ -108,6 +109,17 @@ def test_the_subset_holds_exactly_the_characters_of_public_inscriptions(font_app
     # The draft's 南國山河 stays out: only characters visitors can see are sent.
     assert found == {ord(c) for c in ORIGINAL if not c.isspace()}
     assert "U+21A38" in css.get_data(as_text=True)
+
+
+@needs_font
+def test_hanazono_draws_every_character_of_the_shipped_inscriptions():
+    sites = [site for site in load_catalogue(DEFAULT_SITES) if site.is_public]
+    characters = inscription_characters(sites)
+    assert sum(is_han(character) for character in characters) >= 40
+    faces = plan_faces(FONTS, characters)
+    drawn = "".join(sorted("".join(face.characters for face in faces)))
+    # Any character left out would fall back to whatever font the visitor happens to have.
+    assert drawn == characters
 
 
 @needs_font
