@@ -37,10 +37,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 from guide.listening import feedback as library
 from guide.listening.models import FEEDBACK_STATUSES, Feedback
-from guide.web import get_catalogue
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.i18n import available_languages, translated
+from guide.web.loaded import get_catalogue
 from guide.workspace.accounts import may_edit_area
 from guide.workspace.db import db
 
@@ -328,7 +328,7 @@ def handle(feedback_id: int) -> Response:
 
 def site_title() -> str:
     """Return the catalogue's title in the page's language."""
-    from guide.web import localized
+    from guide.web.i18n import localized
 
     return localized(get_catalogue().config.title)
 

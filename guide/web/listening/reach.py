@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from guide.listening import reach as figures_of
-from guide.web import get_catalogue
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.i18n import select_language
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("listening_reach", __name__, url_prefix="/admin/reach")
 bp.before_request(require_sign_in)

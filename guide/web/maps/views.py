@@ -22,9 +22,9 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.render import maps
-from guide.web import get_catalogue
 from guide.web.assets import asset_url, register_root
 from guide.web.i18n import available_languages, select_language
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("maps", __name__)
 

@@ -28,9 +28,9 @@ from guide.tours.limits import PlannerBusy
 from guide.tours.plan import plan_tour
 from guide.tours.request import DEFAULT_START_TIME, PlanError, parse_query
 from guide.tours.travel import MODES
-from guide.web import get_catalogue
 from guide.web.assets import asset_url
 from guide.web.i18n import select_language
+from guide.web.loaded import get_catalogue
 from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.public.views import sorted_sites
