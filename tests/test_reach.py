@@ -20,7 +20,7 @@ from guide.listening.models import (
     Plaque,
     ScanCount,
 )
-from guide.listening.reach import local_today
+from guide.listening.periods import local_today
 from guide.workspace.db import db
 
 ZONE = "Asia/Ho_Chi_Minh"

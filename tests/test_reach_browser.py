@@ -10,7 +10,7 @@ from conftest import STAFF_PASSWORD, LiveServer, make_staff_app, site_facts
 
 from guide.catalogue.codes import ALPHABET
 from guide.listening.models import VIA_LINK, VIA_PLAQUE, Feedback, Plaque, ScanCount
-from guide.listening.reach import local_today
+from guide.listening.periods import local_today
 from guide.workspace.db import db
 
 A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
