@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, get_locale, gettext
 
 from guide.messages import Message, MessageError
 from guide.web.loaded import get_catalogue
@@ -171,3 +172,18 @@ def localized(texts: Mapping[str, str] | None, language: str | None = None) -> s
         return ""
     language = language or select_language()
     return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
+
+
+def translated_table(table: Mapping[str, str]) -> dict[str, str]:
+    """Return a table of message ids with each text in the page's language."""
+    return {key: gettext(msgid) for key, msgid in table.items()}
+
+
+def script_labels(table: Mapping[str, str]) -> dict[str, str]:
+    """Return a page script's text in the page's language, with the number symbols it writes."""
+    locale = get_locale()
+    return {
+        **translated_table(table),
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+    }
