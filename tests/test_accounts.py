@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DEFAULT_SITES, sign_in
+from browsing import sign_in
+from builders import DEFAULT_SITES
 from sqlalchemy import select
 
 from guide import create_app

@@ -7,8 +7,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import add_near_twin, csrf_token, form_fields, sign_in
+from builders import add_near_twin
 from PIL import Image
 
 from guide.catalogue.checks import check_catalogue
@@ -225,7 +226,7 @@ def test_a_token_from_another_session_is_refused(staff_app, staff_sites):
 
 
 def test_session_cookie_flags(staff_sites, tmp_path):
-    from conftest import make_staff_app
+    from builders import make_staff_app
 
     plain = make_staff_app(staff_sites, tmp_path).test_client()
     response = sign_in(plain, "admin")
@@ -299,7 +300,7 @@ def test_the_embeddable_map_may_be_framed(staff_app):
 
 
 def test_the_tile_host_is_the_only_other_host_in_the_policy(staff_sites, tmp_path):
-    from conftest import make_staff_app
+    from builders import make_staff_app
 
     app = make_staff_app(
         staff_sites, tmp_path, GUIDE_TILE_URL="https://{s}.tiles.example.vn/{z}/{x}/{y}.png"
@@ -731,7 +732,7 @@ def test_refused_uploads_leave_the_site_unchanged(
 
 
 def test_an_upload_over_the_request_limit_is_refused_with_a_message(staff_sites, tmp_path):
-    from conftest import make_staff_app
+    from builders import make_staff_app
 
     app = make_staff_app(staff_sites, tmp_path, MAX_CONTENT_LENGTH=10_000)
     client = client_as(app, "admin")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STAFF_PASSWORD, LiveServer
+from browsing import LiveServer
+from builders import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -11,8 +11,9 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import add_near_twin, csrf_token, form_fields, sign_in
+from builders import add_near_twin
 from PIL import Image
 
 from guide import PROJECT_ROOT

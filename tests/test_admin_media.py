@@ -11,8 +11,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import csrf_token, form_fields, sign_in
 from PIL import Image
 
 from guide.catalogue.checks import check_catalogue
@@ -280,7 +280,7 @@ def test_only_removed_media_files_can_be_put_back(staff_app, staff_sites, two_ph
 
 
 def test_removing_and_replacing_recordings_keeps_every_file(staff_app, staff_sites, mp3_bytes):
-    from conftest import encoded_audio
+    from builders import encoded_audio
 
     other_mp3 = encoded_audio("mp3", "libmp3lame", 22050, 0.5)
     client = client_as(staff_app, "editor-here")
@@ -468,7 +468,7 @@ def test_restoring_a_revision_restores_the_media_list(staff_app, staff_sites, tw
 
 
 def test_no_file_a_revision_lists_is_ever_deleted(staff_app, staff_sites, mp3_bytes):
-    from conftest import encoded_audio
+    from builders import encoded_audio
 
     from guide.workspace.db import Revision, db
 

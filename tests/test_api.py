@@ -8,7 +8,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import site_facts
+from builders import site_facts
 from PIL import Image
 
 from guide import create_app

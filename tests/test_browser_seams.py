@@ -10,9 +10,9 @@ import io
 import time
 
 import pytest
-from conftest import STAFF_PASSWORD, LiveServer
+from browsing import TILE_PREFIX, LiveServer
+from builders import STAFF_PASSWORD
 from PIL import Image
-from test_map_browser import TILE_PREFIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

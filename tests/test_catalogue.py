@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import DEFAULT_SITES, site_facts, write_site
+from builders import DEFAULT_SITES, edit_site, site_facts, write_site
 
 from guide.catalogue.geo import distance_m
 from guide.catalogue.index import load_catalogue
@@ -200,10 +200,9 @@ def test_the_parse_cache_notices_edited_files(make_catalogue):
     root = make_catalogue(site_facts())
     assert load_catalogue(root).by_slug("dinh-chem").visit_minutes == 45
     assert (root / ".cache" / "sites.json").is_file()
-    path = root / "dinh-chem" / "site.toml"
-    path.write_text(path.read_text().replace("visit_minutes = 45", "visit_minutes = 50"))
+    edit_site(root / "dinh-chem", visit_minutes=50)
     assert load_catalogue(root).by_slug("dinh-chem").visit_minutes == 50
-    path.write_text(path.read_text().replace("visit_minutes = 50", 'visit_minutes = "x"'))
+    edit_site(root / "dinh-chem", visit_minutes="x")
     catalogue = load_catalogue(root)
     assert catalogue.by_slug("dinh-chem") is None
     assert any(p.field == "visit_minutes" for p in catalogue.problems)

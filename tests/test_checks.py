@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import site_facts, write_site
+from builders import site_facts, write_site
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.index import load_catalogue

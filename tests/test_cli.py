@@ -9,8 +9,9 @@ import time
 import urllib.request
 
 import pytest
+from browsing import free_port
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, free_port, site_facts
+from builders import DEFAULT_SITES, site_facts
 
 from guide.cli import main
 

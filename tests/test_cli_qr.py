@@ -5,25 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import site_facts
+from builders import HANG_NGANG, site_facts
 from scanning import open_url, pdf_pages, png_image, scan_one, svg_image
 
 from guide import create_app
 from guide.cli import main
 
 BASE = "https://ditich.example.vn"
-HANG_NGANG = site_facts(
-    code="59PK",
-    slug="nha-48-hang-ngang",
-    kind="di tích cách mạng",
-    rank="Di tích lịch sử quốc gia (1979)",
-    lat=21.034328,
-    lon=105.850439,
-    address="48 Hàng Ngang",
-    ward="",
-    area="002",
-    name={"vi": "Di tích Nhà số 48 Hàng Ngang", "en": "48 Hàng Ngang"},
-)
 DRAFT = site_facts(
     code="R4WD",
     slug="den-ngoc-son",

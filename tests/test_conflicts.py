@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+from browsing import form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import form_fields, sign_in
 
 SLUG = "dinh-chem"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.index import load_catalogue

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import csrf_token, form_fields, sign_in
 
 SLUG = "dinh-chem"  # in area 021, where editor-here may edit
 CODE = "Z2HN"

@@ -8,8 +8,9 @@ import logging
 import os
 
 import pytest
+from browsing import free_port, sign_in
 from bs4 import BeautifulSoup
-from conftest import free_port, make_staff_app, sign_in
+from builders import make_staff_app
 from sqlalchemy import inspect, select, text
 
 from guide.cli import main

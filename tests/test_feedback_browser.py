@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
+from browsing import LiveServer
 from sqlalchemy import select
 
 from guide.listening.models import Feedback

@@ -9,8 +9,8 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browsing import csrf_token, free_port, sign_in
 from bs4 import BeautifulSoup
-from conftest import csrf_token, free_port, sign_in
 
 from guide.workspace.geocode import GeocoderUnreachable, lookup_address
 

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 
 import pytest
 import tomli_w
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, csrf_token, form_fields, sign_in, site_facts, write_site
+from builders import DEFAULT_SITES, site_facts, write_site
 
 from guide import create_app
 from guide.cli import main

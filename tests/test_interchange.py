@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.index import load_catalogue

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import site_facts, write_site
+from builders import site_facts, write_site
 
 from guide.cli import main
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from browsing import sign_in
 from bs4 import BeautifulSoup
-from conftest import make_staff_app, sign_in
+from builders import make_staff_app
 
 from guide.workspace.db import AuditEntry, db
 

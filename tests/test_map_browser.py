@@ -5,16 +5,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from conftest import site_facts
+from browsing import CLUSTERS, MARKERS, TILE_PREFIX, settle
+from builders import site_facts
 
 from guide import create_app
 from guide.catalogue.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-MARKERS = ".leaflet-marker-pane .site-marker"
-CLUSTERS = ".leaflet-marker-pane .marker-cluster"
-TILE_PREFIX = "https://tile.openstreetmap.org/"
 
 
 def open_map(page, server, query: str = "") -> None:
@@ -39,24 +36,6 @@ def search(page, text: str) -> None:
     # The map marks the filters it applied, the query folded as guide.catalogue.text.fold does.
     page.wait_for_function(
         "q => document.querySelector('.guide-map').dataset.filters === q + '|||'", arg=fold(text)
-    )
-
-
-def settle(page) -> None:
-    """Wait until the map has stopped panning, zooming and moving its clusters."""
-    page.evaluate(
-        """() => new Promise(resolve => {
-          const pane = document.querySelector('.leaflet-map-pane');
-          let last = null, same = 0;
-          const look = () => {
-            const moving = document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
-            const now = pane.style.transform;
-            same = !moving && now === last ? same + 1 : 0;
-            last = now;
-            if (same >= 3) resolve(); else setTimeout(look, 80);
-          };
-          look();
-        })"""
     )
 
 

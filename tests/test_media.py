@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import encoded_audio
+from builders import encoded_audio
 from PIL import ExifTags, Image
 
 from guide.workspace.media import UploadError, accept_audio, accept_photo, gps_point, web_copy_name

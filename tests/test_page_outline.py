@@ -58,7 +58,7 @@ STAFF_PAGES = [
 @pytest.fixture
 def admin_client(staff_app):
     """Return a test client signed in as an administrator."""
-    from conftest import sign_in
+    from browsing import sign_in
 
     client = staff_app.test_client()
     assert sign_in(client, "admin").status_code == 302

@@ -8,7 +8,7 @@ to every page and to anything a page might frame.
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer, sign_in
+from browsing import LiveServer, sign_in
 
 PUBLIC = ["/", "/sites/dinh-chem", "/map", "/map?embed=1", "/tours/plan", "/passport", "/nowhere"]
 STAFF = ["/admin/login", "/admin/"]

@@ -9,8 +9,9 @@ import urllib.request
 
 import numpy as np
 import pytest
+from browsing import LiveServer
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, LiveServer, site_facts
+from builders import DEFAULT_SITES, edit_site, site_facts
 
 from guide import create_app
 from guide.catalogue.geo import distance_matrix_m
@@ -92,10 +93,7 @@ def test_the_matrix_is_kept_with_the_catalogue_and_made_afresh_on_reload(make_ca
         kept = site_matrix(get_catalogue())
         assert site_matrix(get_catalogue()) is kept
     # The site moves 1 km south; the reloaded catalogue measures it again.
-    (root / "den-ba" / "site.toml").write_text(
-        (root / "den-ba" / "site.toml").read_text(encoding="utf-8").replace("21.085", "21.076"),
-        encoding="utf-8",
-    )
+    edit_site(root / "den-ba", lat=21.076)
     reload_catalogue(app)
     with app.app_context():
         assert site_matrix(get_catalogue()) is not kept

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browsing import LiveServer, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import LiveServer, form_fields, make_staff_app, sign_in
+from builders import make_staff_app
 from sqlalchemy import select
-from test_plaques import register  # noqa: F401  (the fixture: two signs printed with guide qr)
 
 from guide import create_app
 from guide.cli import main
@@ -22,7 +22,7 @@ HERE, ELSEWHERE = "7K2Q", "59PK"
 
 
 @pytest.fixture
-def staff(register, tmp_path):  # noqa: F811
+def staff(register, tmp_path):
     """Return the workspace on the register's catalogue and database."""
     return make_staff_app(
         register,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import LiveServer, site_facts
+from browsing import LiveServer
+from builders import edit_site
 from sqlalchemy import select
-from test_cli_qr import HANG_NGANG
 
 from guide import create_app
 from guide.cli import main
@@ -15,35 +15,6 @@ from guide.listening.models import Plaque, PlaqueCheck
 from guide.listening.scans import counter
 from guide.web import reload_catalogue
 from guide.workspace.db import database_context, db
-
-
-@pytest.fixture
-def register(tmp_path, monkeypatch, make_catalogue, runner):
-    """Return the catalogue after printing the signs of its two sites (register in tmp_path)."""
-    sites = make_catalogue(site_facts(), HANG_NGANG)
-    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("GUIDE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("GUIDE_BASE_URL", raising=False)
-    result = runner.invoke(
-        main,
-        [
-            "qr",
-            "--sites",
-            str(sites),
-            "--all",
-            "--base-url",
-            "https://ditich.example.vn",
-            "--size",
-            "a6",
-            "--by",
-            "Nguyễn Thị Lan",
-            "--out",
-            str(tmp_path / "out"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert "recorded 2 plaques (a6) printed by Nguyễn Thị Lan" in result.stderr
-    return sites
 
 
 @pytest.fixture
@@ -100,8 +71,7 @@ def test_the_check_passes_breaks_when_a_site_goes_and_is_never_counted(register,
 
 def test_an_archived_site_is_alive_and_a_removed_plaque_is_not_checked(register, server, runner):
     live, app = server
-    toml = register / "dinh-chem" / "site.toml"
-    toml.write_text(toml.read_text().replace('status = "published"', 'status = "archived"'))
+    edit_site(register / "dinh-chem", status="archived")
     reload_catalogue(app)
     with database_context():
         db.session.query(Plaque).filter_by(code="59PK").update({"state": "removed"})
@@ -127,7 +97,7 @@ def test_a_bad_base_url_exits_2_with_the_reason(register, runner, url):
 
 
 def test_a_host_that_does_not_answer_names_every_code(register, runner):
-    from conftest import free_port
+    from browsing import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     result = runner.invoke(main, ["plaques", "check", "--sites", str(register), "--base-url", url])
@@ -137,7 +107,8 @@ def test_a_host_that_does_not_answer_names_every_code(register, runner):
 
 
 def test_a_sign_pdf_a_staff_member_downloads_is_recorded_with_their_name(staff_sites, tmp_path):
-    from conftest import STAFF, make_staff_app, sign_in
+    from browsing import sign_in
+    from builders import STAFF, make_staff_app
 
     app = make_staff_app(staff_sites, tmp_path, GUIDE_BASE_URL="https://ditich.example.vn")
     visitor = app.test_client()

@@ -9,90 +9,20 @@ when ``GUIDE_REQUIRE_POSTGRES`` is set, as in CI.
 from __future__ import annotations
 
 import io
-import os
-import secrets
 import tomllib
-from collections.abc import Iterator
 
 import pytest
+from browsing import csrf_token, form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, csrf_token, form_fields, make_staff_app, sign_in
+from builders import DEFAULT_SITES
 from PIL import Image
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from guide.cli import main
 from guide.workspace.db import DatabaseSettingError, Revision, db, normalize_url, standalone_app
 
 SLUG = "dinh-chem"
-NO_SERVER = (
-    "no PostgreSQL server to test against: set GUIDE_TEST_POSTGRES_URL="
-    "postgresql://USER:PASSWORD@HOST:5432/DATABASE (as root on Debian, "
-    "`source .ci/postgres` starts one and sets it)"
-)
-
-
-class Server:
-    """A schema of its own on the test server, and the URL that uses it."""
-
-    def __init__(self, url: str, engine: Engine, schema: str) -> None:
-        self.engine = engine
-        self.schema = schema
-        # The URL as staff write it (postgresql://), using the schema and naming the
-        # connections after it, so that they can all be closed at the end.
-        self.url = (
-            make_url(url)
-            .update_query_dict({"options": f"-csearch_path={schema}", "application_name": schema})
-            .render_as_string(hide_password=False)
-        )
-        self.apps: list = []
-
-    def rows(self, query: str) -> list[tuple]:
-        """Return the rows of a query run in the test's schema."""
-        with self.engine.connect() as connection:
-            connection.execute(text(f'SET search_path TO "{self.schema}"'))
-            return [tuple(row) for row in connection.execute(text(query))]
-
-    def staff_app(self, sites, tmp_path, **config):
-        """Return the guide on ``sites`` with its database here and one account per role."""
-        app = make_staff_app(sites, tmp_path, GUIDE_DATABASE_URL=self.url, **config)
-        self.apps.append(app)
-        return app
-
-
-@pytest.fixture
-def postgres(monkeypatch) -> Iterator[Server]:
-    """Return a fresh schema on the PostgreSQL test server; skip (or fail in CI) without one."""
-    url = os.environ.get("GUIDE_TEST_POSTGRES_URL", "")
-    if not url:
-        if os.environ.get("GUIDE_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL tests are required here but cannot run: {NO_SERVER}")
-        pytest.skip(NO_SERVER)
-    engine = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
-    schema = "guide_test_" + secrets.token_hex(6)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        engine.dispose()
-        pytest.fail(f"GUIDE_TEST_POSTGRES_URL is set but the server cannot be used: {error}")
-    server = Server(url, engine, schema)
-    monkeypatch.setenv("GUIDE_DATABASE_URL", server.url)
-    yield server
-    for app in server.apps:
-        with app.app_context():
-            db.engine.dispose()
-    with engine.connect() as connection:
-        connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = :name AND pid <> pg_backend_pid()"
-            ),
-            {"name": schema},
-        )
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 def soup(response) -> BeautifulSoup:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 from sqlalchemy import inspect, text
 
 from guide import create_app

@@ -10,7 +10,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, make_staff_app
+from builders import DEFAULT_SITES, make_staff_app
 from story_data import build
 
 from guide import create_app

@@ -7,9 +7,9 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
+from browsing import sign_in
 from bs4 import BeautifulSoup
-from conftest import make_staff_app, sign_in, site_facts
-from test_postgres import postgres  # noqa: F401  (the fixture: a schema of its own on the server)
+from builders import make_staff_app, site_facts
 
 from guide.listening.models import (
     EVENT_ARRIVAL,
@@ -386,7 +386,7 @@ def _scenario(app) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
-def test_the_figures_are_the_same_on_postgresql(postgres, make_catalogue, tmp_path):  # noqa: F811
+def test_the_figures_are_the_same_on_postgresql(postgres, make_catalogue, tmp_path):
     sites = make_catalogue(*SITES)
     for folder in ("pg", "sqlite"):
         (tmp_path / folder).mkdir()

@@ -6,7 +6,8 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from conftest import STAFF_PASSWORD, LiveServer, make_staff_app, site_facts
+from browsing import LiveServer
+from builders import STAFF_PASSWORD, make_staff_app, site_facts
 
 from guide.catalogue.codes import ALPHABET
 from guide.listening.models import VIA_LINK, VIA_PLAQUE, Feedback, Plaque, ScanCount

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browsing import LiveServer
 from bs4 import BeautifulSoup
-from conftest import LiveServer, site_facts, write_site
+from builders import site_facts, write_site
 
 from guide import create_app
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 
 from guide.catalogue.geo import distance_m
 from guide.catalogue.index import load_catalogue

@@ -7,37 +7,17 @@ import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import DEFAULT_SITES, LiveServer
+from browsing import LiveServer
+from builders import PHONE, make_app
 from sqlalchemy import inspect, select, text
-from test_postgres import postgres  # noqa: F401  (the PostgreSQL fixture)
 
-from guide import create_app
 from guide.listening.models import ScanCount
 from guide.listening.scans import counter
 from guide.render import qr
 from guide.workspace.db import db
-
-PHONE = {
-    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-    "User-Agent": "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
-    "Accept-Language": "vi-VN,vi;q=0.9",
-}
-
-
-def make_app(tmp_path: Path, **config):
-    """Return the guide on the shipped catalogue with its own SQLite file."""
-    settings = {
-        "TESTING": True,
-        "GUIDE_SITES": str(DEFAULT_SITES),
-        "GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'guide.sqlite3'}",
-    }
-    settings.update(config)
-    return create_app(settings)
 
 
 @pytest.fixture
@@ -219,7 +199,7 @@ def test_two_thousand_concurrent_scans_of_eight_codes_are_counted_exactly(scan_a
     assert stored(scan_app) == dict(expected)
 
 
-def test_counts_are_stored_in_postgresql(postgres, tmp_path):  # noqa: F811
+def test_counts_are_stored_in_postgresql(postgres, tmp_path):
     app = make_app(tmp_path, GUIDE_DATABASE_URL=postgres.url)
     postgres.apps.append(app)
     client = app.test_client()

@@ -6,8 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import DEFAULT_SITES
-from test_scans import PHONE, make_app
+from builders import DEFAULT_SITES, PHONE, make_app
 
 from guide.cli import main
 from guide.listening.scans import counter

@@ -5,8 +5,9 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from browsing import form_fields, sign_in
 from bs4 import BeautifulSoup
-from conftest import form_fields, make_staff_app, sign_in
+from builders import make_staff_app
 from sqlalchemy import create_engine, inspect, text
 
 from guide.cli import main

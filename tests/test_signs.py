@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import site_facts
+from builders import site_facts
 from PIL import Image
 from scanning import (
     MM_PER_INCH,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import load_catalogue

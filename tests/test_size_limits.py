@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import json
 
+from browsing import csrf_token, sign_in
 from bs4 import BeautifulSoup
-from conftest import csrf_token, make_staff_app, sign_in
+from builders import make_staff_app
 from werkzeug.test import EnvironBuilder
 
 SLUG = "dinh-chem"

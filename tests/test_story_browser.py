@@ -8,7 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_SITES, LiveServer
+from browsing import LiveServer
+from builders import DEFAULT_SITES, edit_site
 from story_data import build, make_photo
 
 from guide import create_app
@@ -16,10 +17,10 @@ from guide.catalogue.index import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-PHOTO_MEDIA = """media = [
-  { file = "photos/test-1.jpg", caption = { vi = "Ảnh 1", en = "Test photo 1" }, credit = "T" },
-  { file = "photos/test-2.jpg", caption = { vi = "Ảnh 2", en = "Test photo 2" }, credit = "T" },
-]"""
+PHOTO_MEDIA = [
+    {"file": "photos/test-1.jpg", "caption": {"vi": "Ảnh 1", "en": "Test photo 1"}, "credit": "T"},
+    {"file": "photos/test-2.jpg", "caption": {"vi": "Ảnh 2", "en": "Test photo 2"}, "credit": "T"},
+]
 
 
 @pytest.fixture
@@ -27,8 +28,7 @@ def app(tmp_path: Path):
     """Return the guide on a copy of the shipped catalogue, with two test photos on Đình Chèm."""
     root = tmp_path / "sites"
     shutil.copytree(DEFAULT_SITES, root)
-    facts = root / "dinh-chem" / "site.toml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("media = []", PHOTO_MEDIA))
+    edit_site(root / "dinh-chem", media=PHOTO_MEDIA)
     make_photo(root / "dinh-chem" / "photos" / "test-1.jpg")
     make_photo(root / "dinh-chem" / "photos" / "test-2.jpg")
     return create_app(

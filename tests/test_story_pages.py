@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from builders import edit_site, read_site
 from geopy.distance import geodesic
 from PIL import Image
 from story_data import CHEM, build
@@ -115,10 +116,9 @@ def test_archived_and_draft_sites_are_not_offered_as_nearby(story_client):
 
 def test_a_renamed_site_keeps_its_old_link_and_its_code(story_root, tmp_path):
     old = story_root / "xa-hon"
-    text = (old / "site.toml").read_text(encoding="utf-8").replace("xa-hon", "chua-xa")
     new = story_root / "chua-xa"
     old.rename(new)
-    (new / "site.toml").write_text(text, encoding="utf-8")
+    edit_site(new, slug="chua-xa")
     record(story_root, [("X2AH", "chua-xa")])
     app = create_app({"TESTING": True, "GUIDE_SITES": str(story_root)})
     client = app.test_client()
@@ -220,9 +220,8 @@ def test_json_ld_describes_the_site_with_its_coordinates(story_client):
 
 
 def test_json_ld_stays_one_json_value_when_a_name_holds_markup(story_root, tmp_path):
-    facts = (story_root / "gan" / "site.toml").read_text(encoding="utf-8")
-    facts = facts.replace('vi = "Đình Gần"', 'vi = "Đình </script><b>Gần"')
-    (story_root / "gan" / "site.toml").write_text(facts, encoding="utf-8")
+    names = read_site(story_root / "gan")["name"]
+    edit_site(story_root / "gan", name={**names, "vi": "Đình </script><b>Gần"})
     client = create_app({"TESTING": True, "GUIDE_SITES": str(story_root)}).test_client()
     page = soup_of(client.get("/sites/gan"))
     assert json_ld(page)["name"] == "Đình </script><b>Gần"
@@ -362,9 +361,7 @@ def test_the_photo_cache_may_not_be_inside_the_catalogue(story_root):
 
 
 def test_a_recorded_narration_is_offered_without_preloading(story_root, tmp_path):
-    facts = (story_root / "gan" / "site.toml").read_text(encoding="utf-8")
-    facts = facts.replace("media = []", 'media = [{ file = "story.vi.mp3", credit = "Test" }]')
-    (story_root / "gan" / "site.toml").write_text(facts, encoding="utf-8")
+    edit_site(story_root / "gan", media=[{"file": "story.vi.mp3", "credit": "Test"}])
     (story_root / "gan" / "story.vi.mp3").write_bytes(b"ID3" + bytes(500))
     client = create_app({"TESTING": True, "GUIDE_SITES": str(story_root)}).test_client()
     page = soup_of(client.get("/sites/gan"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import site_facts, write_site
+from builders import site_facts, write_site
 
 from guide import create_app
 from guide.catalogue.checks import check_catalogue

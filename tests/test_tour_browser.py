@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pypdfium2
 import pytest
 import zxingcpp
-from test_map_browser import CLUSTERS, MARKERS, TILE_PREFIX, settle
+from browsing import CLUSTERS, MARKERS, TILE_PREFIX, settle
 
 from guide.catalogue.text import fold
 
@@ -163,8 +163,8 @@ def test_a_typical_tour_prints_on_one_a4_page_with_a_qr_code_of_its_link(app, li
 @pytest.fixture
 def hours_server(make_catalogue):
     """Serve a catalogue whose Binh Temple closes for lunch."""
-    from conftest import LiveServer
-    from test_tours import A, B, C, D
+    from browsing import LiveServer
+    from tour_data import A, B, C, D
 
     from guide import create_app
 

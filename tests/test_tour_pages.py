@@ -10,8 +10,7 @@ import pytest
 import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image
-from test_tours import A, B, C, D
-from test_web_tours import BAC_TU_LIEM, CITADEL, make_app
+from tour_data import BAC_TU_LIEM, CITADEL, A, B, C, D, make_app
 
 from guide import create_app
 from guide.catalogue.geo import distance_m

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 
 import gpxpy
 import pytest
-from conftest import DEFAULT_SITES, site_facts
+from builders import DEFAULT_SITES, site_facts
+from tour_data import A, B, C, D, walk_leg
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
@@ -21,27 +22,9 @@ from guide.tours.plan import next_stop, plan_tour
 from guide.tours.request import PlanError, TourRequest, parse_query, parse_request, tour_request
 from guide.tours.travel import Travel
 
-# Four points of Ba Đình (the Flag Tower, Đoan Môn, the North Gate, Ba Đình Square).
-A = site_facts(
-    code="AAAA", slug="site-a", area="001", lat=21.0325, lon=105.83972, visit_minutes=45,
-    name={"vi": "Đình Ất", "en": "At Communal House"},
-)  # fmt: skip
-B = site_facts(
-    code="BBBB", slug="site-b", area="001", lat=21.035257, lon=105.840252, visit_minutes=30,
-    opening_hours="08:00-11:30, 13:30-17:00", name={"vi": "Đền Bính", "en": "Binh Temple"},
-)  # fmt: skip
-C = site_facts(
-    code="CCCC", slug="site-c", area="001", lat=21.040555, lon=105.841032, visit_minutes=20,
-    name={"vi": "Chùa Canh", "en": "Canh Pagoda"},
-)  # fmt: skip
-D = site_facts(
-    code="DDDD", slug="site-d", area="001", lat=21.036987, lon=105.835803, visit_minutes=15,
-    name={"vi": "Nhà Đinh", "en": "Dinh House"},
-)  # fmt: skip
 DRAFT = site_facts(
     code="EEEE", slug="site-e", status="draft", lat=None, lon=None, name={"vi": "Đình Nháp"}
 )
-WALK_M_PER_MIN = 4.5 * 1000 / 60
 
 
 @pytest.fixture
@@ -52,12 +35,6 @@ def catalogue(make_catalogue):
 @pytest.fixture
 def travel() -> Travel:
     return Travel.from_settings(settings.resolve({"GUIDE_ROUTING_URL": ""}))
-
-
-def walk_leg(a: dict, b: dict) -> tuple[int, int]:
-    """Return the metres and minutes of walking between two sites, computed independently."""
-    metres = distance_m((a["lat"], a["lon"]), (b["lat"], b["lon"])) * 1.3
-    return round(metres), max(1, round(metres / WALK_M_PER_MIN))
 
 
 def request(catalogue, **data) -> TourRequest:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import DEFAULT_SITES
+from browsing import RoutingServer, closed_port
+from builders import DEFAULT_SITES
 
 from guide import settings
 from guide.catalogue.geo import distance_m
@@ -23,59 +18,8 @@ POINTS = [(21.094072, 105.774237), (21.061514, 105.776769), (21.054724, 105.7871
 ROAD = [[0, 5100, 7300], [5150, 0, 1900], [7250, 1880, 0]]
 
 
-class RoutingServer:
-    """An OSRM-shaped /table responder on loopback, answering with ``reply(path)``."""
-
-    def __init__(self, reply: Callable[[str], tuple[int, Any]], delay_s: float = 0.0) -> None:
-        self.paths: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                if delay_s:
-                    time.sleep(delay_s)
-                status, body = reply(self.path)
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                with contextlib.suppress(OSError):  # the guide may have given up waiting
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> RoutingServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 def travel(**overrides: Any) -> Travel:
     return Travel.from_settings(settings.resolve(overrides))
-
-
-def closed_port() -> int:
-    """Return a loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

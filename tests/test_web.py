@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from conftest import site_facts
+from builders import site_facts
 
 from guide import create_app
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import site_facts
+from builders import site_facts
 
 from guide import create_app
 from guide.catalogue.index import load_catalogue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DEFAULT_SITES
+from builders import DEFAULT_SITES
 from scanning import open_url, pdf_pages, pdf_text, png_image, scan, scan_one, svg_image
 
 from guide import create_app

@@ -9,22 +9,11 @@ from urllib.parse import urlsplit
 import gpxpy
 import pytest
 import zxingcpp
-from conftest import DEFAULT_SITES
+from browsing import RoutingServer, closed_port
 from PIL import Image
-from test_tours import A, B, C, D, walk_leg
-from test_travel import RoutingServer, closed_port
+from tour_data import BAC_TU_LIEM, CITADEL, A, B, C, D, make_app, walk_leg
 
 from guide import create_app
-
-# Published sites of Ba Đình around the Imperial Citadel, and of Bắc Từ Liêm.
-CITADEL = ["GKQH", "T7BR", "YYDU", "JZ37", "36K5", "75A8"]
-BAC_TU_LIEM = ["Z2HN", "9XT4", "8S2D", "YKW7"]
-
-
-def make_app(**config):
-    return create_app(
-        {"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), "GUIDE_ROUTING_URL": "", **config}
-    )
 
 
 @pytest.fixture
