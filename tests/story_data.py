@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from conftest import site_facts, write_site
+from builders import site_facts, write_site
 from PIL import Image
 
 from guide.catalogue.geo import Areas

@@ -11,8 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browsing import free_port
 from bs4 import BeautifulSoup
-from conftest import DEFAULT_SITES, free_port
+from builders import DEFAULT_SITES
 
 from guide import PROJECT_ROOT, create_app
 from guide.settings import resolve

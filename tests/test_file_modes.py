@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_SITES, make_staff_app
+from builders import DEFAULT_SITES, make_staff_app
 
 from guide.catalogue.store import atomic_write_bytes, write_site_folder
 from guide.cli import main

@@ -12,8 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browsing import free_port
 from bs4 import BeautifulSoup
-from conftest import free_port
 
 from guide import PROJECT_ROOT
 

@@ -7,6 +7,7 @@ structured fields; it records problems through the reader's ``error`` and ``refu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from guide.catalogue.geo import Area, Areas, in_range
@@ -147,25 +148,39 @@ class SiteParts:
             )
         return area
 
-    def sources(self) -> list[Source]:
-        raw = self.data.get("sources", [])
+    def entries(
+        self,
+        key: str,
+        required: str,
+        list_shape: str,
+        item_shape: str,
+        missing: tuple[str, str] = ("", "item"),
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield (field name, table) for each table of the list ``key`` that has ``required``.
+
+        A value that is no list, or a table without ``required``, is reported with
+        the shape to write; ``missing`` names the field suffix and kind of the latter.
+        """
+        raw = self.data.get(key, [])
         if not isinstance(raw, list):
-            self.error(
-                "sources",
-                "sources.list",
-                N_('must be a list: sources = [{ url = "https://...", supports = "..." }]'),
-            )
-            return []
-        result = []
+            self.error(key, f"{key}.list", list_shape)
+            return
+        suffix, kind = missing
         for index, item in enumerate(raw):
-            name = f"sources[{index}]"
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                self.error(
-                    name,
-                    "sources.item",
-                    N_('write { url = "https://...", supports = "what it supports" }'),
-                )
+            name = f"{key}[{index}]"
+            if not isinstance(item, dict) or not isinstance(item.get(required), str):
+                self.error(f"{name}.{suffix}" if suffix else name, f"{key}.{kind}", item_shape)
                 continue
+            yield name, item
+
+    def sources(self) -> list[Source]:
+        result = []
+        for name, item in self.entries(
+            "sources",
+            "url",
+            N_('must be a list: sources = [{ url = "https://...", supports = "..." }]'),
+            N_('write { url = "https://...", supports = "what it supports" }'),
+        ):
             if not item["url"].startswith(("http://", "https://")):
                 self.error(
                     f"{name}.url",
@@ -190,24 +205,13 @@ class SiteParts:
         return result
 
     def inscriptions(self, sources: int) -> list[Inscription]:
-        raw = self.data.get("inscriptions", [])
-        if not isinstance(raw, list):
-            self.error(
-                "inscriptions",
-                "inscriptions.list",
-                N_('must be a list: [[inscriptions]] with kind = "bia", reading = "..."'),
-            )
-            return []
         result = []
-        for index, item in enumerate(raw):
-            name = f"inscriptions[{index}]"
-            if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
-                self.error(
-                    name,
-                    "inscriptions.item",
-                    N_('write { kind = "câu đối", reading = "...", sources = [1] }'),
-                )
-                continue
+        for name, item in self.entries(
+            "inscriptions",
+            "kind",
+            N_('must be a list: [[inscriptions]] with kind = "bia", reading = "..."'),
+            N_('write { kind = "câu đối", reading = "...", sources = [1] }'),
+        ):
             if not any(item.get(key) for key in ("original", "reading", "translation")):
                 self.error(
                     name,
@@ -239,22 +243,14 @@ class SiteParts:
         return result
 
     def media(self) -> list[Media]:
-        raw = self.data.get("media", [])
-        if not isinstance(raw, list):
-            self.error(
-                "media", "media.list", N_('must be a list: media = [{ file = "photo.jpg", ... }]')
-            )
-            return []
         result = []
-        for index, item in enumerate(raw):
-            name = f"media[{index}]"
-            if not isinstance(item, dict) or not isinstance(item.get("file"), str):
-                self.error(
-                    f"{name}.file",
-                    "media.file_missing",
-                    N_('missing: write { file = "photo.jpg", credit = "..." }'),
-                )
-                continue
+        for name, item in self.entries(
+            "media",
+            "file",
+            N_('must be a list: media = [{ file = "photo.jpg", ... }]'),
+            N_('missing: write { file = "photo.jpg", credit = "..." }'),
+            missing=("file", "file_missing"),
+        ):
             file = item["file"]
             if not is_safe_relative_path(file):
                 self.error(

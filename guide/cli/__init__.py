@@ -1,21 +1,22 @@
 """The `guide` command: a thin layer of click over the catalogue library.
 
 Each group of commands has its module: the catalogue's (``guide.cli.catalogue``),
-``serve``, ``qr`` and ``user``; the listening half's commands live beside the code
-they report on. ``guide.cli:main`` is the entry point.
+``serve``, ``qr``, ``user`` and the listening half's ``scans``, ``plaques`` and
+``feedback``, each over its library in ``guide.listening``. ``guide.cli:main`` is
+the entry point.
 """
 
 from __future__ import annotations
 
 import click
 
+from guide.cli import plaques, scans
 from guide.cli.catalogue import check, export, import_command, init, list_command
 from guide.cli.common import open_catalogue, resolve_area, sites_option, sites_root
+from guide.cli.feedback import feedback
 from guide.cli.qr import qr_command
 from guide.cli.serve import serve
 from guide.cli.users import user
-from guide.listening import plaques_cli, scans_cli
-from guide.listening.feedback_cli import feedback
 
 __all__ = ["main", "open_catalogue", "resolve_area", "sites_option", "sites_root"]
 
@@ -35,8 +36,8 @@ for command in (
     serve,
     user,
     qr_command,
-    scans_cli.scans,
-    plaques_cli.plaques,
+    scans.scans,
+    plaques.plaques,
     feedback,
 ):
     main.add_command(command)

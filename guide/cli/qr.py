@@ -10,8 +10,8 @@ import click
 from guide import settings
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
+from guide.cli import plaques as plaques_cli
 from guide.cli.common import open_catalogue, plural, resolve_area, sites_option
-from guide.listening import plaques_cli
 
 
 def sites_to_print(

@@ -7,7 +7,7 @@ from typing import Any
 import gpxpy.gpx
 
 from guide.messages import N_, Message, translate
-from guide.tours.plan import Plan, plan_title
+from guide.tours.itinerary import Plan, plan_title
 from guide.tours.request import format_time
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from flask import Flask
 
-from flask import Flask, current_app
+# Re-exported: code outside the page families may keep reading the catalogue from here.
+from guide.web.i18n import localized
+from guide.web.loaded import get_catalogue, reload_catalogue
 
-from guide.catalogue.index import Catalogue, load_catalogue
-
-_EXTENSION = "guide.catalogue"
+__all__ = ["get_catalogue", "init_app", "localized", "reload_catalogue"]
 
 
 def init_app(app: Flask) -> None:
@@ -75,30 +74,3 @@ COMPRESSED_TYPES = (
     "application/gpx+xml",
     "image/svg+xml",
 )
-
-
-def reload_catalogue(app: Flask) -> Catalogue:
-    """Load the catalogue from ``GUIDE_SITES``; log and skip broken sites."""
-    catalogue = load_catalogue(Path(app.config["GUIDE_SITES"]))
-    for problem in catalogue.errors:
-        app.logger.warning("skipped: %s", problem)
-    app.extensions[_EXTENSION] = catalogue
-    return catalogue
-
-
-def get_catalogue() -> Catalogue:
-    """Return the catalogue of the current application."""
-    return current_app.extensions[_EXTENSION]
-
-
-def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
-    """Return the text for the page's language from a {language: text} mapping.
-
-    Falls back to English, then Vietnamese, then to any text there is.
-    """
-    if not texts:
-        return ""
-    from guide.web.i18n import fallback_order, select_language
-
-    language = language or select_language()
-    return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")

@@ -12,14 +12,16 @@ through Flask-Babel; catalogues live in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, get_locale, gettext
 
 from guide.messages import Message, MessageError
+from guide.web.loaded import get_catalogue
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGE_COOKIE = "lang"
@@ -41,8 +43,6 @@ FALLBACK_LANGUAGES = ("en", "vi")
 
 def available_languages() -> tuple[str, ...]:
     """Return the interface languages, the first being the default."""
-    from guide.web import get_catalogue
-
     return get_catalogue().config.interface_languages
 
 
@@ -161,3 +161,29 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["endonym"] = endonym
     app.jinja_env.filters["html_lang"] = html_lang
     app.jinja_env.filters["translated"] = translated
+
+
+def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
+    """Return the text for the page's language from a {language: text} mapping.
+
+    Falls back to English, then Vietnamese, then to any text there is.
+    """
+    if not texts:
+        return ""
+    language = language or select_language()
+    return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
+
+
+def translated_table(table: Mapping[str, str]) -> dict[str, str]:
+    """Return a table of message ids with each text in the page's language."""
+    return {key: gettext(msgid) for key, msgid in table.items()}
+
+
+def script_labels(table: Mapping[str, str]) -> dict[str, str]:
+    """Return a page script's text in the page's language, with the number symbols it writes."""
+    locale = get_locale()
+    return {
+        **translated_table(table),
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+    }

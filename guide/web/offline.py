@@ -14,9 +14,9 @@ import json
 
 from flask import Blueprint, Response, render_template, url_for
 
-from guide.web import get_catalogue
 from guide.web.assets import asset_url
 from guide.web.i18n import html_lang, select_language
+from guide.web.loaded import get_catalogue
 from guide.web.responses import conditional
 
 bp = Blueprint("offline", __name__)

@@ -18,8 +18,8 @@ from guide.catalogue.model import Site, Tour
 from guide.tours.plan import next_stop
 from guide.tours.travel import MODE_LABELS as MODE_IDS
 from guide.tours.travel import Travel
-from guide.web import get_catalogue
 from guide.web.i18n import available_languages
+from guide.web.loaded import get_catalogue
 
 # The modes' names in the page's language (the ids are the library's).
 MODE_LABELS = {mode: _l(label) for mode, label in MODE_IDS.items()}

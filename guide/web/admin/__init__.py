@@ -12,7 +12,18 @@ from flask_wtf.csrf import CSRFError
 from guide.render.markdown import render_markdown
 
 # The modules below add their views and error pages to bp.
-from guide.web.admin import api, audit, editor, errors, history, imports, inscriptions, media, sites  # noqa: F401
+from guide.web.admin import (  # noqa: F401
+    api,
+    audit,
+    editor,
+    errors,
+    history,
+    imports,
+    inscriptions,
+    media,
+    sites,
+    uploads,
+)
 from guide.web.admin.common import bp
 from guide.web.admin.errors import csrf_error
 from guide.web.assets import register_root

@@ -17,7 +17,7 @@ from flask_login import current_user
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import SLUG_RE, Site
 from guide.catalogue.reader import stored_facts
-from guide.web import get_catalogue, reload_catalogue
+from guide.web.loaded import get_catalogue, reload_catalogue
 from guide.workspace.accounts import may_edit_area
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from guide.catalogue.model import Site
 from guide.render import qr, signs
-from guide.web import get_catalogue
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("signs", __name__)
 

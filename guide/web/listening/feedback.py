@@ -37,10 +37,11 @@ from limits.strategies import MovingWindowRateLimiter
 
 from guide.listening import feedback as library
 from guide.listening.models import FEEDBACK_STATUSES, Feedback
-from guide.web import get_catalogue
+from guide.messages import N_
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
-from guide.web.i18n import available_languages, translated
+from guide.web.i18n import available_languages, translated, translated_table
+from guide.web.loaded import get_catalogue
 from guide.workspace.accounts import may_edit_area
 from guide.workspace.db import db
 
@@ -136,7 +137,7 @@ def receive(slug: str) -> Response:
     try:
         submission = library.read_submission(request.form, available_languages())
     except library.FeedbackError as error:
-        label = field_labels().get(error.field, error.field)
+        label = translated_table(FIELD_LABELS).get(error.field, error.field)
         return refusal(400, f"{label} ({error.field}): {translated(error.text)}", slug)
     library.store(submission, site.slug, site.area, today())
     return thanks_redirect(slug)
@@ -161,27 +162,29 @@ def thanks(slug: str) -> str:
     )
 
 
-def field_labels() -> dict[str, str]:
-    """Return the form's field labels in the page's language."""
-    return {
-        "useful": _("Was this useful?"),
-        "comment": _("Comment"),
-        "topic": _("What is wrong"),
-        "report": _("Describe the mistake"),
-        "contact": _("Your contact"),
-        "answer": _("Answer"),
-    }
+# Message ids: each page translates them into its own language.
+FIELD_LABELS = {
+    "useful": N_("Was this useful?"),
+    "comment": N_("Comment"),
+    "topic": N_("What is wrong"),
+    "report": N_("Describe the mistake"),
+    "contact": N_("Your contact"),
+    "answer": N_("Answer"),
+}
+
+
+TOPIC_LABELS = {
+    "story": N_("the story"),
+    "location": N_("the location"),
+    "hours": N_("the opening hours"),
+    "photo": N_("the photo"),
+    "other": N_("something else"),
+}
 
 
 def topic_labels() -> dict[str, str]:
     """Return the names of the kinds of mistake in the page's language."""
-    return {
-        "story": _("the story"),
-        "location": _("the location"),
-        "hours": _("the opening hours"),
-        "photo": _("the photo"),
-        "other": _("something else"),
-    }
+    return translated_table(TOPIC_LABELS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -203,24 +206,26 @@ def visible_areas() -> list[str] | None:
     return None
 
 
+# Message ids: each page translates them into its own language.
+STATUS_LABELS = {
+    "new": N_("new"),
+    "resolved": N_("resolved"),
+    "dismissed": N_("dismissed"),
+    "answered": N_("answered"),
+}
+
+
+KIND_LABELS = {
+    "report": N_("mistake reports"),
+    "comment": N_("comments"),
+    "useful": N_("found it useful"),
+    "not-useful": N_("did not find it useful"),
+}
+
+
 def status_labels() -> dict[str, str]:
     """Return the names of the feedback statuses in the page's language."""
-    return {
-        "new": _("new"),
-        "resolved": _("resolved"),
-        "dismissed": _("dismissed"),
-        "answered": _("answered"),
-    }
-
-
-def kind_labels() -> dict[str, str]:
-    """Return the names of the kinds of feedback in the page's language."""
-    return {
-        "report": _("mistake reports"),
-        "comment": _("comments"),
-        "useful": _("found it useful"),
-        "not-useful": _("did not find it useful"),
-    }
+    return translated_table(STATUS_LABELS)
 
 
 @staff.get("/")
@@ -252,7 +257,7 @@ def queue() -> str:
             "kind": kind,
         },
         statuses=status_labels(),
-        kinds=kind_labels(),
+        kinds=translated_table(KIND_LABELS),
         topics=topic_labels(),
         may_handle=lambda row: may_edit_area(current_user, row.area),
         editor_link=editor_link,
@@ -328,7 +333,7 @@ def handle(feedback_id: int) -> Response:
 
 def site_title() -> str:
     """Return the catalogue's title in the page's language."""
-    from guide.web import localized
+    from guide.web.i18n import localized
 
     return localized(get_catalogue().config.title)
 

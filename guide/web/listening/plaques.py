@@ -33,11 +33,11 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.listening import plaques as library
 from guide.listening.models import PLAQUE_STATES, Plaque, PlaqueCheck
-from guide.web import get_catalogue
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.forms import GuideForm, longest
 from guide.web.i18n import translated
+from guide.web.loaded import get_catalogue
 from guide.workspace.accounts import may_edit_area
 from guide.workspace.coords import PointFormatError, parse_point
 from guide.workspace.db import db

@@ -16,11 +16,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from guide.listening import periods
 from guide.listening import reach as figures_of
-from guide.web import get_catalogue
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.i18n import select_language
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("listening_reach", __name__, url_prefix="/admin/reach")
 bp.before_request(require_sign_in)
@@ -69,32 +70,32 @@ def chosen_area() -> str:
     return area
 
 
-def period_or_400(default_month: bool = False) -> figures_of.Period:
+def period_or_400(default_month: bool = False) -> periods.Period:
     """Return the period asked in ``since``/``until``/``month``, answering 400 when unreadable."""
-    today = figures_of.local_today(zone())
+    today = periods.local_today(zone())
     month = request.args.get("month", "").strip()
     asked_days = request.args.get("since", "").strip() or request.args.get("until", "").strip()
     if default_month and not month and not asked_days:
         last_month = today.replace(day=1) - timedelta(days=1)
         month = last_month.strftime("%Y-%m")
     try:
-        return figures_of.parse_period(
+        return periods.parse_period(
             today,
             since=request.args.get("since", ""),
             until=request.args.get("until", ""),
             month=month,
         )
-    except figures_of.PeriodError as error:
+    except periods.PeriodError as error:
         abort(400, _(error.msgid, field=error.field, value=error.value))
 
 
-def figures(area: str, period: figures_of.Period) -> figures_of.Reach:
+def figures(area: str, period: periods.Period) -> figures_of.Reach:
     """Return the figures of ``area`` ('' for the city) over ``period``."""
     places = figures_of.places_of(get_catalogue(), area)
     return figures_of.reach(
         places,
         period,
-        figures_of.local_today(zone()),
+        periods.local_today(zone()),
         area=area,
         silent_days=int(current_app.config.get("GUIDE_SILENT_DAYS", 30)),
         zone=zone(),
@@ -106,7 +107,7 @@ def area_name(area: str) -> str:
     return get_catalogue().areas.name_of(area) if area else _("the whole city")
 
 
-def _context(area: str, period: figures_of.Period) -> dict:
+def _context(area: str, period: periods.Period) -> dict:
     return {
         "area": area,
         "area_name": area_name(area),
@@ -115,7 +116,7 @@ def _context(area: str, period: figures_of.Period) -> dict:
         "period": period,
         "figures": figures(area, period),
         "language": select_language(),
-        "today": figures_of.local_today(zone()),
+        "today": periods.local_today(zone()),
     }
 
 

@@ -23,7 +23,7 @@ from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.render import maps
-from guide.web import get_catalogue
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -12,19 +12,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from babel.numbers import get_group_symbol
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from guide.catalogue.geo import Area
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
+from guide.messages import N_
 from guide.render import maps
-from guide.web import get_catalogue
 from guide.web.assets import asset_url, register_root
-from guide.web.i18n import available_languages, select_language
+from guide.web.i18n import available_languages, script_labels, select_language
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("maps", __name__)
 
@@ -45,29 +45,27 @@ def _serve_leaflet(state: Any) -> None:
         register_root(prefix, folder)
 
 
-def labels() -> dict[str, str]:
-    """Return the map script's interface text in the page's language."""
-    return {
-        "zoomIn": _("Zoom in"),
-        "zoomOut": _("Zoom out"),
-        "locate": _("Show my location"),
-        "locating": _("Finding your location…"),
-        "locateFailed": _("Could not find your location: %(reason)s"),
-        "youAreHere": _("You are here"),
-        "fullscreen": _("Full screen"),
-        "exitFullscreen": _("Leave full screen"),
-        "boundaries": _("Area boundaries"),
-        "count": _("%(shown)s of %(total)s sites"),
-        "loading": _("Loading the sites…"),
-        "loadFailed": _("Could not load the map data (%(reason)s). Reload the page to try again."),
-        "noSites": _("No site matches these filters."),
-        "story": _("Read the story"),
-        "kind": _("Kind"),
-        "rank": _("Rank"),
-        "area": _("Area"),
-        "openFullMap": _("Open the full map"),
-        "thousands": get_group_symbol(get_locale()),
-    }
+# Message ids: each page translates them into its own language.
+MAP_LABELS = {
+    "zoomIn": N_("Zoom in"),
+    "zoomOut": N_("Zoom out"),
+    "locate": N_("Show my location"),
+    "locating": N_("Finding your location…"),
+    "locateFailed": N_("Could not find your location: %(reason)s"),
+    "youAreHere": N_("You are here"),
+    "fullscreen": N_("Full screen"),
+    "exitFullscreen": N_("Leave full screen"),
+    "boundaries": N_("Area boundaries"),
+    "count": N_("%(shown)s of %(total)s sites"),
+    "loading": N_("Loading the sites…"),
+    "loadFailed": N_("Could not load the map data (%(reason)s). Reload the page to try again."),
+    "noSites": N_("No site matches these filters."),
+    "story": N_("Read the story"),
+    "kind": N_("Kind"),
+    "rank": N_("Rank"),
+    "area": N_("Area"),
+    "openFullMap": N_("Open the full map"),
+}
 
 
 def _round_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
@@ -91,7 +89,7 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
         "count": "map-count",
         "legend": "map-legend",
         "fullscreen": ".map-app",
-        "labels": labels(),
+        "labels": script_labels(MAP_LABELS),
         "groups": {
             group.id: {"label": _(group.label), "shape": group.shape} for group in maps.KIND_GROUPS
         },

@@ -25,7 +25,7 @@ from guide.render.han_nom import (
     inscription_characters,
     plan_faces,
 )
-from guide.web import get_catalogue
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("fonts", __name__)
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
 from guide.catalogue.model import Media, Site
 from guide.render.photos import PhotoInfo, file_version, photo_info, sized_photo
-from guide.web import get_catalogue
+from guide.web.loaded import get_catalogue
 
 bp = Blueprint("media", __name__)
 

@@ -26,9 +26,9 @@ from guide.render.locator import Mark, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.tours.travel import Travel
-from guide.web import get_catalogue
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
+from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
 
 NEARBY_LIMIT = 6

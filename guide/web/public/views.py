@@ -32,8 +32,8 @@ from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countable
 from guide.render.jsonhtml import json_for_html
-from guide.web import get_catalogue
 from guide.web.i18n import select_language
+from guide.web.loaded import get_catalogue
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
 from guide.web.responses import page_response

@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 
 from guide.messages import N_
 from guide.tours.export import plan_geojson, plan_gpx
+from guide.tours.itinerary import Plan
 from guide.tours.limits import PlanLimits, PlannerBusy
-from guide.tours.plan import Plan, plan_tour
+from guide.tours.plan import plan_tour
 from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
-from guide.web import get_catalogue
 from guide.web.addresses import public_base
+from guide.web.loaded import get_catalogue
 from guide.web.tour_steps import max_stops, travel
 
 bp = Blueprint("tours", __name__)

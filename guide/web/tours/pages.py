@@ -15,9 +15,9 @@ from guide.catalogue.model import Tour
 from guide.catalogue.text import fold
 from guide.tours.plan import plan_tour
 from guide.tours.request import tour_request
-from guide.web import get_catalogue
 from guide.web.addresses import has_public_address
 from guide.web.i18n import select_language
+from guide.web.loaded import get_catalogue
 from guide.web.pagecache import cached_page
 from guide.web.responses import page_response
 from guide.web.tour_steps import (

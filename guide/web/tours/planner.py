@@ -15,22 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
+from guide.messages import N_
 from guide.render import maps
 from guide.tours.limits import PlannerBusy
 from guide.tours.plan import plan_tour
 from guide.tours.request import DEFAULT_START_TIME, PlanError, parse_query
 from guide.tours.travel import MODES
-from guide.web import get_catalogue
 from guide.web.assets import asset_url
-from guide.web.i18n import select_language
+from guide.web.i18n import script_labels, select_language
+from guide.web.loaded import get_catalogue
 from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.public.views import sorted_sites
@@ -165,38 +163,35 @@ def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -
     ]
 
 
-def planner_labels() -> dict[str, str]:
-    """Return the planner script's interface text in the page's language."""
-    return {
-        "add": _("Add to the tour"),
-        "remove": _("Remove from the tour"),
-        "chosen": _("In your tour"),
-        "moveUp": _("Move up"),
-        "moveDown": _("Move down"),
-        "anywhere": _("Wherever the tour is shortest"),
-        "point": _("Point on the map (%(lat)s, %(lon)s)"),
-        "pickStart": _("Pick the start on the map"),
-        "pickingStart": _("Tap the map where the tour starts…"),
-        "startSet": _("Start point set. Plan the tour to use it."),
-        "planning": _("Planning the tour…"),
-        "planned": _("Your tour is planned: %(count)s stops."),
-        "failed": _("Could not plan the tour: %(reason)s"),
-        "fewStops": _("Pick at least two sites, on the map or from the list."),
-        "chosenCount": _("%(count)s chosen"),
-        "minutesHere": _("Minutes here"),
-        "metres": _("%(metres)s m"),
-        "km": _("%(km)s km"),
-        "minutes": _("%(minutes)s min"),
-        "hours": _("%(hours)s h"),
-        "hoursMinutes": _("%(hours)s h %(minutes)s min"),
-        "walk": _("about %(time)s on foot"),
-        "bike": _("about %(time)s by bicycle"),
-        "car": _("about %(time)s by car"),
-        "backAt": _("Back at %(name)s"),
-        "here": _("%(time)s here"),
-        "decimal": get_decimal_symbol(get_locale()),
-        "thousands": get_group_symbol(get_locale()),
-    }
+# Message ids: each page translates them into its own language.
+PLANNER_LABELS = {
+    "add": N_("Add to the tour"),
+    "remove": N_("Remove from the tour"),
+    "chosen": N_("In your tour"),
+    "moveUp": N_("Move up"),
+    "moveDown": N_("Move down"),
+    "anywhere": N_("Wherever the tour is shortest"),
+    "point": N_("Point on the map (%(lat)s, %(lon)s)"),
+    "pickStart": N_("Pick the start on the map"),
+    "pickingStart": N_("Tap the map where the tour starts…"),
+    "startSet": N_("Start point set. Plan the tour to use it."),
+    "planning": N_("Planning the tour…"),
+    "planned": N_("Your tour is planned: %(count)s stops."),
+    "failed": N_("Could not plan the tour: %(reason)s"),
+    "fewStops": N_("Pick at least two sites, on the map or from the list."),
+    "chosenCount": N_("%(count)s chosen"),
+    "minutesHere": N_("Minutes here"),
+    "metres": N_("%(metres)s m"),
+    "km": N_("%(km)s km"),
+    "minutes": N_("%(minutes)s min"),
+    "hours": N_("%(hours)s h"),
+    "hoursMinutes": N_("%(hours)s h %(minutes)s min"),
+    "walk": N_("about %(time)s on foot"),
+    "bike": N_("about %(time)s by bicycle"),
+    "car": N_("about %(time)s by car"),
+    "backAt": N_("Back at %(name)s"),
+    "here": N_("%(time)s here"),
+}
 
 
 def planner_config(view: PlanView | None) -> dict[str, Any]:
@@ -215,7 +210,7 @@ def planner_config(view: PlanView | None) -> dict[str, Any]:
                 "page": url_for("tour_pages.planner"),
                 "story": url_for("public.story", slug="SLUG"),
                 "modes": {mode: str(label) for mode, label in MODE_LABELS.items()},
-                "labels": planner_labels(),
+                "labels": script_labels(PLANNER_LABELS),
                 "plan": view.json() if view else None,
             },
         }

@@ -11,10 +11,10 @@ from markupsafe import Markup
 
 from guide.catalogue.model import Site, Tour
 from guide.render.routemap import RouteStop, route_svg
-from guide.tours.plan import Leg, Plan, TourRequest, Visit, format_time, plan_title
-from guide.tours.request import PLAN_PATH
-from guide.web import get_catalogue
+from guide.tours.itinerary import Leg, Plan, Visit, plan_title
+from guide.tours.request import PLAN_PATH, TourRequest, format_time
 from guide.web.addresses import public_url
+from guide.web.loaded import get_catalogue
 from guide.web.tour_steps import (
     MODE_LABELS,
     distance_text,

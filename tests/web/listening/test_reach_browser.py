@@ -1,0 +1,89 @@
+"""The monthly report as Chromium prints it: A4, one or two pages, the figures as text."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+
+import pytest
+from browsing import LiveServer
+from builders import STAFF_PASSWORD, make_staff_app, site_facts
+
+from guide.catalogue.codes import ALPHABET
+from guide.listening.models import VIA_LINK, VIA_PLAQUE, Feedback, Plaque, ScanCount
+from guide.listening.periods import local_today
+from guide.workspace.db import db
+
+A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
+
+
+@pytest.fixture
+def report_server(make_catalogue, tmp_path):
+    """Serve a catalogue of 14 sites with a month of scans, plaques and feedback."""
+    sites = [site_facts()] + [
+        site_facts(code=f"RR{ALPHABET[n]}Z", slug=f"dia-diem-{n}", name={"vi": f"Địa điểm số {n}"})
+        for n in range(2, 15)
+    ]
+    app = make_staff_app(make_catalogue(*sites), tmp_path)
+    today = local_today("Asia/Ho_Chi_Minh")
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    with app.app_context():
+        for offset in range(28):
+            day = month + timedelta(days=offset)
+            db.session.add(ScanCount(day=day, code="7K2Q", language="vi", via=VIA_PLAQUE, count=3))
+            db.session.add(ScanCount(day=day, code="RR4Z", language="en", via=VIA_LINK, count=1))
+        db.session.add(
+            Plaque(
+                code="RR5Z",
+                slug="dia-diem-3",
+                size="a5",
+                printed_on=month - timedelta(days=90),
+                state="installed",
+                where="cổng đình",
+            )
+        )
+        db.session.add(
+            Feedback(slug="dinh-chem", area="021", received_on=month, language="vi", useful=True)
+        )
+        db.session.commit()
+    server = LiveServer(app).start()
+    yield server, month.strftime("%Y-%m")
+    server.stop()
+
+
+def test_the_monthly_report_prints_on_one_or_two_a4_pages(browser, report_server, tmp_path):
+    import pypdfium2
+
+    server, month = report_server
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.url}/admin/login?lang=vi")
+    page.fill("#name", "admin")
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{server.url}/admin/")
+    response = page.goto(f"{server.url}/admin/reach/report?area=021&month={month}&lang=vi")
+    assert response.status == 200
+    target = tmp_path / "report.pdf"
+    page.pdf(path=str(target), format="A4", print_background=True)
+    context.close()
+
+    pdf = pypdfium2.PdfDocument(str(target))
+    try:
+        assert 1 <= len(pdf) <= 2
+        for number in range(len(pdf)):
+            width, height = pdf[number].get_size()
+            assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2
+    finally:
+        pdf.close()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Lượt tiếp cận của Quận Bắc Từ Liêm" in text
+    assert "112" in text  # 28 days x (3 scans + 1 typed)
+    assert "84" in text and "28" in text
+    assert "Địa điểm số 3" in text and "cổng đình" in text  # the silent plaque
+    assert "Biển im lặng" in text
+    assert "Chưa in biển (13):" in text  # the sites without a plaque, in one paragraph
+    # The workspace's menu and the sign-out button are not printed.
+    assert "Đăng xuất" not in text
