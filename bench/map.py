@@ -10,8 +10,12 @@ loads it as the guide does, and measures:
   and until every site is on the map, with every non-loopback request (tiles)
   blocked;
 
-and the same for the naive page (folium's MarkerCluster holding one folium
-``Marker`` per site with its name as tooltip, served as one HTML file with the
+the same for the current map page of the same run drawn the way smaller catalogues
+are (the whole GeoJSON into Leaflet.markercluster: ``--serve ... geojson``), against the
+compact positions clustered with supercluster that the guide uses from
+``LARGE_MAP_FROM`` sites on; and the same for the naive page (folium's
+MarkerCluster holding one folium ``Marker`` per site with its name as tooltip,
+served as one HTML file with the
 same self-hosted Leaflet; folium's popups would also need jQuery). Run from the project root:
 
     python bench/map.py                 # 600, 6000 and 40000 sites
@@ -50,6 +54,7 @@ from guide.catalogue.geo import Areas  # noqa: E402
 from guide.catalogue.index import load_catalogue  # noqa: E402
 from guide.render import maps  # noqa: E402
 from guide.web.assets import asset_url  # noqa: E402
+from guide.web.maps.views import LARGE_MAP_FROM  # noqa: E402
 
 SHIPPED = ROOT / "sites"
 FIRST_MARKER = ".leaflet-marker-pane .leaflet-marker-icon"
@@ -162,10 +167,20 @@ class ServerProcess:
     Playwright's client and slow both down; a separate process does not.
     """
 
-    def __init__(self, folder: Path, naive_file: Path, timeout_s: float = 300) -> None:
+    def __init__(
+        self, folder: Path, naive_file: Path, timeout_s: float = 600, mode: str = "guide"
+    ) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(folder), str(naive_file), str(self.port)]
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                str(folder),
+                str(naive_file),
+                str(self.port),
+                mode,
+            ]
         )
         deadline = time.monotonic() + timeout_s
         while True:
@@ -188,9 +203,17 @@ class ServerProcess:
         self.process.wait(timeout=30)
 
 
-def serve(folder: str, naive_file: str, port: int) -> None:
-    """Serve the catalogue in ``folder`` and the naive page at /naive (the server process)."""
+def serve(folder: str, naive_file: str, port: int, mode: str = "guide") -> None:
+    """Serve the catalogue in ``folder`` and the naive page at /naive (the server process).
+
+    ``mode`` "geojson" serves every map as small catalogues get it: the whole GeoJSON.
+    """
     from waitress import serve as waitress_serve
+
+    if mode == "geojson":
+        from guide.web.maps import views
+
+        views.LARGE_MAP_FROM = 10**12
 
     app = create_app({"TESTING": True, "GUIDE_SITES": folder})
     waitress_serve(
@@ -241,6 +264,16 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
         _, seconds = timed(lambda: client.get("/map"), repeat=5)
         row["page_warm_s"] = statistics.median(seconds)
 
+        compact, seconds = timed(lambda: client.get("/api/sites.positions.json", headers=gz))
+        row["positions_s"] = seconds[0]
+        row["positions_gzip_bytes"] = len(compact.data)
+        details = client.get("/api/sites.details.json", headers=gz)
+        row["details_gzip_bytes"] = len(details.data)
+        scripts = [
+            client.get(f"/static/{name}") for name in ("supercluster.min.js", "map_large.js")
+        ]
+        row["large_scripts_gzip_bytes"] = sum(len(gzip.compress(r.data)) for r in scripts)
+
         data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
         row["data_s"] = seconds[0]
         row["data_gzip_bytes"] = len(data.data)
@@ -282,6 +315,19 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
                     )
             finally:
                 server.stop()
+            if count >= LARGE_MAP_FROM:
+                current = ServerProcess(folder, naive_file, mode="geojson")
+                try:
+                    before = [
+                        browser_times(
+                            browser, f"{current.url}/map", ".guide-map[data-state=ready]", 300
+                        )
+                        for _ in range(runs)
+                    ]
+                    row["geojson_first_ms"] = statistics.median(r["first"] for r in before)
+                    row["geojson_ready_ms"] = statistics.median(r["ready"] for r in before)
+                finally:
+                    current.stop()
     return row
 
 
@@ -296,6 +342,27 @@ def ms(seconds: float) -> str:
 def report(rows: list[dict]) -> str:
     """Return the figures as Markdown tables."""
     lines = [
+        f"From {LARGE_MAP_FROM:,} sites the guide's map loads the compact positions "
+        "(supercluster); the current GeoJSON map is measured in the same run:",
+        "",
+        "| sites | before the first markers: GeoJSON map / compact (gzip) "
+        "| names file (gzip, after) | Chromium first markers: GeoJSON / compact "
+        "| all sites in: GeoJSON / compact |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if "geojson_first_ms" not in r:
+            continue
+        compact_bytes = r["page_gzip_bytes"] + r["positions_gzip_bytes"]
+        compact_bytes += r["large_scripts_gzip_bytes"]
+        lines.append(
+            f"| {r['sites']:,} | {kb(r['page_gzip_bytes'] + r['data_gzip_bytes'])} / "
+            f"{kb(compact_bytes)} | {kb(r['details_gzip_bytes'])} "
+            f"| {r['geojson_first_ms']:,.0f} ms / {r['browser_first_ms']:,.0f} ms "
+            f"| {r['geojson_ready_ms']:,.0f} ms / {r['browser_ready_ms']:,.0f} ms |"
+        )
+    lines += [
+        "",
         "| sites | map page | its data (GeoJSON) | server: page / data, first | "
         "server: page / data, cached | Chromium: first markers | Chromium: all sites in |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -347,11 +414,11 @@ def main() -> None:
     )
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
     parser.add_argument(
-        "--serve", nargs=3, metavar=("FOLDER", "NAIVE_HTML", "PORT"), help=argparse.SUPPRESS
+        "--serve", nargs="+", metavar="FOLDER NAIVE_HTML PORT [MODE]", help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        serve(args.serve[0], args.serve[1], int(args.serve[2]), *args.serve[3:])
         return
 
     rows = []

@@ -12,6 +12,7 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.cli import plaques as plaques_cli
 from guide.cli.common import open_catalogue, plural, resolve_area, sites_option
+from guide.render.sign_layout import Branding
 
 
 def sites_to_print(
@@ -114,6 +115,12 @@ def sites_to_print(
     show_default=True,
     help="Folder to write to, one file per site named by slug and size.",
 )
+@click.option(
+    "--one-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.pdf",
+    help="Write every sign as a page of one PDF (fonts embedded once) instead of a file each.",
+)
 @click.option("--by", "printed_by", metavar="NAME", help="Who prints (default: the OS user).")
 @click.option(
     "--jobs",
@@ -136,6 +143,7 @@ def qr_command(
     out: Path,
     printed_by: str | None,
     jobs: int,
+    one_file: Path | None,
 ) -> None:
     """Make print-ready QR signs (PDF) or bare codes (SVG, PNG) of sites.
 
@@ -171,6 +179,11 @@ def qr_command(
     except signs.SignError as error:
         raise click.ClickException(str(error)) from error
 
+    if one_file is not None:
+        if fmt != "pdf":
+            raise click.UsageError("--one-file makes a PDF: leave out --format or use --format pdf")
+        _one_file(chosen, one_file, base, size, ec.upper(), branding, jobs, printed_by)
+        return
     with click.progressbar(
         length=len(chosen),
         label=f"{fmt.upper()} {size}",
@@ -196,4 +209,43 @@ def qr_command(
     for failure in failures:
         click.echo(f"error: {failure}", err=True)
     click.echo(f"wrote {plural(len(written), 'file', 'files')} to {out}", err=True)
+    sys.exit(1 if failures else 0)
+
+
+def _one_file(
+    chosen: list[Site],
+    path: Path,
+    base: str,
+    size: str,
+    ec: str,
+    branding: Branding,
+    jobs: int,
+    by: str | None,
+) -> None:
+    """Write the chosen sites' signs as the pages of one PDF, then register them as printed."""
+    from guide.render import batch, sign_book
+
+    with click.progressbar(
+        length=len(chosen),
+        label=f"PDF {size}",
+        file=sys.stderr,
+        item_show_func=lambda site: site.slug if site else None,
+    ) as progress:
+        printed, failures = sign_book.write_signs_book(
+            chosen,
+            path,
+            base,
+            size=size,
+            ec=ec,
+            branding=branding,
+            jobs=jobs or batch.default_jobs(),
+            done=lambda site: progress.update(1, site),
+        )
+    if printed:
+        click.echo(str(path))
+        plaques_cli.register_printed(printed, size, by or plaques_cli.default_printer())
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    pages = plural(len(printed), "page", "pages")
+    click.echo(f"wrote {pages} to {path}" if printed else "wrote nothing", err=True)
     sys.exit(1 if failures else 0)

@@ -202,9 +202,9 @@ def make_code(text: str, ec: str = DEFAULT_EC) -> Code:
         symbol.add_data(QRData(text.encode("ascii"), mode=MODE_ALPHA_NUM))
     else:
         symbol.add_data(text)
-    # The very symbol symbol.make(fit=True) gives, its mask scored with numpy.
-    qrmask.make_symbol(symbol)
-    modules = tuple(tuple(bool(cell) for cell in row) for row in symbol.modules)
+    # The very symbol symbol.make(fit=True) gives, drawn and its mask scored with numpy.
+    grid = qrmask.symbol_modules(symbol)
+    modules = tuple(map(tuple, grid.tolist()))
     return Code(text=text, ec=ec, version=symbol.version, modules=modules)
 
 

@@ -218,8 +218,10 @@ def draw_sticker_sheet(canvas: Canvas, size: SignSize, text: SignText) -> None:
     inner = sticker - 4 * mm
     name = _Lines(BOLD, *_fit(text.name_vi, BOLD, 8, 5.5, inner, 1))
     url = _Lines(SEMIBOLD, *_fit(text.url, SEMIBOLD, 8.5, 5.5, inner, 1))
-    # The code is drawn once as a form and placed on every sticker.
-    canvas.beginForm("code", 0, 0, box, box)
+    # The code is drawn once as a form and placed on every sticker; one form a page,
+    # as a batch's sheets share one document.
+    form = f"code{canvas.getPageNumber()}"
+    canvas.beginForm(form, 0, 0, box, box)
     draw_code(canvas, text.code, 0, 0, symbol)
     canvas.endForm()
     for x, y in sticker_positions():
@@ -227,7 +229,7 @@ def draw_sticker_sheet(canvas: Canvas, size: SignSize, text: SignText) -> None:
         box_top = y + sticker - 1.5 * mm
         canvas.saveState()
         canvas.translate(center - box / 2, box_top - box)
-        canvas.doForm("code")
+        canvas.doForm(form)
         canvas.restoreState()
         below = _draw_centered(canvas, name, center, box_top - box)
         _draw_centered(canvas, url, center, below)

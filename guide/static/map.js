@@ -78,6 +78,19 @@
     return link;
   }
 
+  /* Load a script of the guide's own; resolve once it ran (scripts added later run in order
+     of arrival, so each waits for the ones before). */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(script);
+    });
+  }
+
   function start(map, config) {
     var labels = config.labels;
     if (config.tiles) {
@@ -393,6 +406,7 @@
     /* Replace the clustered markers with the ones the filters select. A refresh asked
        for while markers are still being added in chunks waits for them. */
     function refresh(options) {
+      if (handle.refresh) return handle.refresh(options);
       if (busy) {
         pending = options;
         return;
@@ -523,6 +537,15 @@
       byCode: byCode,
       openPopup: openPopup,
       say: say,
+      icon: icon,
+      boundaries: boundaries,
+      currentArea: currentArea,
+      fit: fit,
+      thousands: thousands,
+      matches: matches,
+      format: format,
+      /* Set by map_large.js: the filters then choose among its compact data. */
+      refresh: null,
       fold: fold,
       popupParts: [],
       on: function (name, listener) {
@@ -535,6 +558,17 @@
     plugins.forEach(function (plugin) { plugin(handle); });
 
     say(labels.loading);
+    if (config.large) {
+      /* A large catalogue: compact positions clustered by supercluster (static/map_large.js). */
+      var scripts = [config.large.supercluster, config.large.script];
+      Promise.all(scripts.map(loadScript))
+        .then(function () { window.GuideMapLarge.start(handle); })
+        .catch(function (error) {
+          say(format(labels.loadFailed, { reason: error.message }));
+          container.setAttribute("data-state", "failed");
+        });
+      return;
+    }
     fetch(config.data)
       .then(function (response) {
         if (!response.ok) throw new Error(response.status + " " + response.statusText);

@@ -28,7 +28,13 @@ def test_codes_are_the_symbols_qrcode_chooses_and_they_decode():
     texts = [
         "HTTPS://DITICH.EXAMPLE.VN/S/" + "".join(rng.choice(ALPHABET) for _ in range(length))
         for length in range(4, 60, 3)
-    ] + ["http://localhost:5000/S/7K2Q", "https://di-tich.example.vn/s/đình"]
+    ] + [
+        "http://localhost:5000/S/7K2Q",
+        "https://di-tich.example.vn/s/đình",
+        # Versions 7 and above carry version bits.
+        "HTTPS://DITICH.EXAMPLE.VN/S/" + "7K2Q" * 40,
+        "https://di-tich.example.vn/sites/" + "đình-chèm-" * 30,
+    ]
     for text in texts:
         for ec in ("Q", "H"):
             code = qr.make_code(text, ec)

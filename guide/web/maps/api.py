@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
-from guide.render import maps
+from guide.render import map_data, maps
 from guide.web.loaded import get_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -154,6 +154,30 @@ def sites() -> Response:
             f"of {url_for('api.areas')}",
         )
     return send(sites_body(catalogue, filters), GEOJSON)
+
+
+@lru_cache(maxsize=4)
+def positions_body(catalogue: Catalogue) -> Body:
+    """Return the compact positions of the published sites (``guide.render.map_data``)."""
+    return Body(_dumps(map_data.positions(catalogue.published())))
+
+
+@lru_cache(maxsize=4)
+def details_body(catalogue: Catalogue) -> Body:
+    """Return the codes, slugs, names, kinds and ranks of the published sites, positions' order."""
+    return Body(_dumps(map_data.details(catalogue.published())))
+
+
+@bp.get("/sites.positions.json")
+def site_positions() -> Response:
+    """Answer the published sites' positions as parallel arrays: what a large map draws first."""
+    return send(positions_body(get_catalogue()), "application/json")
+
+
+@bp.get("/sites.details.json")
+def site_details() -> Response:
+    """Answer the published sites' codes, slugs and names, in the order of the positions."""
+    return send(details_body(get_catalogue()), "application/json")
 
 
 @bp.get("/areas.geojson")

@@ -68,14 +68,26 @@ MAP_LABELS = {
 }
 
 
+# From this many sites the map loads compact positions and clusters them per zoom
+# with supercluster: a few thousand markers are quick for Leaflet.markercluster,
+# tens of thousands are not. Smaller maps stay one GeoJSON request.
+LARGE_MAP_FROM = 2000
+
+
 def _round_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
     return [[round(value, 5) for value in corner] for corner in maps.leaflet_bounds(bounds)]
 
 
-def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any]:
-    """Return what ``GuideMap.start`` needs: data addresses, labels, styles, areas."""
+def map_config(
+    *, site: Site | None, area_id: str, embed: bool, large: bool = False
+) -> dict[str, Any]:
+    """Return what ``GuideMap.start`` needs: data addresses, labels, styles, areas.
+
+    ``large`` maps load the compact positions and cluster them with supercluster
+    (``static/map_large.js``) instead of the GeoJSON.
+    """
     catalogue = get_catalogue()
-    return {
+    config = {
         "data": url_for("api.sites"),
         "areas": url_for("api.areas"),
         "home": url_for("maps.map_page"),
@@ -99,6 +111,15 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
             for area in catalogue.areas
         },
     }
+    if large:
+        config["large"] = {
+            "positions": url_for("api.site_positions"),
+            "details": url_for("api.site_details"),
+            "story": url_for("public.story", slug="SLUG"),
+            "supercluster": asset_url("supercluster.min.js"),
+            "script": asset_url("map_large.js"),
+        }
+    return config
 
 
 @dataclass(frozen=True)
@@ -169,11 +190,12 @@ def map_page() -> tuple[str, int]:
         location, bounds = None, summary.bounds
 
     config = current_app.config
+    large = summary.total >= LARGE_MAP_FROM
     folium_map = maps.site_map(
         asset_url,
         tile_url=config["GUIDE_TILE_URL"],
         tile_attribution=config["GUIDE_TILE_ATTRIBUTION"],
-        config=map_config(site=site, area_id=area_id, embed=embed),
+        config=map_config(site=site, area_id=area_id, embed=embed, large=large),
         location=location,
         bounds=bounds,
     )
@@ -192,6 +214,7 @@ def map_page() -> tuple[str, int]:
             levels=summary.levels,
             areas=summary.areas,
             total=format_number(summary.total),
+            large=large,
         ),
         status,
     )

@@ -1,0 +1,91 @@
+"""The map's compact data for large catalogues: positions first, names and links in a second file.
+
+A map of tens of thousands of sites draws its first clusters from ``positions``
+alone: parallel arrays of small integers (latitudes sorted and sent as
+differences, longitudes as offsets, in units of 1e-5 degree, about a metre),
+with each site's kind group, rank level and area as an index into short lists.
+``details`` holds, in the same order, what a popup or a search needs (code,
+slug, names, kind and rank), fetched once the first markers are drawn. Both are
+pure functions of the sites, so the static export can write them as files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from guide.catalogue.kinds import KIND_GROUPS, RANK_LEVELS, kind_group, rank_level
+from guide.catalogue.model import Site
+
+# Units of the integer coordinates: 1e-5 degree, about 1.1 m of latitude.
+SCALE = 100_000
+
+
+def located(sites: Iterable[Site]) -> list[Site]:
+    """Return the sites that have a position, in the order both files list them."""
+    return sorted(
+        (site for site in sites if site.lat is not None and site.lon is not None),
+        key=lambda site: (round(site.lat * SCALE), round(site.lon * SCALE), site.code),
+    )
+
+
+def positions(sites: Iterable[Site]) -> dict[str, Any]:
+    """Return the compact positions of the located ``sites``, south to north.
+
+    >>> from guide.catalogue.model import Site
+    >>> a = Site("7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình",
+    ...          lat=21.094072, lon=105.774237, area="021")
+    >>> b = Site("59PK", "hang-ngang", "published", {"vi": "48 Hàng Ngang"}, "nhà",
+    ...          lat=21.034328, lon=105.850439, area="002")
+    >>> data = positions([a, b])
+    >>> data["lat0"], data["dlat"], data["lon0"], data["dlon"]
+    (2103433, [0, 5974], 10577424, [7620, 0])
+    """
+    ordered = located(sites)
+    lats = [round(site.lat * SCALE) for site in ordered]  # type: ignore[operator]
+    lons = [round(site.lon * SCALE) for site in ordered]  # type: ignore[operator]
+    lat0 = lats[0] if lats else 0
+    lon0 = min(lons) if lons else 0
+    groups = [group.id for group in KIND_GROUPS]
+    levels = [level.id for level in RANK_LEVELS]
+    areas = sorted({site.area for site in ordered})
+    group_index = {group: number for number, group in enumerate(groups)}
+    level_index = {level: number for number, level in enumerate(levels)}
+    area_index = {area: number for number, area in enumerate(areas)}
+    return {
+        "count": len(ordered),
+        "scale": SCALE,
+        "lat0": lat0,
+        "dlat": [now - before for before, now in zip([lat0, *lats], lats, strict=False)],
+        "lon0": lon0,
+        "dlon": [lon - lon0 for lon in lons],
+        "groups": groups,
+        "group": [group_index.get(kind_group(site.kind), len(groups) - 1) for site in ordered],
+        "levels": levels,
+        "level": [level_index.get(rank_level(site.rank), 0) for site in ordered],
+        "areas": areas,
+        "area": [area_index[site.area] for site in ordered],
+    }
+
+
+def details(sites: Iterable[Site]) -> dict[str, Any]:
+    """Return the codes, slugs, names, kinds and ranks of the located ``sites``, as positions.
+
+    Names are given per language, an empty string where a site has none.
+    """
+    ordered = located(sites)
+    languages = sorted({lang for site in ordered for lang in site.name})
+    kinds = sorted({site.kind for site in ordered})
+    ranks = sorted({site.rank for site in ordered})
+    kind_index = {kind: number for number, kind in enumerate(kinds)}
+    rank_index = {rank: number for number, rank in enumerate(ranks)}
+    return {
+        "count": len(ordered),
+        "code": [site.code for site in ordered],
+        "slug": [site.slug for site in ordered],
+        "name": {lang: [site.name.get(lang, "") for site in ordered] for lang in languages},
+        "kinds": kinds,
+        "kind": [kind_index[site.kind] for site in ordered],
+        "ranks": ranks,
+        "rank": [rank_index[site.rank] for site in ordered],
+    }

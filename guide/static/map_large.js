@@ -1,0 +1,240 @@
+/* The guide's map of a large catalogue: compact positions (/api/sites.positions.json)
+   clustered per zoom by supercluster, only the clusters and sites in view drawn; the
+   codes, slugs and names (/api/sites.details.json) fetched after the first markers, for
+   popups and search. Started by static/map.js as GuideMapLarge.start(handle) when the
+   map's config has "large". */
+(function () {
+  "use strict";
+
+  function getJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + response.statusText);
+      return response.json();
+    });
+  }
+
+  function start(handle) {
+    var map = handle.map;
+    var config = handle.config;
+    var large = config.large;
+    var labels = config.labels;
+    var container = map.getContainer();
+    var form = document.getElementById(config.form);
+    var count = document.getElementById(config.count);
+    var layer = L.layerGroup().addTo(map);
+    var positions = null;
+    var lat = null;
+    var lon = null;
+    var details = null;
+    var detailsLoading = null;
+    var index = null;
+    var applied = null;
+    var shown = 0;
+    var clusterIcons = {};
+
+    function loadDetails() {
+      if (!detailsLoading) {
+        detailsLoading = getJSON(large.details).then(function (data) {
+          details = data;
+          return data;
+        });
+      }
+      return detailsLoading;
+    }
+
+    /* Latitudes come sorted as differences, longitudes as offsets, in 1e-5 degree. */
+    function decode(data) {
+      var n = data.count;
+      lat = new Float64Array(n);
+      lon = new Float64Array(n);
+      var at = data.lat0;
+      for (var i = 0; i < n; i++) {
+        at += data.dlat[i];
+        lat[i] = at / data.scale;
+        lon[i] = (data.lon0 + data.dlon[i]) / data.scale;
+      }
+    }
+
+    function searchText(i) {
+      var names = Object.keys(details.name).map(function (lang) { return details.name[lang][i]; });
+      return handle.fold(names.join(" ") + " " + details.slug[i] + " " + details.code[i] + " " +
+        details.kinds[details.kind[i]]);
+    }
+
+    function selected() {
+      var f = form ? form.elements : {};
+      var kind = f.kind ? f.kind.value : "";
+      var rank = f.rank ? f.rank.value : "";
+      var area = handle.currentArea();
+      var words = handle.fold(f.q ? f.q.value : "").split(" ").filter(Boolean);
+      var group = kind ? positions.groups.indexOf(kind) : -1;
+      var level = rank ? positions.levels.indexOf(rank) : -1;
+      var place = area ? positions.areas.indexOf(area) : -1;
+      var chosen = [];
+      if (!(kind && group < 0) && !(rank && level < 0) && !(area && place < 0)) {
+        for (var i = 0; i < positions.count; i++) {
+          if (group >= 0 && positions.group[i] !== group) continue;
+          if (level >= 0 && positions.level[i] !== level) continue;
+          if (place >= 0 && positions.area[i] !== place) continue;
+          if (words.length && !handle.matches(words, searchText(i))) continue;
+          chosen.push(i);
+        }
+      }
+      var q = words.join(" ");
+      return { points: chosen, kind: kind, rank: rank, area: area, q: q,
+        key: [q, kind, rank, area].join("|") };
+    }
+
+    function refresh(options) {
+      options = options || {};
+      var f = form ? form.elements : {};
+      /* A search needs the names: it waits for them. */
+      if (f.q && f.q.value.trim() && !details) {
+        loadDetails().then(function () { refresh(options); });
+        return;
+      }
+      var choice = selected();
+      if (choice.key === applied) return;
+      applied = choice.key;
+      var features = new Array(choice.points.length);
+      for (var k = 0; k < choice.points.length; k++) {
+        var i = choice.points[k];
+        features[k] = { type: "Feature", properties: { i: i },
+          geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
+      }
+      index = new Supercluster({ radius: 60, maxZoom: 17, minPoints: 2 }).load(features);
+      shown = features.length;
+      if (count) {
+        count.textContent = handle.format(labels.count, {
+          shown: handle.thousands(shown),
+          total: handle.thousands(positions.count),
+        });
+      }
+      handle.say(shown ? "" : labels.noSites);
+      if (options.fit) fit(choice);
+      handle.boundaries.setStyle(handle.boundaries.options.style);
+      draw();
+      container.setAttribute("data-filters", choice.key);
+      if (options.then) options.then();
+    }
+
+    function fit(choice) {
+      var area = config.areaList[choice.area];
+      if (area) {
+        map.fitBounds(area.bounds, { padding: [20, 20] });
+        if (!map.hasLayer(handle.boundaries)) handle.boundaries.addTo(map);
+      } else if (choice.points.length && (choice.q || choice.kind || choice.rank)) {
+        var bounds = L.latLngBounds(choice.points.map(function (i) { return [lat[i], lon[i]]; }));
+        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+      }
+    }
+
+    function clusterIcon(n) {
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      var key = size + n;
+      if (!clusterIcons[key]) {
+        clusterIcons[key] = L.divIcon({
+          className: "marker-cluster marker-cluster-" + size,
+          html: "<div><span>" + handle.thousands(n) + "</span></div>",
+          iconSize: [40, 40],
+        });
+      }
+      return clusterIcons[key];
+    }
+
+    /* Only what is in view (and a margin, so a short pan shows no gap) is drawn. */
+    function draw() {
+      if (!index) return;
+      var bounds = map.getBounds().pad(0.25);
+      var west = Math.max(-180, bounds.getWest());
+      var east = Math.min(180, bounds.getEast());
+      var south = Math.max(-85, bounds.getSouth());
+      var north = Math.min(85, bounds.getNorth());
+      var items = index.getClusters([west, south, east, north], Math.round(map.getZoom()));
+      var markers = [];
+      var clusters = 0;
+      items.forEach(function (item) {
+        var c = item.geometry.coordinates;
+        var marker;
+        if (item.properties.cluster) {
+          clusters += 1;
+          var id = item.properties.cluster_id;
+          marker = L.marker([c[1], c[0]], { icon: clusterIcon(item.properties.point_count) });
+          marker.on("click", function () {
+            map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
+          });
+        } else {
+          var i = item.properties.i;
+          var group = positions.groups[positions.group[i]];
+          marker = L.marker([c[1], c[0]], { icon: handle.icon(group) });
+          marker.on("click", function () { openSite(i); });
+        }
+        markers.push(marker);
+      });
+      layer.clearLayers();
+      markers.forEach(function (marker) { layer.addLayer(marker); });
+      container.setAttribute("data-state", "ready");
+      container.setAttribute("data-shown", String(shown));
+      container.setAttribute("data-drawn", String(markers.length));
+      container.setAttribute("data-clusters", String(clusters));
+      container.setAttribute("data-zoom", String(map.getZoom()));
+    }
+
+    /* The popup of map.js, filled from the details once they are here. */
+    function openSite(i) {
+      loadDetails()
+        .then(function (data) {
+          var names = {};
+          Object.keys(data.name).forEach(function (lang) {
+            if (data.name[lang][i]) names[lang] = data.name[lang][i];
+          });
+          var kind = data.kinds[data.kind[i]];
+          var rank = data.ranks[data.rank[i]];
+          var record = {
+            properties: {
+              code: data.code[i], slug: data.slug[i], name: names, kind: kind,
+              kind_group: positions.groups[positions.group[i]], rank: rank,
+              rank_level: positions.levels[positions.level[i]],
+              area: positions.areas[positions.area[i]],
+              url: large.story.replace("SLUG", encodeURIComponent(data.slug[i])),
+              thumbnail: null,
+            },
+            name: names[config.language] || names[config.fallback] ||
+              names[Object.keys(names)[0]] || "",
+            marker: L.marker([lat[i], lon[i]]),
+          };
+          handle.openPopup(record);
+        })
+        .catch(function (error) {
+          handle.say(handle.format(labels.loadFailed, { reason: error.message }));
+        });
+    }
+
+    function focusSite() {
+      if (!config.site) return;
+      loadDetails().then(function (data) {
+        var i = data.code.indexOf(config.site);
+        if (i < 0) return;
+        map.setView([lat[i], lon[i]], 18);
+        openSite(i);
+      });
+    }
+
+    handle.refresh = refresh;
+    map.on("moveend", draw);
+    getJSON(large.positions)
+      .then(function (data) {
+        positions = data;
+        decode(data);
+        refresh({ fit: !config.site, then: focusSite });
+        /* Names and links next, while the visitor looks at the first markers. */
+        setTimeout(loadDetails, 0);
+      })
+      .catch(function (error) {
+        handle.say(handle.format(labels.loadFailed, { reason: error.message }));
+        container.setAttribute("data-state", "failed");
+      });
+  }
+
+  window.GuideMapLarge = { start: start };
+})();
