@@ -15,7 +15,26 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from guide.render.jsonhtml import json_script
-from guide.render.maps import CONFIG_ELEMENT_ID, MAP_CSS, MAP_JS, leaflet_bounds
+
+MAP_JS = (
+    ("leaflet", "leaflet/leaflet.js"),
+    ("markercluster", "markercluster/leaflet.markercluster.js"),
+    ("guide_map", "map.js"),
+)
+MAP_CSS = (
+    ("leaflet_css", "leaflet/leaflet.css"),
+    ("markercluster_css", "markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", "markercluster/MarkerCluster.Default.css"),
+    ("guide_map_css", "map.css"),
+)
+# The id of the page element holding the map script's configuration as JSON.
+CONFIG_ELEMENT_ID = "guide-map-config"
+
+
+def leaflet_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    """Return (south, west, north, east) as Leaflet's [[south, west], [north, east]]."""
+    south, west, north, east = bounds
+    return [[south, west], [north, east]]
 
 
 class GuideMap(folium.Map):

@@ -71,23 +71,10 @@ ASSET_FOLDERS: dict[str, Path] = {
     "leaflet": Path(xstatic.pkg.leaflet.BASE_DIR),
     "markercluster": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
 }
-MAP_JS = (
-    ("leaflet", "leaflet/leaflet.js"),
-    ("markercluster", "markercluster/leaflet.markercluster.js"),
-    ("guide_map", "map.js"),
-)
-MAP_CSS = (
-    ("leaflet_css", "leaflet/leaflet.css"),
-    ("markercluster_css", "markercluster/MarkerCluster.css"),
-    ("markercluster_default_css", "markercluster/MarkerCluster.Default.css"),
-    ("guide_map_css", "map.css"),
-)
 # Areas' outlines are drawn simplified: about 50 m of tolerance is invisible at
 # city scale and shrinks the boundary file several times over.
 AREA_TOLERANCE_DEG = 0.0005
 COORDINATE_DIGITS = 6
-# The id of the page element holding the map script's configuration as JSON.
-CONFIG_ELEMENT_ID = "guide-map-config"
 
 
 def site_feature(site: Site, story_url: str, thumbnail_url: str | None) -> dict[str, Any]:
@@ -144,12 +131,6 @@ def areas_feature_collection(areas: Areas, tolerance: float = AREA_TOLERANCE_DEG
     return feature_collection(simplified_area(area, tolerance) for area in areas)
 
 
-def leaflet_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
-    """Return (south, west, north, east) as Leaflet's [[south, west], [north, east]]."""
-    south, west, north, east = bounds
-    return [[south, west], [north, east]]
-
-
 def sites_bounds(sites: Sequence[Site]) -> tuple[float, float, float, float] | None:
     """Return (south, west, north, east) around the located sites, or None without any."""
     points = [(s.lat, s.lon) for s in sites if s.lat is not None and s.lon is not None]
@@ -160,7 +141,17 @@ def sites_bounds(sites: Sequence[Site]) -> tuple[float, float, float, float] | N
     return min(lats), min(lons), max(lats), max(lons)
 
 
-_FOLIUM_NAMES = ("GuideMap", "SiteLayer", "MapParts", "render_parts", "site_map")
+_FOLIUM_NAMES = (
+    "GuideMap",
+    "SiteLayer",
+    "MapParts",
+    "render_parts",
+    "site_map",
+    "leaflet_bounds",
+    "MAP_JS",
+    "MAP_CSS",
+    "CONFIG_ELEMENT_ID",
+)
 
 
 def __getattr__(name: str) -> Any:
