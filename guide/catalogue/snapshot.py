@@ -23,6 +23,8 @@ import hashlib
 import io
 import os
 import pickle
+import struct
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,43 +40,48 @@ SNAPSHOT_FORMAT = 1
 RACY_NS = 2_000_000_000
 _MAGIC = b"guide-catalogue-snapshot\n"
 
-# (mtime, ctime, size, inode) of a file or folder.
-Stamp = tuple[int, int, int, int]
-# The folder's stamp, then (file name, stamp) of each file that was read.
-Signature = tuple[Stamp, tuple[tuple[str, Stamp], ...]]
+# (mtime, ctime, size, inode) of a file or folder, packed: one small bytes object per
+# site keeps the snapshot, and the memory it takes while it is read, small.
+_STAMP = struct.Struct("=qqQQ")
+# The names of the files that were read (the folder first, as ""), and their stamps.
+Signature = tuple[tuple[str, ...], bytes]
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _stamp(path: str) -> Stamp:
+def _stamp(path: str) -> tuple[int, int, int, int]:
     stat = os.stat(path)
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
+    return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
 
 
 def folder_signature(folder: str, languages: Iterable[str]) -> Signature | None:
     """Return the signature of a site folder's files, or None when it cannot be taken."""
     wanted = {SITE_FILE, *(story_name(language) for language in languages)}
     try:
-        own = _stamp(folder)
-        names = sorted(name for name in os.listdir(folder) if name in wanted)
-        return own, tuple((name, _stamp(f"{folder}/{name}")) for name in names)
+        listed = ("", *sorted(name for name in os.listdir(folder) if name in wanted))
+        # One tuple for every folder with the same files: the snapshot stores it once.
+        names = _NAMES.setdefault(listed, listed)
+        return names, _stamps(folder, names)
     except OSError:
         return None
 
 
 def _matches(folder: str, signature: Signature) -> bool:
     """Return whether the folder's files still have the stamps of ``signature``."""
-    own, files = signature
     try:
-        if _stamp(folder) != own:
-            return False
-        return all(_stamp(f"{folder}/{name}") == stamp for name, stamp in files)
+        return _stamps(folder, signature[0]) == signature[1]
     except OSError:
         return False
 
 
 def _is_racy(signature: Signature, since_ns: int) -> bool:
     """Return whether a stamp is so recent that a change could share its times."""
-    stamps = [signature[0], *(stamp for _, stamp in signature[1])]
-    return any(max(stamp[0], stamp[1]) >= since_ns for stamp in stamps)
+    return any(
+        max(mtime, ctime) >= since_ns for mtime, ctime, _, _ in _STAMP.iter_unpack(signature[1])
+    )
 
 
 def validation_fingerprint() -> str:
@@ -107,18 +114,19 @@ def site_record(site: Site | None) -> tuple[Any, ...] | None:
     """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
     if site is None:
         return None
+    # Interned, the words thousands of sites share are stored (and loaded) once.
     return (
         site.code,
         site.slug,
-        site.status,
+        sys.intern(site.status),
         site.name,
-        site.kind,
-        site.rank,
+        sys.intern(site.kind),
+        sys.intern(site.rank),
         site.lat,
         site.lon,
         site.address,
-        site.ward,
-        site.area,
+        sys.intern(site.ward),
+        sys.intern(site.area),
         site.visit_minutes,
         site.opening_hours,
         site.tags,
