@@ -224,6 +224,8 @@ class Snapshot:
     ) -> None:
         """Keep what reading folder ``name`` gave, unless its files changed too recently."""
         self.read += 1
+        if self.path is None:
+            return
         self.dirty = True
         if signature is None or _is_racy(signature, self.started_ns - RACY_NS):
             self.entries.pop(name, None)
