@@ -7,7 +7,7 @@ Run from the project folder:
 
 For each size it writes a temporary catalogue of generated sites (points drawn
 inside the shipped areas), then times loading it (first load, which parses every
-file and fills the parse cache, then a normal load), checking it, and 1,000
+file and writes the snapshot, then a normal load), checking it, and 1,000
 ``nearby`` queries through the STRtree index. The baseline, in the same run, is
 the same 1,000 queries answered by a full scan with geopy over every site.
 """

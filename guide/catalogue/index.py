@@ -17,7 +17,6 @@ from guide.catalogue.curated import read_tours
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.geo import Areas
 from guide.catalogue.layout import (
-    SITE_FILE,
     cache_file,
     config_file,
     is_site_name,
@@ -26,8 +25,8 @@ from guide.catalogue.layout import (
 )
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
 from guide.catalogue.nearby import Nearby, NearIndex
-from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.reader import CatalogueError, read_config, read_site
+from guide.catalogue.snapshot import SNAPSHOT_NAME, Snapshot, folder_signature, snapshot_key
 from guide.messages import N_
 
 
@@ -50,12 +49,11 @@ class Catalogue:
         self._by_code: dict[str, Site] = {}
         self._by_slug: dict[str, Site] = {}
         for site in sites:
-            label = str(site_file(self.root / site.slug))
             if site.code in self._by_code:
                 other = self._by_code[site.code]
                 self.problems.append(
                     Problem.of(
-                        label,
+                        str(site_file(self.root / site.slug)),
                         "code",
                         "code.duplicate",
                         N_(
@@ -70,7 +68,7 @@ class Catalogue:
             if site.slug in self._by_slug:
                 self.problems.append(
                     Problem.of(
-                        label,
+                        str(site_file(self.root / site.slug)),
                         "slug",
                         "slug.duplicate",
                         N_("%(slug)s is used twice: slugs are unique"),
@@ -84,6 +82,9 @@ class Catalogue:
         self._located = [site for site in self.sites if site.has_location]
         self.tours: dict[str, Tour] = {}
         self._index: NearIndex | None = None
+        # How many sites the last load took from the snapshot, and how many it read.
+        self.snapshot_reused = 0
+        self.snapshot_read = 0
 
     def __len__(self) -> int:
         return len(self.sites)
@@ -146,8 +147,8 @@ class Catalogue:
 def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
     """Load every site under ``root``; a broken site is reported in ``problems`` and skipped.
 
-    Parsed files are cached in ``root/.cache`` (see ``guide.catalogue.parse_cache``) unless
-    ``use_cache`` is false.
+    Sites whose files are unchanged come from the snapshot in ``root/.cache`` (see
+    ``guide.catalogue.snapshot``) unless ``use_cache`` is false; the others are read.
     """
     root = Path(root)
     config = read_config(root)
@@ -162,15 +163,29 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
     entries = sorted(
         entry.name for entry in os.scandir(root) if entry.is_dir() and is_site_name(entry.name)
     )
-    parsed = ParsedFiles(cache_file(root, "sites.json") if use_cache else None)
+    if use_cache:
+        key = snapshot_key(root, config_file(root), areas_path)
+        snapshot = Snapshot(cache_file(root, SNAPSHOT_NAME), key)
+    else:
+        snapshot = Snapshot(None)
+    base = str(root)
     for name in entries:
-        site, found = read_site(root / name, config, areas, parsed=parsed)
+        folder = os.path.join(base, name)
+        kept = snapshot.lookup(name, folder, root)
+        if kept is None:
+            # The signature is taken before reading: a change during the read shows next time.
+            signature = folder_signature(folder, config.languages) if use_cache else None
+            site, found = read_site(root / name, config, areas)
+            snapshot.remember(name, signature, site, found)
+        else:
+            site, found = kept
         problems.extend(found)
         if site is not None:
             sites.append(site)
-    parsed.forget_except({f"{name}/{SITE_FILE}" for name in entries})
-    parsed.save()
+    snapshot.keep_only(set(entries))
+    snapshot.save()
     catalogue = Catalogue(root, config, areas, sites, problems)
+    catalogue.snapshot_reused, catalogue.snapshot_read = snapshot.reused, snapshot.read
     for tour, found in read_tours(tours_folder(root), catalogue):
         problems_of_tour = [p for p in found if p.level == "error"]
         catalogue.problems.extend(found)

@@ -67,7 +67,7 @@ def tour_file(root: Path, slug: str) -> Path:
 
 
 def cache_file(root: Path, name: str) -> Path:
-    """Return a file in the catalogue's parse cache folder."""
+    """Return a file in the catalogue's cache folder (the snapshot of the parsed sites)."""
     return root / CACHE_FOLDER / name
 
 

@@ -22,7 +22,7 @@ TOUR_MODES = ("walk", "bike", "car")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong in the catalogue, phrased so the reader knows what to fix.
 
@@ -60,7 +60,7 @@ class Problem:
         return f"{self.level}: {where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A reference, who published it and what it supports (coordinate, rank, description...).
 
@@ -96,7 +96,7 @@ class Source:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inscription:
     """A stele, horizontal board or pair of parallel sentences at a site, as sources give it."""
 
@@ -123,7 +123,7 @@ class Inscription:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     """A photo or audio file stored beside a site's facts."""
 
@@ -144,7 +144,9 @@ class Media:
         return parts[-2] if self.is_audio and len(parts) >= 3 else None
 
 
-@dataclass
+# Slots: a large catalogue holds tens of thousands of sites, and a dict per site
+# would be most of the memory a server keeps.
+@dataclass(slots=True)
 class Site:
     """The facts of one red address."""
 

@@ -22,7 +22,6 @@ from guide.catalogue.model import (
     Problem,
     Site,
 )
-from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.site_parts import SiteParts
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
 from guide.messages import N_, Message
@@ -312,14 +311,12 @@ def read_site(
     config: CatalogueConfig,
     areas: Areas,
     label: str | None = None,
-    parsed: ParsedFiles | None = None,
 ) -> tuple[Site | None, list[Problem]]:
     """Read one site folder; return the site (None when it has errors) and its problems."""
     path = folder / SITE_FILE
     label = label or str(path)
-    parsed = parsed or ParsedFiles(None)
     try:
-        data = parsed.load(path, f"{folder.name}/{SITE_FILE}")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         missing = N_("missing: every site folder needs a %(file)s")
         return None, [Problem.of(label, "", "file.missing", missing, file=SITE_FILE)]

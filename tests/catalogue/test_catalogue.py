@@ -196,10 +196,10 @@ def test_nearby_filters_by_status():
     assert all(site.status == "published" for site, _ in found)
 
 
-def test_the_parse_cache_notices_edited_files(make_catalogue):
+def test_the_snapshot_notices_edited_files(make_catalogue):
     root = make_catalogue(site_facts())
     assert load_catalogue(root).by_slug("dinh-chem").visit_minutes == 45
-    assert (root / ".cache" / "sites.json").is_file()
+    assert (root / ".cache" / "catalogue.snapshot").is_file()
     edit_site(root / "dinh-chem", visit_minutes=50)
     assert load_catalogue(root).by_slug("dinh-chem").visit_minutes == 50
     edit_site(root / "dinh-chem", visit_minutes="x")
@@ -208,8 +208,8 @@ def test_the_parse_cache_notices_edited_files(make_catalogue):
     assert any(p.field == "visit_minutes" for p in catalogue.problems)
 
 
-def test_a_corrupt_parse_cache_is_ignored(make_catalogue):
+def test_a_corrupt_snapshot_is_ignored(make_catalogue):
     root = make_catalogue(site_facts())
     load_catalogue(root)
-    (root / ".cache" / "sites.json").write_text("{not json", encoding="utf-8")
+    (root / ".cache" / "catalogue.snapshot").write_text("{not a snapshot", encoding="utf-8")
     assert load_catalogue(root).by_slug("dinh-chem") is not None

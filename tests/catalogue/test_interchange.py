@@ -51,7 +51,7 @@ def run(runner, *args):
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Return the catalogue's files and contents, leaving out the parse cache."""
+    """Return the catalogue's files and contents, leaving out the cache folder."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))

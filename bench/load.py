@@ -1,0 +1,183 @@
+"""Benchmark loading a large catalogue and starting `guide serve` on it, against a baseline.
+
+Run from the project folder:
+
+    python bench/load.py                          # 40,000 sites, baseline e3dfc5b
+    python bench/load.py --sites 6000 --baseline ''   # this folder only
+
+The catalogue of generated sites (``bench/catalogue.py``) is written once into
+``--catalogue`` (default /tmp/guide-bench-40000) and reused by later runs. The
+baseline, in the same run, is the code of another commit checked out with ``git
+worktree add`` into a temporary folder. Each figure comes from a fresh process:
+
+- first load: ``load_catalogue`` with no cache of that code in the catalogue's
+  ``.cache`` folder (each version keeps its own file there);
+- warm load: the same again, the cache now written (best of ``--repeat``);
+- serve: ``guide serve`` started on the catalogue, seconds until its port
+  answers and one story page is served, then its resident memory (VmRSS) and
+  peak (VmHWM) from ``/proc``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+CACHE_FILES = ("sites.json", "catalogue.snapshot")
+
+LOAD = """
+import json, resource, sys, time
+from guide.catalogue.index import load_catalogue
+start = time.perf_counter()
+catalogue = load_catalogue(sys.argv[1])
+seconds = time.perf_counter() - start
+rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"sites": len(catalogue), "s": seconds, "rss": rss, "peak": peak}))
+"""
+
+
+def ensure_catalogue(folder: Path, n: int) -> None:
+    """Write a catalogue of n generated sites into ``folder`` unless it is there."""
+    if (folder / "catalogue.toml").is_file():
+        return
+    sys.path.insert(0, str(PROJECT / "bench"))
+    from catalogue import make_catalogue
+
+    folder.mkdir(parents=True, exist_ok=True)
+    make_catalogue(folder, n)
+
+
+def load_once(code: Path, root: Path) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD, str(root)],
+        cwd=code,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
+def memory_of(pid: int) -> tuple[float, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
+    """Start ``guide serve``; return seconds until a story page came back, and memory."""
+    port = free_port()
+    instance = Path(tempfile.mkdtemp(prefix="guide-bench-instance-"))
+    env = {**os.environ, "PYTHONPATH": str(code), "GUIDE_INSTANCE": str(instance)}
+    command = [sys.executable, "-c", "from guide.cli import main; main()", "serve"]
+    command += ["--sites", str(root), "--port", str(port)]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            if process.poll() is not None or time.perf_counter() - start > 600:
+                raise RuntimeError(f"guide serve from {code} did not start")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        listening = time.perf_counter() - start
+        rss_start, _ = memory_of(process.pid)
+        url = f"http://127.0.0.1:{port}/sites/{slug}"
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+        story = time.perf_counter() - start
+        rss, peak = memory_of(process.pid)
+        return {"listening": listening, "story": story, "rss0": rss_start, "rss": rss, "peak": peak}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def measure(label: str, code: Path, root: Path, repeat: int) -> list[str]:
+    for name in CACHE_FILES:
+        (root / ".cache" / name).unlink(missing_ok=True)
+    first = load_once(code, root)
+    warm = min((load_once(code, root) for _ in range(repeat)), key=lambda r: r["s"])
+    served = serve_once(code, root, "di-tich-0")
+    return [
+        label,
+        f"{first['sites']:,}",
+        f"{first['s']:.2f}",
+        f"{warm['s']:.2f}",
+        f"{warm['rss']:.0f} / {warm['peak']:.0f}",
+        f"{served['listening']:.2f} / {served['story']:.2f}",
+        f"{served['rss0']:.0f} / {served['rss']:.0f} / {served['peak']:.0f}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=40_000)
+    parser.add_argument("--catalogue", type=Path)
+    parser.add_argument(
+        "--baseline", default="e3dfc5b", help="commit to compare with ('' for none)"
+    )
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    root = args.catalogue or Path(f"/tmp/guide-bench-{args.sites}")
+    ensure_catalogue(root, args.sites)
+    load = os.getloadavg()[0]
+    rows = []
+    temporary = None
+    try:
+        if args.baseline:
+            temporary = Path(tempfile.mkdtemp(prefix="guide-baseline-"))
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(temporary / "code"), args.baseline],
+                cwd=PROJECT,
+                check=True,
+                capture_output=True,
+            )
+            rows.append(measure(f"baseline {args.baseline}", temporary / "code", root, args.repeat))
+            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+        rows.append(measure("this version", PROJECT, root, args.repeat))
+    finally:
+        if temporary is not None:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(temporary / "code")],
+                cwd=PROJECT,
+                check=False,
+                capture_output=True,
+            )
+            shutil.rmtree(temporary, ignore_errors=True)
+    print(
+        "| code | sites | first load s | warm load s | warm load MiB: resident / peak "
+        "| serve s: listening / first story | serve MiB: at start / after story / peak |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\nload average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()

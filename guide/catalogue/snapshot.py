@@ -1,0 +1,250 @@
+"""Keep the validated catalogue in one snapshot file, so a large catalogue loads in a blink.
+
+The site files stay the source of truth. The snapshot (``.cache/catalogue.snapshot``
+in the catalogue folder) holds, for each site folder, what reading it gave (the
+site or nothing, and its problems) together with the signature of what was read:
+the folder's own times and inode (which change whenever a file is added, removed
+or renamed in it) and the size, times and inode of its ``site.toml`` and stories.
+A load stats those files; a site whose signature still matches is taken from the
+snapshot, any other one is read and validated again. The whole snapshot is thrown
+away when the catalogue's configuration, its areas file, the folder's spelling or
+the guide's validation code change, and when it cannot be read (truncated, foreign,
+of another format): loading then simply reads every file.
+
+Files changed within ``RACY_NS`` of being read are not kept: a file system stamps
+times with a coarse clock, so such a file could change again without its times
+changing. Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import os
+import pickle
+import struct
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from guide.catalogue.layout import SITE_FILE, story_name
+from guide.catalogue.model import Inscription, Media, Problem, Site, Source
+from guide.catalogue.store import atomic_write_bytes
+
+SNAPSHOT_NAME = "catalogue.snapshot"
+SNAPSHOT_FORMAT = 1
+# Coarser than any file system's time stamps (FAT's are 2 s).
+RACY_NS = 2_000_000_000
+_MAGIC = b"guide-catalogue-snapshot\n"
+
+# (mtime, ctime, size, inode) of a file or folder, packed: one small bytes object per
+# site keeps the snapshot, and the memory it takes while it is read, small.
+_STAMP = struct.Struct("=qqQQ")
+# The names of the files that were read (the folder first, as ""), and their stamps.
+Signature = tuple[tuple[str, ...], bytes]
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _stamp(path: str) -> tuple[int, int, int, int]:
+    stat = os.stat(path)
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
+    return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
+
+
+def folder_signature(folder: str, languages: Iterable[str]) -> Signature | None:
+    """Return the signature of a site folder's files, or None when it cannot be taken."""
+    wanted = {SITE_FILE, *(story_name(language) for language in languages)}
+    try:
+        listed = ("", *sorted(name for name in os.listdir(folder) if name in wanted))
+        # One tuple for every folder with the same files: the snapshot stores it once.
+        names = _NAMES.setdefault(listed, listed)
+        return names, _stamps(folder, names)
+    except OSError:
+        return None
+
+
+def _matches(folder: str, signature: Signature) -> bool:
+    """Return whether the folder's files still have the stamps of ``signature``."""
+    try:
+        return _stamps(folder, signature[0]) == signature[1]
+    except OSError:
+        return False
+
+
+def _is_racy(signature: Signature, since_ns: int) -> bool:
+    """Return whether a stamp is so recent that a change could share its times."""
+    return any(
+        max(mtime, ctime) >= since_ns for mtime, ctime, _, _ in _STAMP.iter_unpack(signature[1])
+    )
+
+
+def validation_fingerprint() -> str:
+    """Return a digest of the code that validates sites: a new rule voids every snapshot."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), here.parent / "messages.py"]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_FINGERPRINT: str | None = None
+
+
+def snapshot_key(root: Path, config_path: Path, areas_path: Path) -> tuple[Any, ...]:
+    """Return what every entry of a snapshot depends on beyond its own folder."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = validation_fingerprint()
+    config = hashlib.sha256(config_path.read_bytes()).hexdigest()
+    return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, _stamp(str(areas_path)))
+
+
+def _values(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, name) for name in obj.__dataclass_fields__)
+
+
+def site_record(site: Site | None) -> tuple[Any, ...] | None:
+    """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
+    if site is None:
+        return None
+    # Interned, the words thousands of sites share are stored (and loaded) once.
+    return (
+        site.code,
+        site.slug,
+        sys.intern(site.status),
+        site.name,
+        sys.intern(site.kind),
+        sys.intern(site.rank),
+        site.lat,
+        site.lon,
+        site.address,
+        sys.intern(site.ward),
+        sys.intern(site.area),
+        site.visit_minutes,
+        site.opening_hours,
+        site.tags,
+        [_values(source) for source in site.sources],
+        [_values(item) for item in site.media],
+        [_values(item) for item in site.inscriptions],
+        site.story_languages,
+    )
+
+
+def site_from_record(record: tuple[Any, ...] | None, folder: Path) -> Site | None:
+    """Return the site that ``site_record`` gave ``record`` for, in ``folder``."""
+    if record is None:
+        return None
+    *facts, sources, media, inscriptions, story_languages = record
+    return Site(
+        *facts,
+        sources=[Source(*values) for values in sources],
+        media=[Media(*values) for values in media],
+        inscriptions=[Inscription(*values) for values in inscriptions],
+        folder=folder,
+        story_languages=story_languages,
+    )
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickle plain values only: tuples, lists, dicts, text and numbers."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        # Pickle is safe here only because the guide writes this file itself, in the
+        # catalogue's own cache folder, and because nothing that names a class or a
+        # function is accepted: a snapshot that holds one is refused, never executed.
+        raise pickle.UnpicklingError(f"{module}.{name}: a snapshot holds plain values only")
+
+
+# One folder's reading: its signature, the site's record (None when it has errors), and
+# its problems as tuples of values.
+Entry = tuple[Signature, tuple[Any, ...] | None, list[tuple[Any, ...]]]
+
+
+class Snapshot:
+    """The snapshot of one catalogue folder: look up, remember and save the sites read."""
+
+    def __init__(self, path: Path | None, key: tuple[Any, ...] = ()) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, Entry] = {}
+        self.reused = 0
+        self.read = 0
+        self.dirty = False
+        self.started_ns = time.time_ns()
+        if path is not None:
+            self.entries = self._open(path, key)
+
+    @staticmethod
+    def _open(path: Path, key: tuple[Any, ...]) -> dict[str, Entry]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return {}
+        if not data.startswith(_MAGIC):
+            return {}
+        # The collector would walk the growing heap again and again while tens of
+        # thousands of small containers are made; none of them can form a cycle.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            stored_key, entries = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
+        except Exception:  # any damage at all means: read the files again
+            return {}
+        finally:
+            if collecting:
+                gc.enable()
+        if stored_key != key or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def lookup(
+        self, name: str, folder: str, root: Path
+    ) -> tuple[Site | None, list[Problem]] | None:
+        """Return the site and problems of folder ``name`` when its files are unchanged."""
+        entry = self.entries.get(name)
+        if entry is None or not _matches(folder, entry[0]):
+            return None
+        try:
+            site = site_from_record(entry[1], root / name)
+            problems = [Problem(*values) for values in entry[2]]
+        except (TypeError, ValueError):
+            return None
+        self.reused += 1
+        return site, problems
+
+    def remember(
+        self, name: str, signature: Signature | None, site: Site | None, problems: list[Problem]
+    ) -> None:
+        """Keep what reading folder ``name`` gave, unless its files changed too recently."""
+        self.read += 1
+        if self.path is None:
+            return
+        self.dirty = True
+        if signature is None or _is_racy(signature, self.started_ns - RACY_NS):
+            self.entries.pop(name, None)
+            return
+        self.entries[name] = (signature, site_record(site), [_values(p) for p in problems])
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget the folders that are gone."""
+        for name in set(self.entries) - names:
+            del self.entries[name]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the snapshot when it changed; a read-only catalogue just goes without."""
+        if not self.dirty or self.path is None:
+            return
+        try:
+            data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write_bytes(self.path, _MAGIC + data)
+        except (OSError, pickle.PicklingError):
+            return
+        self.dirty = False

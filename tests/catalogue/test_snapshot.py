@@ -1,0 +1,154 @@
+"""The catalogue's snapshot: used while the files are unchanged, never hiding a change."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+
+import pytest
+from builders import DEFAULT_SITES, site_facts, write_site
+
+from guide.catalogue import snapshot
+from guide.catalogue.index import load_catalogue
+from guide.cli import main
+
+SNAPSHOT = (".cache", snapshot.SNAPSHOT_NAME)
+
+
+@pytest.fixture
+def trust_fresh_files(monkeypatch):
+    """Keep files just written in the snapshot: tests cannot wait for them to age.
+
+    A real load leaves out files changed in the last two seconds (a coarse clock
+    could hide a second change); every change a test makes here alters a size
+    or an inode, which no clock hides.
+    """
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+
+
+@pytest.fixture
+def shipped(tmp_path, trust_fresh_files):
+    """Return a copy of the shipped catalogue (sources, media, inscriptions, warnings)."""
+    root = tmp_path / "sites"
+    shutil.copytree(DEFAULT_SITES, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+def two_sites(root):
+    write_site(root, site_facts())
+    write_site(root, site_facts(code="CH2K", slug="chua-mot-cot", name={"vi": "Chùa Một Cột"}))
+    return root
+
+
+def test_a_second_load_takes_every_site_from_the_snapshot(shipped):
+    first = load_catalogue(shipped)
+    assert (first.snapshot_reused, first.snapshot_read) == (0, 79)
+    assert shipped.joinpath(*SNAPSHOT).is_file()
+    second = load_catalogue(shipped)
+    assert (second.snapshot_reused, second.snapshot_read) == (79, 0)
+    assert second.sites == first.sites
+    assert second.problems == first.problems
+    assert [s.folder for s in second] == [shipped / s.slug for s in first]
+
+
+def test_sites_and_narratives_are_the_same_with_and_without_the_snapshot(shipped):
+    load_catalogue(shipped)
+    warm = load_catalogue(shipped)
+    files = load_catalogue(shipped, use_cache=False)
+    assert warm.snapshot_reused == len(files) > 0
+    assert warm.sites == files.sites
+    assert [str(p) for p in warm.problems] == [str(p) for p in files.problems]
+    for mine, theirs in zip(warm, files, strict=True):
+        assert mine.story_languages == theirs.story_languages
+        for language in theirs.story_languages:
+            assert mine.story(language) == theirs.story(language)
+            assert mine.story(language)
+
+
+def test_a_changed_story_shows_on_the_next_load(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    story = empty_catalogue / "dinh-chem" / "story.vi.md"
+    story.write_text("Đình Chèm thờ Lý Ông Trọng.", encoding="utf-8")
+    catalogue = load_catalogue(empty_catalogue)
+    assert catalogue.by_slug("dinh-chem").story("vi") == "Đình Chèm thờ Lý Ông Trọng."
+    assert catalogue.snapshot_read == 1
+    # A narrative that turns bad in place is refused, naming its file.
+    story.write_text("Đình Chèm\u202e thờ", encoding="utf-8")
+    catalogue = load_catalogue(empty_catalogue)
+    assert catalogue.by_slug("dinh-chem") is None
+    assert any(p.field == "story.vi.md" and "dinh-chem" in p.path for p in catalogue.errors)
+    # A new narrative in another language is noticed by the folder's change.
+    (empty_catalogue / "chua-mot-cot" / "story.en.md").write_text("Story.", encoding="utf-8")
+    catalogue = load_catalogue(empty_catalogue)
+    assert [p.field for p in catalogue.errors if "chua-mot-cot" in p.path] == ["name.en"]
+
+
+def test_edited_deleted_and_added_sites_show_on_the_next_load(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    path = empty_catalogue / "dinh-chem" / "site.toml"
+    path.write_text(path.read_text().replace("visit_minutes = 45", "visit_minutes = 120"))
+    shutil.rmtree(empty_catalogue / "chua-mot-cot")
+    write_site(empty_catalogue, site_facts(code="DB3X", slug="den-bach-ma", name={"vi": "Đền"}))
+    catalogue = load_catalogue(empty_catalogue)
+    assert [s.slug for s in catalogue] == ["den-bach-ma", "dinh-chem"]
+    assert catalogue.by_slug("dinh-chem").visit_minutes == 120
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (0, 2)
+    again = load_catalogue(empty_catalogue)
+    assert (again.snapshot_reused, again.snapshot_read) == (2, 0)
+
+
+def test_a_truncated_snapshot_is_rebuilt(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    stored = empty_catalogue.joinpath(*SNAPSHOT)
+    stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])
+    catalogue = load_catalogue(empty_catalogue)
+    assert [s.slug for s in catalogue] == ["chua-mot-cot", "dinh-chem"]
+    assert catalogue.snapshot_read == 2
+    assert load_catalogue(empty_catalogue).snapshot_reused == 2
+
+
+class _Planted:
+    """What a foreign snapshot could hold: a call made while unpickling."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_foreign_snapshot_is_refused_not_run(empty_catalogue, tmp_path, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    stored = empty_catalogue.joinpath(*SNAPSHOT)
+    marker = tmp_path / "ran"
+    stored.write_bytes(snapshot._MAGIC + pickle.dumps(((), {"dinh-chem": _Planted(marker)})))
+    catalogue = load_catalogue(empty_catalogue)
+    assert not marker.exists()
+    assert len(catalogue) == 2 and catalogue.snapshot_read == 2
+
+
+def test_a_changed_configuration_voids_the_snapshot(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    config = empty_catalogue / "catalogue.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load_catalogue(empty_catalogue).snapshot_reused == 0
+
+
+def test_check_names_broken_files_on_every_load(runner, empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    (empty_catalogue / "chua-mot-cot" / "site.toml").write_text("code = ", encoding="utf-8")
+    outputs = []
+    for _ in range(2):
+        result = runner.invoke(main, ["check", "--sites", str(empty_catalogue)])
+        assert result.exit_code == 1
+        outputs.append(result.output)
+    assert load_catalogue(empty_catalogue).snapshot_reused == 2
+    assert outputs[0] == outputs[1]
+    line = next(line for line in outputs[1].splitlines() if "chua-mot-cot" in line)
+    assert f"{empty_catalogue / 'chua-mot-cot' / 'site.toml'}: is not valid TOML" in line
