@@ -21,6 +21,14 @@ from guide.catalogue.geo import Area, Areas, PointIndex, in_range
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.text import fold, matches
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
+from guide.catalogue.vocabulary import (
+    RANK_FIELDS,
+    RankDetail,
+    Vocabulary,
+    VocabularyError,
+    check_terms,
+    read_vocabulary,
+)
 from guide.messages import N_, Message
 
 SITE_FILE = "site.toml"
@@ -178,6 +186,7 @@ class Site:
     inscriptions: list[Inscription] = field(default_factory=list)
     folder: Path | None = None
     story_languages: tuple[str, ...] = ()
+    rank_detail: RankDetail = field(default_factory=RankDetail)
 
     @property
     def has_location(self) -> bool:
@@ -234,6 +243,7 @@ class Site:
             "status": self.status,
             "kind": self.kind,
             "rank": self.rank,
+            **self.rank_detail.to_dict(),
         }
         if self.has_location:
             data["lat"] = self.lat
@@ -277,6 +287,8 @@ class CatalogueConfig:
     # The languages of the visitors' interface (gettext catalogues); narratives
     # and names are only ever in ``languages``.
     interface_languages: tuple[str, ...] = ()
+    # The kinds and ranks a site may have; an empty vocabulary checks neither.
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def __post_init__(self) -> None:
         if not self.interface_languages:
@@ -337,6 +349,10 @@ def read_config(root: Path) -> CatalogueConfig:
             f"{path}: interface_languages: list language codes in quotes, "
             f"such as ['vi', 'en', 'zh_Hans', 'fr'], not {interface!r}"
         )
+    try:
+        vocabulary = read_vocabulary(data)
+    except VocabularyError as error:
+        raise CatalogueError(f"{path}: {error}") from error
     if "file" not in areas:
         raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
     return CatalogueConfig(
@@ -347,6 +363,7 @@ def read_config(root: Path) -> CatalogueConfig:
         area_name_property=str(areas.get("name_property", "name")),
         attribution=[str(line) for line in data.get("attribution", [])],
         interface_languages=tuple(interface),
+        vocabulary=vocabulary,
     )
 
 
@@ -507,6 +524,9 @@ class _SiteReader:
         sources = self.sources()
         media = self.media()
         inscriptions = self.inscriptions(len(sources))
+        rank_detail, complaints = check_terms(self.data, self.config.vocabulary, len(sources))
+        for name, kind_of_problem, template, params in complaints:
+            self.error(name, kind_of_problem, template, **params)
         if self.has_errors:
             return None
         return Site(
@@ -527,6 +547,7 @@ class _SiteReader:
             sources=sources,
             media=media,
             inscriptions=inscriptions,
+            rank_detail=rank_detail,
         )
 
     @property
@@ -847,6 +868,7 @@ _KNOWN_FIELDS = {
     "sources",
     "media",
     "inscriptions",
+    *RANK_FIELDS,
 }
 
 

@@ -21,10 +21,8 @@ turns an asset name into a URL, and the URLs of the data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +36,7 @@ from shapely.geometry import mapping
 
 from guide.catalogue.core import Site
 from guide.catalogue.geo import Area, Areas
-from guide.catalogue.text import fold
+from guide.catalogue.vocabulary import UNRANKED, Vocabulary
 from guide.render.jsonhtml import json_script
 
 # Folders of installed packages served under /static/<prefix>/ by the web layer.
@@ -65,135 +63,26 @@ COORDINATE_DIGITS = 6
 CONFIG_ELEMENT_ID = "guide-map-config"
 
 
-def _l(text: str) -> str:
-    """Mark interface text for translation; the web layer translates it for each page."""
-    return text
-
-
-@dataclass(frozen=True)
-class KindGroup:
-    """A family of site kinds drawn with one marker style and named in the legend."""
-
-    id: str
-    label: str
-    colour: str
-    shape: str
-    words: tuple[str, ...]
-
-
-# Kinds are free text in the catalogue ("đền – chùa", "tượng đài / di tích cách
-# mạng"); a kind belongs to the group whose words occur first in it.
-KIND_GROUPS: tuple[KindGroup, ...] = (
-    KindGroup("communal-house", _l("Communal house"), "#d55e00", "circle", ("dinh",)),
-    KindGroup("temple", _l("Temple or shrine"), "#a4161a", "square", ("den", "mieu")),
-    KindGroup("pagoda", _l("Pagoda"), "#e69f00", "diamond", ("chua",)),
-    KindGroup("museum", _l("Museum"), "#0072b2", "square", ("bao tang",)),
-    KindGroup(
-        "memorial",
-        _l("Memorial or monument"),
-        "#009e73",
-        "diamond",
-        ("tuong niem", "tuong dai", "bia"),
-    ),
-    KindGroup(
-        "revolutionary",
-        _l("Revolutionary site"),
-        "#cc79a7",
-        "circle",
-        ("cach mang", "nha luu niem", "nha tu"),
-    ),
-    KindGroup("archaeological", _l("Archaeological site"), "#8c510a", "diamond", ("khao co",)),
-    KindGroup("architecture", _l("Architecture"), "#56b4e9", "circle", ("kien truc",)),
-    KindGroup("other", _l("Other heritage site"), "#555555", "square", ()),
-)
-_GROUPS_BY_ID = {group.id: group for group in KIND_GROUPS}
-
-
-@dataclass(frozen=True)
-class RankLevel:
-    """A level of official recognition, read from a site's free-text rank."""
-
-    id: str
-    label: str
-    words: tuple[str, ...]
-
-
-RANK_LEVELS: tuple[RankLevel, ...] = (
-    RankLevel(
-        "special-national",
-        _l("Special national relic (or part of one)"),
-        ("quoc gia dac biet", "dtqgdb"),
-    ),
-    RankLevel("national", _l("National relic"), ("quoc gia",)),
-    RankLevel("city", _l("City relic"), ("thanh pho", "cap tinh")),
-    RankLevel("other", _l("Other recognition"), ()),
-    RankLevel("unranked", _l("No rank stated"), ()),
-)
-_LEVELS_BY_ID = {level.id: level for level in RANK_LEVELS}
-_WORDS = re.compile(r"[a-z0-9]+")
-
-
-def _words(text: str) -> str:
-    return " " + " ".join(_WORDS.findall(fold(text))) + " "
-
-
-@lru_cache(maxsize=1024)
 def kind_group(kind: str) -> str:
-    """Return the id of the marker group of a free-text kind.
-
-    >>> kind_group("đình"), kind_group("đền – chùa"), kind_group("bảo tàng / địa chỉ đỏ")
-    ('communal-house', 'temple', 'museum')
-    >>> kind_group("tượng đài / di tích cách mạng"), kind_group("làng cổ / cụm di tích")
-    ('memorial', 'other')
-    """
-    text = _words(kind)
-    best, best_at = "other", len(text)
-    for group in KIND_GROUPS:
-        for word in group.words:
-            at = text.find(f" {word} ")
-            if 0 <= at < best_at:
-                best, best_at = group.id, at
-    return best
+    """Return the marker group of a kind: the kind's id itself, one per vocabulary entry."""
+    return kind
 
 
-@lru_cache(maxsize=1024)
 def rank_level(rank: str) -> str:
-    """Return the id of the recognition level of a free-text rank.
-
-    >>> rank_level("Di tích quốc gia đặc biệt (Đợt 8, 2017)"), rank_level("Thuộc DTQGĐB Cổ Loa")
-    ('special-national', 'special-national')
-    >>> rank_level("Di tích lịch sử quốc gia (1979)"), rank_level(""), rank_level("UNESCO")
-    ('national', 'unranked', 'other')
-    """
-    if not rank.strip():
-        return "unranked"
-    text = _words(rank)
-    for level in RANK_LEVELS:
-        if any(f" {word} " in text for word in level.words):
-            return level.id
-    return "other"
+    """Return the rank level id of a rank (``""`` is ``unranked``)."""
+    return rank or UNRANKED
 
 
-def group_of(group_id: str) -> KindGroup | None:
-    """Return the kind group with this id, or None."""
-    return _GROUPS_BY_ID.get(group_id)
+def matches_kind(site: Site, kind: str, vocabulary: Vocabulary) -> bool:
+    """Return whether ``kind`` (an id, or a label in any language) is the site's kind."""
+    term = vocabulary.find_kind(kind)
+    return term is not None and term.id == site.kind
 
 
-def level_of(level_id: str) -> RankLevel | None:
-    """Return the rank level with this id, or None."""
-    return _LEVELS_BY_ID.get(level_id)
-
-
-def matches_kind(site: Site, kind: str) -> bool:
-    """Return whether ``kind`` (a kind as written, or a group id) describes the site."""
-    return fold(site.kind) == fold(kind) or kind_group(site.kind) == kind
-
-
-def matches_rank(site: Site, rank: str) -> bool:
-    """Return whether ``rank`` (a level id, or words of the rank) describes the site."""
-    if rank in _LEVELS_BY_ID:
-        return rank_level(site.rank) == rank
-    return bool(fold(rank)) and fold(rank) in fold(site.rank)
+def matches_rank(site: Site, rank: str, vocabulary: Vocabulary) -> bool:
+    """Return whether ``rank`` (an id, or a label in any language) is the site's rank."""
+    term = vocabulary.find_rank(rank)
+    return term is not None and term.id == rank_level(site.rank)
 
 
 def site_feature(site: Site, story_url: str, thumbnail_url: str | None) -> dict[str, Any]:
