@@ -119,6 +119,9 @@ def test_site_address_opens_the_popup_in_english(live_server, page):
     popup.wait_for()
     assert popup.locator("h2").inner_text().startswith("Chèm Communal House")
     assert "Communal house" in popup.inner_text()
+    assert "Special national relic" in popup.inner_text()
+    # The kind and rank are the vocabulary's English labels, not the Vietnamese ones.
+    assert "Đình" not in popup.inner_text() and "Di tích" not in popup.inner_text()
     assert popup.locator("a").inner_text() == "Read the story"
     # Switching to Vietnamese keeps the site in view.
     assert "site=Z2HN" in page.locator("a[hreflang=vi]").get_attribute("href")

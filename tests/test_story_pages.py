@@ -409,11 +409,11 @@ def test_search_by_area_and_kind(client, app):
             f"/sites/{s.slug}" for s in catalogue.filter(status="published", area="021")
         }
         expected_kind = {
-            f"/sites/{s.slug}" for s in catalogue.filter(status="published", kind="đình")
+            f"/sites/{s.slug}" for s in catalogue.filter(status="published", kind="communal-house")
         }
     by_area = soup_of(client.get("/search?area=021"))
     assert {a["href"] for a in by_area.select("ul.results a")} == expected_area
-    by_kind = soup_of(client.get("/search", query_string={"kind": "đình"}))
+    by_kind = soup_of(client.get("/search", query_string={"kind": "communal-house"}))
     assert {a["href"] for a in by_kind.select("ul.results a")} == expected_kind
     assert "/sites/dinh-chem" in expected_kind
 

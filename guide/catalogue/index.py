@@ -120,7 +120,9 @@ class Catalogue:
     ) -> list[Site]:
         """Return the sites matching every given part (see ``SiteFilter``)."""
         given = {"status": status, "kind": kind, "rank": rank, "area": area, "tag": tag, "q": q}
-        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(self.sites)
+        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(
+            self.sites, self.config.vocabulary
+        )
 
     def in_area(self, area_id: str) -> list[Site]:
         """Return the sites that lie in an area."""

@@ -162,6 +162,12 @@ def _whole(value: str) -> int | str:
         return value
 
 
+def _term_id(find: Any, text: str) -> str:
+    """Return the vocabulary id a column names by id or label; keep other text for the reader."""
+    term = find(text)
+    return "" if term is not None and term.id == "unranked" else (term.id if term else text)
+
+
 def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any], list[Reason]]:
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
@@ -171,8 +177,8 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
         "status": row.get("status") or ("published" if row.get("lat") else "draft"),
-        "kind": row.get("kind", ""),
-        "rank": row.get("rank", ""),
+        "kind": _term_id(catalogue.config.vocabulary.find_kind, row.get("kind", "")),
+        "rank": _term_id(catalogue.config.vocabulary.find_rank, row.get("rank", "")),
     }
     if row.get("lat") or row.get("lon"):
         facts["lat"] = _number(row.get("lat", ""))

@@ -25,6 +25,12 @@ from guide.catalogue.model import (
 from guide.catalogue.parse_cache import ParsedFiles
 from guide.catalogue.site_parts import SiteParts
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
+from guide.catalogue.vocabulary import (
+    RANK_FIELDS,
+    VocabularyError,
+    check_terms,
+    read_vocabulary,
+)
 from guide.messages import N_, Message
 
 
@@ -57,6 +63,10 @@ def read_config(root: Path) -> CatalogueConfig:
             f"{path}: interface_languages: list language codes in quotes, "
             f"such as ['vi', 'en', 'zh_Hans', 'fr'], not {interface!r}"
         )
+    try:
+        vocabulary = read_vocabulary(data)
+    except VocabularyError as error:
+        raise CatalogueError(f"{path}: {error}") from error
     if "file" not in areas:
         raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
     return CatalogueConfig(
@@ -67,6 +77,7 @@ def read_config(root: Path) -> CatalogueConfig:
         area_name_property=str(areas.get("name_property", "name")),
         attribution=[str(line) for line in data.get("attribution", [])],
         interface_languages=tuple(interface),
+        vocabulary=vocabulary,
     )
 
 
@@ -213,6 +224,9 @@ class SiteReader(SiteParts):
         sources = self.sources()
         media = self.media()
         inscriptions = self.inscriptions(len(sources))
+        rank_detail, complaints = check_terms(self.data, self.config.vocabulary, len(sources))
+        for name, kind_of_problem, template, params in complaints:
+            self.error(name, kind_of_problem, template, **params)
         if self.has_errors:
             return None
         return Site(
@@ -233,6 +247,7 @@ class SiteReader(SiteParts):
             sources=sources,
             media=media,
             inscriptions=inscriptions,
+            rank_detail=rank_detail,
         )
 
     @property
@@ -290,6 +305,7 @@ _KNOWN_FIELDS = {
     "sources",
     "media",
     "inscriptions",
+    *RANK_FIELDS,
 }
 
 

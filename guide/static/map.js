@@ -297,9 +297,9 @@
       }
       var group = config.groups[p.kind_group] || config.groups.other;
       var level = config.levels[p.rank_level];
-      var inDefault = config.language === config.fallback;
-      fact(labels.kind, inDefault ? p.kind : group.label, inDefault ? null : p.kind);
-      if (p.rank) fact(labels.rank, inDefault ? p.rank : level, inDefault ? null : p.rank);
+      // Kinds and ranks are vocabulary ids; the page's config carries their labels.
+      fact(labels.kind, group ? group.label : p.kind, null);
+      if (p.rank && level) fact(labels.rank, level, null);
       var area = config.areaList[p.area];
       fact(labels.area, area ? area.name : p.area, null);
       card.appendChild(facts);

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models, scans  # noqa: F401
     from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
+    from guide.web import vocabulary as vocabulary_labels
     from guide.web.admin import auth, signs, throttle
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     listening_feedback.init_app(app)
     app.register_blueprint(listening_reach.bp)
     listening_plaques.init_app(app)
+    vocabulary_labels.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

@@ -21,19 +21,14 @@ from guide.catalogue.geo import Area
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
+from guide.catalogue.vocabulary import Term
 from guide.render import maps
 from guide.web import get_catalogue
 from guide.web.assets import asset_url, register_root
 from guide.web.i18n import available_languages, select_language
+from guide.web.vocabulary import kind_label, rank_label
 
 bp = Blueprint("maps", __name__)
-
-
-@bp.record_once
-def _share_kind_groups(state) -> None:
-    # The marker colours live in guide.render.maps only; pages turn them into CSS classes
-    # (templates/maps/_kind_styles.html), since the CSP forbids inline style="".
-    state.app.jinja_env.globals["kind_groups"] = maps.KIND_GROUPS
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -93,9 +88,10 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
         "fullscreen": ".map-app",
         "labels": labels(),
         "groups": {
-            group.id: {"label": _(group.label), "shape": group.shape} for group in maps.KIND_GROUPS
+            kind.id: {"label": kind_label(kind.id), "shape": kind.shape}
+            for kind in catalogue.config.vocabulary.kinds
         },
-        "levels": {level.id: _(level.label) for level in maps.RANK_LEVELS},
+        "levels": {rank.id: rank_label(rank.id) for rank in catalogue.config.vocabulary.ranks},
         "areaList": {
             area.id: {"name": area.name, "bounds": _round_bounds(area.bounds)}
             for area in catalogue.areas
@@ -108,8 +104,8 @@ class Summary:
     """What the filters list: counts of published sites by kind group, rank level and area."""
 
     total: int
-    groups: list[tuple[maps.KindGroup, int]]
-    levels: list[tuple[maps.RankLevel, int]]
+    groups: list[tuple[Term, int]]
+    levels: list[tuple[Term, int]]
     areas: list[tuple[Area, int]]
     bounds: tuple[float, float, float, float]
 
@@ -118,13 +114,14 @@ class Summary:
 def summarize(catalogue: Catalogue) -> Summary:
     """Return the counts and extent of a catalogue's published sites, computed once."""
     published = [site for site in catalogue.published() if site.has_location]
+    vocabulary = catalogue.config.vocabulary
     group_counts = Counter(maps.kind_group(s.kind) for s in published)
     level_counts = Counter(maps.rank_level(s.rank) for s in published)
     area_counts = Counter(s.area for s in published)
     return Summary(
         total=len(published),
-        groups=[(g, group_counts[g.id]) for g in maps.KIND_GROUPS if group_counts[g.id]],
-        levels=[(lv, level_counts[lv.id]) for lv in maps.RANK_LEVELS if level_counts[lv.id]],
+        groups=[(g, group_counts[g.id]) for g in vocabulary.kinds if group_counts[g.id]],
+        levels=[(lv, level_counts[lv.id]) for lv in vocabulary.ranks if level_counts[lv.id]],
         areas=sorted(
             ((a, area_counts[a.id]) for a in catalogue.areas), key=lambda item: fold(item[0].name)
         ),
@@ -158,9 +155,9 @@ def map_page() -> tuple[str, int]:
         "rank": request.args.get("rank", "").strip(),
         "area": area_id,
     }
-    if maps.group_of(chosen["kind"]) is None:
+    if catalogue.config.vocabulary.kind(chosen["kind"]) is None:
         chosen["kind"] = ""
-    if maps.level_of(chosen["rank"]) is None:
+    if not chosen["rank"] or catalogue.config.vocabulary.rank(chosen["rank"]) is None:
         chosen["rank"] = ""
 
     if site is not None:

@@ -38,6 +38,7 @@ from guide.web.tour_steps import MODE_LABELS, max_stops, travel
 from guide.web.tours.api import busy_headers, busy_message, planner_limits
 from guide.web.tours.pages import bp
 from guide.web.tours.plans import PlanView, plan_view
+from guide.web.vocabulary import kind_label
 
 # The permalink's parameters, besides the stops and the minutes per stop.
 OPTION_KEYS = ("start", "mode", "return", "order", "start_time")
@@ -141,9 +142,8 @@ class SiteChoice:
 
     @property
     def group_label(self) -> str:
-        """Return the (untranslated) label of the site's kind group."""
-        group = maps.group_of(self.group)
-        return group.label if group else ""
+        """Return the label of the site's kind in the page's language."""
+        return kind_label(self.group)
 
 
 def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -> list[SiteChoice]:
