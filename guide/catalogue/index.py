@@ -158,7 +158,13 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
         raise CatalogueError(
             f"{config_file(root)}: areas.file: {config.areas_file!r} not found in {root}"
         )
-    areas = Areas.from_geojson(areas_path, config.area_id_property, config.area_name_property)
+    areas = Areas.from_geojson(
+        areas_path,
+        config.area_id_property,
+        config.area_name_property,
+        config.area_names,
+        config.default_language,
+    )
     sites: list[Site] = []
     problems: list[Problem] = []
     entries = sorted(

@@ -271,6 +271,9 @@ class CatalogueConfig:
     interface_languages: tuple[str, ...] = ()
     # The kinds and ranks a site may have; an empty vocabulary checks neither.
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # Area names in other languages: per language, a name or its first words and
+    # what they become ("Quận" = "{name} District"); see ``geo.localized_names``.
+    area_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.interface_languages:

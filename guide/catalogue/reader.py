@@ -69,6 +69,15 @@ def read_config(root: Path) -> CatalogueConfig:
         raise CatalogueError(f"{path}: {error}") from error
     if "file" not in areas:
         raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
+    area_names = areas.get("names", {})
+    if not isinstance(area_names, dict) or not all(
+        isinstance(table, dict) and all(isinstance(v, str) and v.strip() for v in table.values())
+        for table in area_names.values()
+    ):
+        raise CatalogueError(
+            f"{path}: areas.names: write one table per language of names or first words, "
+            'such as [areas.names.en] "Quận" = "{name} District"'
+        )
     return CatalogueConfig(
         title=dict(data.get("title", {})),
         languages=languages,
@@ -78,6 +87,7 @@ def read_config(root: Path) -> CatalogueConfig:
         attribution=[str(line) for line in data.get("attribution", [])],
         interface_languages=tuple(interface),
         vocabulary=vocabulary,
+        area_names={str(lang): dict(table) for lang, table in area_names.items()},
     )
 
 

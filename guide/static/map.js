@@ -215,8 +215,11 @@
         };
       },
       onEachFeature: function (feature, layer) {
-        /* A text node: an area's name is data, never markup. */
-        layer.bindTooltip(document.createTextNode(feature.properties.name), { sticky: true });
+        /* A text node: an area's name is data, never markup. The page's
+           list has the name in the reader's language. */
+        var listed = config.areaList[feature.properties.id];
+        var name = listed ? listed.name : feature.properties.name;
+        layer.bindTooltip(document.createTextNode(name), { sticky: true });
       },
     });
     var boundariesLoaded = false;

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
 from guide.catalogue.index import Catalogue, load_catalogue
 
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     vocabulary_labels.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["lang_attr"] = lang_attr
     app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 
@@ -104,3 +106,18 @@ def localized(texts: Mapping[str, str] | None, language: str | None = None) -> s
 
     language = language or select_language()
     return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
+
+
+def lang_attr(texts: Mapping[str, str] | None, language: str | None = None) -> Markup:
+    """Return ` lang="…"` for the text ``localized`` shows when it is not in the page's language.
+
+    A site's Vietnamese name on an English page is marked so that screen readers
+    and browsers say it in Vietnamese.
+    """
+    if not texts:
+        return Markup("")
+    from guide.web.i18n import fallback_order, html_lang, select_language
+
+    language = language or select_language()
+    shown = next((code for code in fallback_order(language, texts) if texts.get(code)), language)
+    return Markup("") if shown == language else Markup(' lang="%s"') % html_lang(shown)

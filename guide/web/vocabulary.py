@@ -1,4 +1,4 @@
-"""Show the catalogue's kinds and ranks in the page's language (one source: catalogue.toml)."""
+"""Show the catalogue's kinds, ranks and area names in the page's language (from catalogue.toml)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ def rank_text(site: Site, language: str | None = None) -> str:
     return f"{label} ({', '.join(parts)})" if parts else label
 
 
+def area_label(area_id: str | None, language: str | None = None) -> str:
+    """Return an area's name in the page's language (English, else the file's, when it has none)."""
+    from guide.web import get_catalogue
+
+    return get_catalogue().areas.name_of(area_id, _language(language))
+
+
 def kinds() -> tuple[Term, ...]:
     """Return the kinds in the catalogue's order."""
     return vocabulary().kinds
@@ -56,5 +63,7 @@ def ranks() -> tuple[Term, ...]:
 
 def init_app(app: Flask) -> None:
     """Give every template the labels and the lists of kinds and ranks."""
-    app.jinja_env.globals.update(kind_label=kind_label, rank_label=rank_label, rank_text=rank_text)
+    app.jinja_env.globals.update(
+        kind_label=kind_label, rank_label=rank_label, rank_text=rank_text, area_label=area_label
+    )
     app.context_processor(lambda: {"kind_groups": kinds()})

@@ -93,7 +93,7 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
         },
         "levels": {rank.id: rank_label(rank.id) for rank in catalogue.config.vocabulary.ranks},
         "areaList": {
-            area.id: {"name": area.name, "bounds": _round_bounds(area.bounds)}
+            area.id: {"name": area.label(select_language()), "bounds": _round_bounds(area.bounds)}
             for area in catalogue.areas
         },
     }
@@ -108,6 +108,10 @@ class Summary:
     levels: list[tuple[Term, int]]
     areas: list[tuple[Area, int]]
     bounds: tuple[float, float, float, float]
+
+    def areas_in(self, language: str) -> list[tuple[Area, int]]:
+        """Return the areas and their counts, ordered by their names in ``language``."""
+        return sorted(self.areas, key=lambda item: fold(item[0].label(language)))
 
 
 @lru_cache(maxsize=8)
@@ -189,7 +193,7 @@ def map_page() -> tuple[str, int]:
             notices=notices,
             groups=summary.groups,
             levels=summary.levels,
-            areas=summary.areas,
+            areas=summary.areas_in(select_language()),
             total=format_number(summary.total),
         ),
         status,

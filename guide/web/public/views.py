@@ -56,7 +56,7 @@ def areas_with_sites(catalogue: Catalogue, language: str) -> list[tuple[str, str
     for site in catalogue.published():
         by_area.setdefault(site.area, []).append(site)
     rows = [
-        (area_id, catalogue.areas.name_of(area_id), sorted_sites(sites, language))
+        (area_id, catalogue.areas.name_of(area_id, language), sorted_sites(sites, language))
         for area_id, sites in by_area.items()
     ]
     return sorted(rows, key=lambda row: fold(row[1]))

@@ -158,7 +158,7 @@ def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -
             name=site.display_name(language),
             group=maps.kind_group(site.kind),
             level=maps.rank_level(site.rank),
-            area_name=catalogue.areas.name_of(site.area),
+            area_name=catalogue.areas.name_of(site.area, language),
             shown=matching is None or site.code in matching,
         )
         for site in sorted_sites(everything, language)
@@ -275,7 +275,7 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         choices=site_choices(catalogue, language, filters),
         groups=summary.groups,
         levels=summary.levels,
-        areas=summary.areas,
+        areas=summary.areas_in(language),
         modes=MODES,
         mode_labels=MODE_LABELS,
         max_stops=max_stops(),
