@@ -22,8 +22,11 @@ def test_the_shipped_vocabulary_is_small_and_labelled_in_vi_and_en():
     assert 8 <= len(vocabulary.kinds) <= 15
     for term in (*vocabulary.kinds, *vocabulary.ranks):
         assert term.labels["vi"] and term.labels["en"]
-    # Languages without labels fall back to English.
-    assert vocabulary.kind_label("pagoda", "fr") == "Pagoda"
+    # Every interface language has its label; a language without one falls back to English.
+    for term in (*vocabulary.kinds, *vocabulary.ranks):
+        assert all(term.labels.get(code) for code in ("zh_Hans", "ko", "ja", "fr")), term.id
+    assert vocabulary.kind_label("pagoda", "fr") == "Pagode"
+    assert vocabulary.kind_label("pagoda", "de") == "Pagoda"
     assert vocabulary.kind_label("pagoda", "vi") == "Chùa"
 
 
