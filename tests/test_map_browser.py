@@ -244,8 +244,11 @@ class TestEscaping:
 
 
 def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
-    from guide.render.maps import KIND_GROUPS
+    from conftest import DEFAULT_SITES
 
+    from guide.catalogue.reader import read_config
+
+    vocabulary = read_config(DEFAULT_SITES).vocabulary
     messages = []
     page.on("console", lambda message: messages.append(message.text))
     open_map(page, live_server, "?site=Z2HN")
@@ -253,7 +256,7 @@ def test_markers_take_their_kind_colour_without_breaking_the_security_policy(liv
     colour = page.eval_on_selector(
         f"{MARKERS}.kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"
     )
-    expected = next(g.colour for g in KIND_GROUPS if g.id == "communal-house").lstrip("#")
+    expected = vocabulary.kind("communal-house").colour.lstrip("#")
     assert colour == "rgb({}, {}, {})".format(*(int(expected[i : i + 2], 16) for i in (0, 2, 4)))
     legend = page.eval_on_selector(
         "#map-legend .kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"
