@@ -35,7 +35,7 @@ from guide.catalogue.index import load_catalogue  # noqa: E402
 
 QUERIES = 1000
 RADIUS_M = 1500
-KINDS = ("đình", "đền", "chùa", "di tích cách mạng", "tượng đài")
+KINDS = ("communal-house", "temple", "pagoda", "revolutionary", "monument")
 
 
 def random_points(n: int, seed: int = 1) -> list[tuple[float, float, str]]:

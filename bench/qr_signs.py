@@ -47,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BASE_URL = "https://ditich.example.vn"
-KINDS = ["đình", "đền", "chùa", "di tích cách mạng", "nhà lưu niệm", "đài tưởng niệm"]
-RANKS = ["", "Di tích quốc gia", "Di tích quốc gia đặc biệt", "Di tích cấp thành phố"]
+KINDS = ["communal-house", "temple", "pagoda", "revolutionary", "memorial-house", "memorial"]
+RANKS = ["", "national", "special-national", "city"]
 WORDS = "Chèm Thụy Phương Hàng Ngang Cổ Loa Đống Đa Quán Thánh Kim Liên Tây Đằng Ngọc Hà Sóc Sơn"
 
 

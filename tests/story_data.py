@@ -70,7 +70,7 @@ def nearby_site(root: Path, slug: str, code: str, status: str, name_vi: str, **e
         slug=slug,
         status=status,
         name={"vi": name_vi, "en": name_vi + " (EN)"},
-        kind="đình",
+        kind="communal-house",
         rank="",
         lat=round(lat, 6),
         lon=lon,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,55 @@ class Area:
     id: str
     name: str
     geometry: BaseGeometry
+    # The area's name in other languages, by language code (see ``localized_names``).
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def label(self, language: str | None = None) -> str:
+        """Return the name in ``language``, else in English, else as the boundary file gives it.
+
+        >>> names = {"vi": "Quận Ba Đình", "en": "Ba Đình District"}
+        >>> area = Area("001", "Quận Ba Đình", Point(0, 0), names)
+        >>> area.label("en"), area.label("fr"), area.label("vi"), area.label()
+        ('Ba Đình District', 'Ba Đình District', 'Quận Ba Đình', 'Quận Ba Đình')
+        """
+        if language is None:
+            return self.name
+        return self.names.get(language) or self.names.get("en") or self.name
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """Return (south, west, north, east) in degrees."""
         west, south, east, north = self.geometry.bounds
         return south, west, north, east
+
+
+# Per language, a boundary-file name or the first word(s) of one, and what it
+# becomes: "{name}" stands for the rest of the name ("Quận" = "{name} District").
+NameRules = Mapping[str, Mapping[str, str]]
+
+
+def localized_names(name: str, rules: NameRules) -> dict[str, str]:
+    """Return an area's name in each language that has a rule for it.
+
+    A rule whose key is the whole name wins; otherwise the longest key the name
+    starts with (followed by a space) is replaced.
+
+    >>> rules = {"en": {"Quận": "{name} District", "Thị xã": "{name} Town"}}
+    >>> localized_names("Quận Ba Đình", rules), localized_names("Thị xã Sơn Tây", rules)
+    ({'en': 'Ba Đình District'}, {'en': 'Sơn Tây Town'})
+    >>> localized_names("Phường Láng", rules)
+    {}
+    """
+    names: dict[str, str] = {}
+    for language, table in rules.items():
+        if name in table:
+            names[language] = table[name]
+            continue
+        prefixes = [key for key in table if name.startswith(key + " ")]
+        if prefixes:
+            prefix = max(prefixes, key=len)
+            names[language] = table[prefix].replace("{name}", name[len(prefix) :].strip())
+    return names
 
 
 class Areas:
@@ -99,15 +142,29 @@ class Areas:
 
     @classmethod
     def from_geojson(
-        cls, path: Path, id_property: str = "id", name_property: str = "name"
+        cls,
+        path: Path,
+        id_property: str = "id",
+        name_property: str = "name",
+        name_rules: NameRules | None = None,
+        native: str = "vi",
     ) -> Areas:
-        """Load areas from a GeoJSON FeatureCollection of polygons."""
+        """Load areas from a GeoJSON FeatureCollection of polygons.
+
+        Names in the file are in the ``native`` language; ``name_rules`` give the others.
+        """
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls.from_features(data.get("features", []), id_property, name_property)
+        features = data.get("features", [])
+        return cls.from_features(features, id_property, name_property, name_rules, native)
 
     @classmethod
     def from_features(
-        cls, features: Sequence[dict[str, Any]], id_property: str, name_property: str
+        cls,
+        features: Sequence[dict[str, Any]],
+        id_property: str,
+        name_property: str,
+        name_rules: NameRules | None = None,
+        native: str = "vi",
     ) -> Areas:
         """Build areas from GeoJSON features, reading id and name from their properties."""
         areas = []
@@ -115,7 +172,8 @@ class Areas:
             properties = feature.get("properties") or {}
             area_id = str(properties[id_property])
             name = str(properties.get(name_property, area_id))
-            areas.append(Area(area_id, name, shape(feature["geometry"])))
+            names = {native: name, **localized_names(name, name_rules or {})}
+            areas.append(Area(area_id, name, shape(feature["geometry"]), names))
         return cls(areas)
 
     def __iter__(self):
@@ -128,10 +186,10 @@ class Areas:
         """Return the area with this id, or None."""
         return self._by_id.get(area_id)
 
-    def name_of(self, area_id: str | None) -> str:
-        """Return the area's name, or the id itself when the area is unknown."""
+    def name_of(self, area_id: str | None, language: str | None = None) -> str:
+        """Return the area's name (in ``language``, see ``Area.label``), or the id when unknown."""
         area = self._by_id.get(area_id or "")
-        return area.name if area else (area_id or "")
+        return area.label(language) if area else (area_id or "")
 
     def locate(self, lat: float, lon: float) -> Area | None:
         """Return the area that contains (lat, lon), or None when it is outside them all."""

@@ -121,7 +121,9 @@ class Catalogue:
     ) -> list[Site]:
         """Return the sites matching every given part (see ``SiteFilter``)."""
         given = {"status": status, "kind": kind, "rank": rank, "area": area, "tag": tag, "q": q}
-        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(self.sites)
+        return SiteFilter(**{k: v or "" for k, v in given.items()}).apply(
+            self.sites, self.config.vocabulary
+        )
 
     def in_area(self, area_id: str) -> list[Site]:
         """Return the sites that lie in an area."""
@@ -157,7 +159,13 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
         raise CatalogueError(
             f"{config_file(root)}: areas.file: {config.areas_file!r} not found in {root}"
         )
-    areas = Areas.from_geojson(areas_path, config.area_id_property, config.area_name_property)
+    areas = Areas.from_geojson(
+        areas_path,
+        config.area_id_property,
+        config.area_name_property,
+        config.area_names,
+        config.default_language,
+    )
     sites: list[Site] = []
     problems: list[Problem] = []
     entries = sorted(

@@ -44,6 +44,7 @@ from guide.catalogue.model import Site
 from guide.catalogue.reader import site_from_dict
 from guide.catalogue.store import atomic_write_text, remove_stale_staging, write_site_folder
 from guide.catalogue.text import similar_names
+from guide.catalogue.vocabulary import rank_facts
 from guide.messages import N_, Message
 
 __all__ = [
@@ -158,6 +159,12 @@ def _whole(value: str) -> int | str:
         return value
 
 
+def _term_id(find: Any, text: str) -> str:
+    """Return the vocabulary id a column names by id or label; keep other text for the reader."""
+    term = find(text)
+    return "" if term is not None and term.id == "unranked" else (term.id if term else text)
+
+
 def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any], list[Reason]]:
     """Turn an import row into ``site.toml`` facts; return them and any reasons to reject."""
     reasons = []
@@ -167,9 +174,9 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
         "code": row.get("code", "").upper(),
         "slug": row.get("slug", ""),
         "status": row.get("status") or ("published" if row.get("lat") else "draft"),
-        "kind": row.get("kind", ""),
-        "rank": row.get("rank", ""),
+        "kind": _term_id(catalogue.config.vocabulary.find_kind, row.get("kind", "")),
     }
+    facts.update(rank_facts(catalogue.config.vocabulary, row.get("rank", "")))
     if row.get("lat") or row.get("lon"):
         facts["lat"] = _number(row.get("lat", ""))
         facts["lon"] = _number(row.get("lon", ""))

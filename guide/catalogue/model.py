@@ -13,6 +13,7 @@ from typing import Any
 
 from guide.catalogue.layout import AUDIO_SUFFIXES, story_file
 from guide.catalogue.text import fold
+from guide.catalogue.vocabulary import RankDetail, Vocabulary
 from guide.messages import Message
 
 STATUSES = ("draft", "published", "archived")
@@ -169,6 +170,7 @@ class Site:
     inscriptions: list[Inscription] = field(default_factory=list)
     folder: Path | None = None
     story_languages: tuple[str, ...] = ()
+    rank_detail: RankDetail = field(default_factory=RankDetail)
 
     @property
     def has_location(self) -> bool:
@@ -225,6 +227,7 @@ class Site:
             "status": self.status,
             "kind": self.kind,
             "rank": self.rank,
+            **self.rank_detail.to_dict(),
         }
         if self.has_location:
             data["lat"] = self.lat
@@ -268,6 +271,11 @@ class CatalogueConfig:
     # The languages of the visitors' interface (gettext catalogues); narratives
     # and names are only ever in ``languages``.
     interface_languages: tuple[str, ...] = ()
+    # The kinds and ranks a site may have; an empty vocabulary checks neither.
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # Area names in other languages: per language, a name or its first words and
+    # what they become ("Quận" = "{name} District"); see ``geo.localized_names``.
+    area_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.interface_languages:

@@ -24,6 +24,12 @@ from guide.catalogue.model import (
 )
 from guide.catalogue.site_parts import SiteParts
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
+from guide.catalogue.vocabulary import (
+    RANK_FIELDS,
+    VocabularyError,
+    check_terms,
+    read_vocabulary,
+)
 from guide.messages import N_, Message
 
 
@@ -56,8 +62,21 @@ def read_config(root: Path) -> CatalogueConfig:
             f"{path}: interface_languages: list language codes in quotes, "
             f"such as ['vi', 'en', 'zh_Hans', 'fr'], not {interface!r}"
         )
+    try:
+        vocabulary = read_vocabulary(data)
+    except VocabularyError as error:
+        raise CatalogueError(f"{path}: {error}") from error
     if "file" not in areas:
         raise CatalogueError(f"{path}: areas.file: name the boundary GeoJSON file of the areas")
+    area_names = areas.get("names", {})
+    if not isinstance(area_names, dict) or not all(
+        isinstance(table, dict) and all(isinstance(v, str) and v.strip() for v in table.values())
+        for table in area_names.values()
+    ):
+        raise CatalogueError(
+            f"{path}: areas.names: write one table per language of names or first words, "
+            'such as [areas.names.en] "Quận" = "{name} District"'
+        )
     return CatalogueConfig(
         title=dict(data.get("title", {})),
         languages=languages,
@@ -66,6 +85,8 @@ def read_config(root: Path) -> CatalogueConfig:
         area_name_property=str(areas.get("name_property", "name")),
         attribution=[str(line) for line in data.get("attribution", [])],
         interface_languages=tuple(interface),
+        vocabulary=vocabulary,
+        area_names={str(lang): dict(table) for lang, table in area_names.items()},
     )
 
 
@@ -212,6 +233,9 @@ class SiteReader(SiteParts):
         sources = self.sources()
         media = self.media()
         inscriptions = self.inscriptions(len(sources))
+        rank_detail, complaints = check_terms(self.data, self.config.vocabulary, len(sources))
+        for name, kind_of_problem, template, params in complaints:
+            self.error(name, kind_of_problem, template, **params)
         if self.has_errors:
             return None
         return Site(
@@ -232,6 +256,7 @@ class SiteReader(SiteParts):
             sources=sources,
             media=media,
             inscriptions=inscriptions,
+            rank_detail=rank_detail,
         )
 
     @property
@@ -289,6 +314,7 @@ _KNOWN_FIELDS = {
     "sources",
     "media",
     "inscriptions",
+    *RANK_FIELDS,
 }
 
 

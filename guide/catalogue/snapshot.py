@@ -33,6 +33,7 @@ from typing import Any
 from guide.catalogue.layout import SITE_FILE, story_name
 from guide.catalogue.model import Inscription, Media, Problem, Site, Source
 from guide.catalogue.store import atomic_write_bytes
+from guide.catalogue.vocabulary import RankDetail
 
 SNAPSHOT_NAME = "catalogue.snapshot"
 SNAPSHOT_FORMAT = 1
@@ -110,46 +111,48 @@ def _values(obj: Any) -> tuple[Any, ...]:
     return tuple(getattr(obj, name) for name in obj.__dataclass_fields__)
 
 
+# Site fields whose values are lists of small records, and the record each is made of.
+_LISTS = {"sources": Source, "media": Media, "inscriptions": Inscription}
+# Site fields that are one small record.
+_RECORDS = {"rank_detail": RankDetail}
+# Words thousands of sites share: interned, they are stored (and loaded) once.
+_SHARED_WORDS = frozenset({"status", "kind", "rank", "ward", "area"})
+# Every field of a site but its folder (a load sets it), in the dataclass's order: a field
+# added to Site is kept without a change here (and the code's fingerprint voids old snapshots).
+_FIELDS = tuple(name for name in Site.__dataclass_fields__ if name != "folder")
+
+
+def _plain(name: str, value: Any) -> Any:
+    if name in _LISTS:
+        return [_values(item) for item in value]
+    if name in _RECORDS:
+        return _values(value)
+    if name in _SHARED_WORDS and isinstance(value, str):
+        return sys.intern(value)
+    return value
+
+
+def _typed(name: str, value: Any) -> Any:
+    if name in _LISTS:
+        return [_LISTS[name](*values) for values in value]
+    if name in _RECORDS:
+        return _RECORDS[name](*value)
+    return value
+
+
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
     """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
     if site is None:
         return None
-    # Interned, the words thousands of sites share are stored (and loaded) once.
-    return (
-        site.code,
-        site.slug,
-        sys.intern(site.status),
-        site.name,
-        sys.intern(site.kind),
-        sys.intern(site.rank),
-        site.lat,
-        site.lon,
-        site.address,
-        sys.intern(site.ward),
-        sys.intern(site.area),
-        site.visit_minutes,
-        site.opening_hours,
-        site.tags,
-        [_values(source) for source in site.sources],
-        [_values(item) for item in site.media],
-        [_values(item) for item in site.inscriptions],
-        site.story_languages,
-    )
+    return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
 
 
 def site_from_record(record: tuple[Any, ...] | None, folder: Path) -> Site | None:
     """Return the site that ``site_record`` gave ``record`` for, in ``folder``."""
     if record is None:
         return None
-    *facts, sources, media, inscriptions, story_languages = record
-    return Site(
-        *facts,
-        sources=[Source(*values) for values in sources],
-        media=[Media(*values) for values in media],
-        inscriptions=[Inscription(*values) for values in inscriptions],
-        folder=folder,
-        story_languages=story_languages,
-    )
+    values = {name: _typed(name, value) for name, value in zip(_FIELDS, record, strict=True)}
+    return Site(**values, folder=folder)
 
 
 class _Unpickler(pickle.Unpickler):

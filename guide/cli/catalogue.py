@@ -177,7 +177,7 @@ def export(sites_dir: Path | None, fmt: str, out: Path | None, statuses: tuple[s
 @click.command(name="list")
 @sites_option
 @click.option("--area", help="Area id or name.")
-@click.option("--kind", help="Kind, such as đình (diacritics optional).")
+@click.option("--kind", help="Kind id or label, such as pagoda or chùa (diacritics optional).")
 @click.option("--status", type=click.Choice(["draft", "published", "archived"]))
 @click.option("--needs-location", is_flag=True, help="Only sites without a point.")
 def list_command(
@@ -190,6 +190,12 @@ def list_command(
     """List sites: code, status, slug, area and name."""
     catalogue = open_catalogue(sites_dir)
     area_id = resolve_area(catalogue, area).id if area else None
+    if kind:
+        term = catalogue.config.vocabulary.find_kind(kind)
+        if term is None:
+            known = ", ".join(k.id for k in catalogue.config.vocabulary.kinds)
+            raise click.UsageError(f"--kind: {kind!r} is not a kind; use one of {known}")
+        kind = term.id
     for site in catalogue.filter(status=status, kind=kind, area=area_id):
         if needs_location and not site.needs_location:
             continue

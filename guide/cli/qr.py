@@ -10,6 +10,7 @@ import click
 from guide import settings
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
+from guide.catalogue.vocabulary import Vocabulary
 from guide.cli import plaques as plaques_cli
 from guide.cli.common import open_catalogue, plural, resolve_area, sites_option
 from guide.render.sign_layout import Branding
@@ -182,7 +183,8 @@ def qr_command(
     if one_file is not None:
         if fmt != "pdf":
             raise click.UsageError("--one-file makes a PDF: leave out --format or use --format pdf")
-        _one_file(chosen, one_file, base, size, ec.upper(), branding, jobs, printed_by)
+        words = catalogue.config.vocabulary
+        _one_file(chosen, one_file, base, size, ec.upper(), branding, words, jobs, printed_by)
         return
     with click.progressbar(
         length=len(chosen),
@@ -198,6 +200,7 @@ def qr_command(
             size=size,
             ec=ec.upper(),
             branding=branding,
+            vocabulary=catalogue.config.vocabulary,
             jobs=jobs,
             done=lambda site: progress.update(1, site),
         )
@@ -219,6 +222,7 @@ def _one_file(
     size: str,
     ec: str,
     branding: Branding,
+    vocabulary: Vocabulary,
     jobs: int,
     by: str | None,
 ) -> None:
@@ -238,6 +242,7 @@ def _one_file(
             size=size,
             ec=ec,
             branding=branding,
+            vocabulary=vocabulary,
             jobs=jobs or batch.default_jobs(),
             done=lambda site: progress.update(1, site),
         )

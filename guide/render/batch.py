@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from guide.catalogue.model import Site
+from guide.catalogue.vocabulary import Vocabulary
 from guide.render import signs
 
 # Sites a worker makes at a time: large enough that sending them costs little,
@@ -39,6 +40,7 @@ def write_signs(
     size: str = signs.DEFAULT_SIZE,
     ec: str = signs.qr.DEFAULT_EC,
     branding: signs.Branding | None = None,
+    vocabulary: Vocabulary | None = None,
     jobs: int | None = None,
     done: Callable[[Site], None] = lambda site: None,
 ) -> tuple[list[Path], list[str]]:
@@ -48,7 +50,7 @@ def write_signs(
     """
     sites = list(sites)
     jobs = jobs or default_jobs()
-    options = {"fmt": fmt, "size": size, "ec": ec, "branding": branding}
+    options = {"fmt": fmt, "size": size, "ec": ec, "branding": branding, "vocabulary": vocabulary}
     if jobs == 1 or len(sites) <= CHUNK:
         written: list[Path] = []
         failures: list[str] = []

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from guide.catalogue.kinds import KIND_GROUPS, RANK_LEVELS, kind_group, rank_level
+from guide.catalogue.kinds import kind_group, rank_level
 from guide.catalogue.model import Site
+from guide.catalogue.vocabulary import Vocabulary
 
 # Units of the integer coordinates: 1e-5 degree, about 1.1 m of latitude.
 SCALE = 100_000
@@ -29,25 +30,30 @@ def located(sites: Iterable[Site]) -> list[Site]:
     )
 
 
-def positions(sites: Iterable[Site]) -> dict[str, Any]:
+def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
     """Return the compact positions of the located ``sites``, south to north.
 
+    Kinds and ranks are indexes into the vocabulary's ids, in its order.
+
     >>> from guide.catalogue.model import Site
-    >>> a = Site("7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình",
+    >>> from guide.catalogue.vocabulary import Term
+    >>> kinds = (Term("communal-house", {"vi": "Đình"}), Term("house", {"vi": "Nhà"}))
+    >>> words = Vocabulary(kinds=kinds)
+    >>> a = Site("7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "communal-house",
     ...          lat=21.094072, lon=105.774237, area="021")
-    >>> b = Site("59PK", "hang-ngang", "published", {"vi": "48 Hàng Ngang"}, "nhà",
+    >>> b = Site("59PK", "hang-ngang", "published", {"vi": "48 Hàng Ngang"}, "house",
     ...          lat=21.034328, lon=105.850439, area="002")
-    >>> data = positions([a, b])
-    >>> data["lat0"], data["dlat"], data["lon0"], data["dlon"]
-    (2103433, [0, 5974], 10577424, [7620, 0])
+    >>> data = positions([a, b], words)
+    >>> data["lat0"], data["dlat"], data["lon0"], data["dlon"], data["group"]
+    (2103433, [0, 5974], 10577424, [7620, 0], [1, 0])
     """
     ordered = located(sites)
     lats = [round(site.lat * SCALE) for site in ordered]  # type: ignore[operator]
     lons = [round(site.lon * SCALE) for site in ordered]  # type: ignore[operator]
     lat0 = lats[0] if lats else 0
     lon0 = min(lons) if lons else 0
-    groups = [group.id for group in KIND_GROUPS]
-    levels = [level.id for level in RANK_LEVELS]
+    groups = [term.id for term in vocabulary.kinds]
+    levels = [term.id for term in vocabulary.ranks]
     areas = sorted({site.area for site in ordered})
     group_index = {group: number for number, group in enumerate(groups)}
     level_index = {level: number for number, level in enumerate(levels)}
@@ -60,7 +66,7 @@ def positions(sites: Iterable[Site]) -> dict[str, Any]:
         "lon0": lon0,
         "dlon": [lon - lon0 for lon in lons],
         "groups": groups,
-        "group": [group_index.get(kind_group(site.kind), len(groups) - 1) for site in ordered],
+        "group": [group_index.get(kind_group(site.kind), 0) for site in ordered],
         "levels": levels,
         "level": [level_index.get(rank_level(site.rank), 0) for site in ordered],
         "areas": areas,

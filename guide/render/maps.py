@@ -35,25 +35,7 @@ from shapely.geometry import mapping
 
 from guide.catalogue.geo import Area, Areas
 from guide.catalogue.kinds import (  # the map's names for them, kept for the web layer
-    KIND_GROUPS as KIND_GROUPS,
-)
-from guide.catalogue.kinds import (
-    RANK_LEVELS as RANK_LEVELS,
-)
-from guide.catalogue.kinds import (
-    KindGroup as KindGroup,
-)
-from guide.catalogue.kinds import (
-    RankLevel as RankLevel,
-)
-from guide.catalogue.kinds import (
-    group_of as group_of,
-)
-from guide.catalogue.kinds import (
     kind_group as kind_group,
-)
-from guide.catalogue.kinds import (
-    level_of as level_of,
 )
 from guide.catalogue.kinds import (
     matches_kind as matches_kind,

@@ -100,8 +100,11 @@ def _lines(geometry: BaseGeometry) -> list[LineString]:
     return [g for part in getattr(geometry, "geoms", []) for g in _lines(part)]
 
 
-def area_layers(areas: Iterable[Area], box: _Box) -> list[str]:
-    """Return SVG elements for the areas inside the box: fills, outlines, then names."""
+def area_layers(areas: Iterable[Area], box: _Box, language: str | None = None) -> list[str]:
+    """Return SVG elements for the areas inside the box: fills, outlines, then names.
+
+    Names are in ``language`` (see ``Area.label``); without it, as the boundary file has them.
+    """
     west, south, east, north = box.bounds
     frame = shapely.box(west, south, east, north)
     tolerance = (north - south) * SIMPLIFY_FRACTION
@@ -124,7 +127,9 @@ def area_layers(areas: Iterable[Area], box: _Box) -> list[str]:
             # Names are centred on their point: keep them clear of the edges.
             x = min(max(x, box.width * 0.14), box.width * 0.86)
             y = min(max(y, 16.0), box.height - 24)
-            names.append(f'<text class="area-name" x="{x:g}" y="{y:g}">{escape(area.name)}</text>')
+            names.append(
+                f'<text class="area-name" x="{x:g}" y="{y:g}">{escape(area.label(language))}</text>'
+            )
     return fills + outlines + names
 
 
@@ -167,12 +172,13 @@ def route_svg(
     width: float = 640.0,
     max_height: float = 440.0,
     id_prefix: str = "route",
+    language: str | None = None,
 ) -> str:
     """Return an inline ``<svg>`` of the stops numbered, joined in order over the areas.
 
     ``closed`` draws the way back from the last stop to the first. ``title``
     (and ``description``) name what the map shows for screen readers; each
-    stop's ``<title>`` is its number and name.
+    stop's ``<title>`` is its number and name; areas are named in ``language``.
 
     >>> svg = route_svg([RouteStop(21.0325, 105.8397, "1", "Cột cờ"),
     ...                  RouteStop(21.0353, 105.8403, "2", "Đoan Môn")], title="Hành trình")
@@ -186,7 +192,7 @@ def route_svg(
         "route-map", box.project, title=title, description=description, id_prefix=id_prefix
     )
     parts.append(f'<rect class="ground" width="{box.width:g}" height="{box.height:g}"/>')
-    parts.extend(area_layers(areas, box))
+    parts.extend(area_layers(areas, box, language))
     points = [box(stop.lon, stop.lat) for stop in stops]
     route = [*points, points[0]] if closed and len(points) > 1 else points
     if len(route) > 1:

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
+from guide.catalogue.vocabulary import Vocabulary
 from guide.render import qr
 from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet
 from guide.render.sign_fonts import REGULAR, register_fonts
@@ -28,32 +29,34 @@ from guide.render.sign_layout import DEFAULT_SIZE, SIZES, Branding, SignError, S
 CHUNK = 64
 
 
-def _texts(sites: Sequence[Site], base_url: str, ec: str) -> list[tuple[str, SignText | None, str]]:
+def _texts(
+    sites: Sequence[Site], base_url: str, ec: str, vocabulary: Vocabulary | None
+) -> list[tuple[str, SignText | None, str]]:
     """Return (slug, text, failure) for each site: its text, or why it cannot be printed."""
     from guide.render.signs import sign_text
 
     prepared: list[tuple[str, SignText | None, str]] = []
     for site in sites:
         try:
-            prepared.append((site.slug, sign_text(site, base_url, ec), ""))
+            prepared.append((site.slug, sign_text(site, base_url, ec, vocabulary), ""))
         except SignError as error:
             prepared.append((site.slug, None, str(error)))
     return prepared
 
 
 def _prepared(
-    sites: Sequence[Site], base_url: str, ec: str, jobs: int
+    sites: Sequence[Site], base_url: str, ec: str, jobs: int, vocabulary: Vocabulary | None
 ) -> Iterator[tuple[str, SignText | None, str]]:
     """Yield each site's prepared text in order, made on ``jobs`` worker processes."""
     chunks = [sites[at : at + CHUNK] for at in range(0, len(sites), CHUNK)]
     if jobs <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            yield from _texts(chunk, base_url, ec)
+            yield from _texts(chunk, base_url, ec, vocabulary)
         return
     # fork: the workers start at once with the loaded code and the catalogue's sites.
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_texts, chunk, base_url, ec) for chunk in chunks]
+        futures = [pool.submit(_texts, chunk, base_url, ec, vocabulary) for chunk in chunks]
         for future in futures:
             yield from future.result()
 
@@ -65,6 +68,7 @@ def signs_book(
     size: str = DEFAULT_SIZE,
     ec: str = qr.DEFAULT_EC,
     branding: Branding | None = None,
+    vocabulary: Vocabulary | None = None,
     jobs: int = 1,
     done: Callable[[Site], None] = lambda site: None,
 ) -> tuple[bytes, list[Site], list[str]]:
@@ -94,7 +98,9 @@ def signs_book(
     canvas.setCreator("Red Addresses Guide")
     printed: list[Site] = []
     failures: list[str] = []
-    for site, (_, text, failure) in zip(sites, _prepared(sites, base_url, ec, jobs), strict=True):
+    for site, (_, text, failure) in zip(
+        sites, _prepared(sites, base_url, ec, jobs, vocabulary), strict=True
+    ):
         if text is None:
             failures.append(failure)
         else:

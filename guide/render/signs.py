@@ -28,6 +28,8 @@ from reportlab.pdfgen.canvas import Canvas
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
+from guide.catalogue.vocabulary import UNRANKED, Vocabulary
+from guide.messages import N_, Message, translate
 from guide.render import qr
 from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet
 from guide.render.sign_fonts import (
@@ -111,15 +113,35 @@ def branding_from_settings(config: Mapping[str, Any], title: Mapping[str, str]) 
     )
 
 
-def sign_text(site: Site, base_url: str, ec: str = qr.DEFAULT_EC) -> SignText:
-    """Return what the sign of ``site`` says; raise SignError for a name the font cannot print."""
+def kind_and_rank(site: Site, vocabulary: Vocabulary | None) -> tuple[str, str]:
+    """Return the Vietnamese kind and rank a sign prints, the rank with its batch and year."""
+    if vocabulary is None:
+        return site.kind, site.rank
+    kind = vocabulary.kind_label(site.kind, "vi")
+    if not site.rank or site.rank == UNRANKED:
+        return kind, ""
+    detail = site.rank_detail
+    when = [translate(Message.of(N_("batch %(number)s"), number=detail.batch), "vi")]
+    when = [when[0][:1].upper() + when[0][1:]] if detail.batch else []
+    when += [str(detail.year)] if detail.year else []
+    rank = vocabulary.rank_label(site.rank, "vi")
+    return kind, f"{rank} ({', '.join(when)})" if when else rank
+
+
+def sign_text(
+    site: Site, base_url: str, ec: str = qr.DEFAULT_EC, vocabulary: Vocabulary | None = None
+) -> SignText:
+    """Return what the sign of ``site`` says; raise SignError for a name the font cannot print.
+
+    Kinds and ranks are printed by their Vietnamese labels in ``vocabulary``.
+    """
     register_fonts()
-    kind = nfc(site.kind)
+    kind, rank = (nfc(part) for part in kind_and_rank(site, vocabulary))
     kind = kind[:1].upper() + kind[1:]
     text = SignText(
         name_vi=nfc(site.name.get("vi") or site.display_name("vi")),
         name_en=nfc(site.name.get("en", "")),
-        kind_and_rank=" · ".join(part for part in (kind, nfc(site.rank)) if part),
+        kind_and_rank=" · ".join(part for part in (kind, rank) if part),
         url=qr.display_url(base_url, site.code),
         code=qr.make_code(qr.plaque_url(base_url, site.code), ec),
     )
@@ -127,8 +149,8 @@ def sign_text(site: Site, base_url: str, ec: str = qr.DEFAULT_EC) -> SignText:
     for field, value in (
         ("name.vi", text.name_vi),
         ("name.en", text.name_en),
-        ("kind", site.kind),
-        ("rank", site.rank),
+        ("kind", kind),
+        ("rank", rank),
     ):
         missing = missing_glyphs(nfc(value))
         if missing:
@@ -146,12 +168,13 @@ def sign_pdf(
     size: str = DEFAULT_SIZE,
     ec: str = qr.DEFAULT_EC,
     branding: Branding | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> bytes:
     """Return the print-ready PDF sign of ``site`` in ``size`` (a4, a5, a6 or sticker)."""
     if size not in SIZES:
         raise SignError(f"size {size!r}: choose one of {', '.join(SIZES)}")
     sign_size = SIZES[size]
-    text = sign_text(site, base_url, ec)
+    text = sign_text(site, base_url, ec, vocabulary)
     branding = branding or Branding()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -188,6 +211,7 @@ def render(
     size: str = DEFAULT_SIZE,
     ec: str = qr.DEFAULT_EC,
     branding: Branding | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> bytes:
     """Return the sign (``pdf``) or the bare code (``svg``, ``png``) of ``site``.
 
@@ -196,7 +220,7 @@ def render(
     if size not in SIZES:
         raise SignError(f"size {size!r}: choose one of {', '.join(SIZES)}")
     if fmt == "pdf":
-        return sign_pdf(site, base_url, size, ec, branding)
+        return sign_pdf(site, base_url, size, ec, branding, vocabulary)
     code = qr.make_code(qr.plaque_url(base_url, site.code), ec)
     if fmt == "svg":
         return qr.svg(code, SIZES[size].symbol_mm).encode("utf-8")
@@ -214,6 +238,7 @@ def write_signs(
     size: str = DEFAULT_SIZE,
     ec: str = qr.DEFAULT_EC,
     branding: Branding | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Write the sign or code of each site into ``out``, each file atomically.
 
@@ -224,7 +249,7 @@ def write_signs(
     failures: list[str] = []
     for site in sites:
         try:
-            data = render(site, base_url, fmt, size, ec, branding)
+            data = render(site, base_url, fmt, size, ec, branding, vocabulary)
         except SignError as error:
             failures.append(str(error))
             continue

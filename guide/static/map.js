@@ -228,8 +228,11 @@
         };
       },
       onEachFeature: function (feature, layer) {
-        /* A text node: an area's name is data, never markup. */
-        layer.bindTooltip(document.createTextNode(feature.properties.name), { sticky: true });
+        /* A text node: an area's name is data, never markup. The page's
+           list has the name in the reader's language. */
+        var listed = config.areaList[feature.properties.id];
+        var name = listed ? listed.name : feature.properties.name;
+        layer.bindTooltip(document.createTextNode(name), { sticky: true });
       },
     });
     var boundariesLoaded = false;
@@ -310,9 +313,9 @@
       }
       var group = config.groups[p.kind_group] || config.groups.other;
       var level = config.levels[p.rank_level];
-      var inDefault = config.language === config.fallback;
-      fact(labels.kind, inDefault ? p.kind : group.label, inDefault ? null : p.kind);
-      if (p.rank) fact(labels.rank, inDefault ? p.rank : level, inDefault ? null : p.rank);
+      // Kinds and ranks are vocabulary ids; the page's config carries their labels.
+      fact(labels.kind, group ? group.label : p.kind, null);
+      if (p.rank && level) fact(labels.rank, level, null);
       var area = config.areaList[p.area];
       fact(labels.area, area ? area.name : p.area, null);
       card.appendChild(facts);

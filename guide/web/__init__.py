@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 # Re-exported: code outside the page families may keep reading the catalogue from here.
-from guide.web.i18n import localized
+from guide.web.i18n import lang_attr, localized
 from guide.web.loaded import get_catalogue, reload_catalogue
 
 __all__ = ["get_catalogue", "init_app", "localized", "reload_catalogue"]
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models, scans  # noqa: F401
     from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
+    from guide.web import vocabulary as vocabulary_labels
     from guide.web.admin import auth, signs, throttle
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
@@ -42,8 +43,10 @@ def init_app(app: Flask) -> None:
     listening_feedback.init_app(app)
     app.register_blueprint(listening_reach.bp)
     listening_plaques.init_app(app)
+    vocabulary_labels.init_app(app)
 
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["lang_attr"] = lang_attr
     app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 

@@ -82,8 +82,9 @@ class SiteFormBase(GuideForm):
         validators=[Optional(), longest(80)],
         description=_l("Lower-case letters, digits and hyphens; made from the name when empty."),
     )
-    kind = StringField(_l("Kind"), validators=[DataRequired(), longest(80)])
-    rank = StringField(_l("Heritage rank"), validators=[Optional(), longest(200)])
+    # Choices are the catalogue's vocabulary; the reader names any other value.
+    kind = SelectField(_l("Kind"), choices=[], validate_choice=False, validators=[DataRequired()])
+    rank = SelectField(_l("Heritage rank"), choices=[], validate_choice=False)
     point_text = StringField(
         _l("Paste a point"),
         validators=[Optional(), longest(2000)],

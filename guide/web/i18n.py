@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_locale, gettext
+from markupsafe import Markup
 
 from guide.messages import Message, MessageError
 from guide.web.loaded import get_catalogue
@@ -172,6 +173,19 @@ def localized(texts: Mapping[str, str] | None, language: str | None = None) -> s
         return ""
     language = language or select_language()
     return next((texts[code] for code in fallback_order(language, texts) if texts.get(code)), "")
+
+
+def lang_attr(texts: Mapping[str, str] | None, language: str | None = None) -> Markup:
+    """Return ` lang="…"` for the text ``localized`` shows when it is not in the page's language.
+
+    A site's Vietnamese name on an English page is marked so that screen readers
+    and browsers say it in Vietnamese.
+    """
+    if not texts:
+        return Markup("")
+    language = language or select_language()
+    shown = next((code for code in fallback_order(language, texts) if texts.get(code)), language)
+    return Markup("") if shown == language else Markup(' lang="%s"') % html_lang(shown)
 
 
 def translated_table(table: Mapping[str, str]) -> dict[str, str]:

@@ -20,7 +20,8 @@ from guide.catalogue.reader import site_from_dict
 from guide.catalogue.text import fold
 
 # The order of ``site.toml`` files; fields the guide does not know come last.
-FACT_ORDER = ("code", "slug", "status", "kind", "rank", "lat", "lon", "address", "ward", "area",
+FACT_ORDER = ("code", "slug", "status", "kind", "rank", "rank_year", "rank_batch", "rank_date",
+              "rank_decision", "rank_source", "lat", "lon", "address", "ward", "area",
               "visit_minutes", "opening_hours", "tags", "media", "sources", "name")  # fmt: skip
 
 POINT_FIELDS = ("lat/lon", "lat", "lon")

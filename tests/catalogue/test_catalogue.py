@@ -167,7 +167,7 @@ def test_search_ignores_diacritics_and_case():
 
 def test_filters_combine():
     catalogue = load_catalogue(DEFAULT_SITES)
-    found = catalogue.filter(status="published", kind="dinh", area="021")
+    found = catalogue.filter(status="published", kind="communal-house", area="021")
     assert [s.slug for s in found] == ["dinh-chem"]
     assert all(s.area == "001" for s in catalogue.in_area("001"))
 

@@ -30,7 +30,7 @@ def test_all_79_real_sites_are_there_67_published_12_needing_a_location():
 
 def test_dinh_chem_has_full_narratives_that_cite_sources():
     chem = load_catalogue(DEFAULT_SITES).by_slug("dinh-chem")
-    assert chem.rank == "Di tích quốc gia đặc biệt (Đợt 8, 2017)"
+    assert (chem.rank, chem.rank_detail.batch) == ("special-national", 8)
     assert words(chem.story("vi")) >= 300
     assert words(chem.story("en")) >= 300
     assert "https://www.openstreetmap.org/node/6652529905" in [s.url for s in chem.sources]

@@ -30,8 +30,8 @@ CHEM_ROW = {
     "address": "Làng Chèm",
     "ward": "Thụy Phương",
     "district": "Quận Bắc Từ Liêm",
-    "kind": "đình",
-    "rank": "Di tích quốc gia đặc biệt (Đợt 8, 2017)",
+    "kind": "communal-house",
+    "rank": "special-national",
     "source_url": "https://www.openstreetmap.org/node/6652529905",
     "description_vi_or_en": "Thờ Lý Ông Trọng.",
 }

@@ -35,8 +35,11 @@ def test_search_and_the_map_api_choose_the_same_sites_for_a_kind(client, query):
     assert found == mapped_slugs(client, query)
 
 
-def test_a_kind_group_and_its_written_kind_choose_alike():
+def test_a_kind_id_and_its_label_choose_alike():
     catalogue = load_catalogue(DEFAULT_SITES)
-    by_group = SiteFilter(kind="communal-house", status="published").apply(catalogue)
-    assert by_group and all("đình" in site.kind for site in by_group)
-    assert catalogue.filter(status="published", kind="communal-house") == by_group
+    vocabulary = catalogue.config.vocabulary
+    by_id = SiteFilter(kind="communal-house", status="published").apply(catalogue)
+    assert by_id and all(site.kind == "communal-house" for site in by_id)
+    by_label = SiteFilter(kind="Đình", status="published").apply(catalogue, vocabulary)
+    assert by_label == by_id
+    assert catalogue.filter(status="published", kind="dinh") == by_id

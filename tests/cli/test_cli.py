@@ -66,6 +66,9 @@ def test_list_filters_by_area_kind_and_status(runner):
         "dinh-chem"
     ]
     assert slugs("--area", "021", "--kind", "đình", "--status", "published") == ["dinh-chem"]
+    assert slugs("--area", "021", "--kind", "communal-house", "--status", "published") == [
+        "dinh-chem"
+    ]
     drafts = slugs("--status", "draft")
     assert len(drafts) == 12 and "den-ngoc-son" in drafts
     assert slugs("--needs-location") == drafts

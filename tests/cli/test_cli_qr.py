@@ -16,7 +16,7 @@ DRAFT = site_facts(
     code="R4WD",
     slug="den-ngoc-son",
     status="draft",
-    kind="đền",
+    kind="temple",
     rank="",
     lat=None,
     lon=None,
@@ -92,6 +92,22 @@ def test_all_makes_one_sign_per_published_site_and_none_for_drafts(runner, catal
         str(out / "dinh-chem-a5.pdf"),
         str(out / "nha-48-hang-ngang-a5.pdf"),
     ]
+
+
+def test_signs_print_the_kind_and_rank_by_their_vietnamese_labels(runner, catalogue, tmp_path):
+    from scanning import pdf_text
+
+    out = tmp_path / "out"
+    for options in ((), ("--one-file", str(tmp_path / "all.pdf"))):
+        result = run(runner, catalogue, out, "--all", "--base-url", BASE, *options)
+        assert result.exit_code == 0, result.output
+    for data in (
+        (out / "nha-48-hang-ngang-a5.pdf").read_bytes(),
+        (tmp_path / "all.pdf").read_bytes(),
+    ):
+        lines = [line.strip() for line in pdf_text(data).splitlines()]
+        assert "Di tích cách mạng · Di tích quốc gia" in lines
+        assert not any("revolutionary" in line or "national" in line for line in lines)
 
 
 def test_the_base_url_setting_is_used_without_the_option(runner, catalogue, tmp_path, monkeypatch):

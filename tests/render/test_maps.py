@@ -28,51 +28,6 @@ def test_doctests_pass():
     assert result.failed == 0
 
 
-@pytest.mark.parametrize(
-    ("kind", "group"),
-    [
-        ("đình", "communal-house"),
-        ("ĐÌNH", "communal-house"),
-        ("chùa / danh thắng", "pagoda"),
-        ("đền – chùa", "temple"),
-        ("văn miếu", "temple"),
-        ("bảo tàng / địa chỉ đỏ", "museum"),
-        ("nhà lưu niệm / di tích cách mạng", "revolutionary"),
-        ("di tích kiến trúc – khảo cổ", "architecture"),
-        ("di tích khảo cổ", "archaeological"),
-        ("hiện vật / bảo vật", "other"),
-        ("", "other"),
-    ],
-)
-def test_kind_group_follows_the_first_family_named(kind, group):
-    assert maps.kind_group(kind) == group
-
-
-def test_every_kind_of_the_shipped_catalogue_has_a_group_with_a_label_and_style():
-    catalogue = load_catalogue(DEFAULT_SITES)
-    groups = {maps.kind_group(site.kind) for site in catalogue}
-    assert groups <= {group.id for group in maps.KIND_GROUPS}
-    # Styling by kind means something only if the real kinds spread over several styles.
-    assert len(groups) >= 6
-    for group in maps.KIND_GROUPS:
-        assert group.label and group.colour.startswith("#") and group.shape
-
-
-@pytest.mark.parametrize(
-    ("rank", "level"),
-    [
-        ("Di tích quốc gia đặc biệt (Đợt 8, 2017)", "special-national"),
-        ("Thuộc DTQGĐB Văn Miếu – Quốc Tử Giám", "special-national"),
-        ("Di tích lịch sử quốc gia (1979)", "national"),
-        ("Di tích cấp thành phố", "city"),
-        ("Trong quần thể Đền Sóc", "other"),
-        ("", "unranked"),
-    ],
-)
-def test_rank_level(rank, level):
-    assert maps.rank_level(rank) == level
-
-
 def test_site_feature_puts_longitude_first():
     site = Site(
         "7K2Q", "dinh-chem", "published", {"vi": "Đình Chèm"}, "đình", lat=21.094072, lon=105.774237

@@ -113,3 +113,9 @@ def test_a_start_point_is_drawn_apart_from_the_sites():
     stops = [RouteStop(21.0368, 105.8345, "1", "Điểm xuất phát", is_point=True), *STOPS[1:]]
     svg = parse(route_svg(stops, title="x"))
     assert [g["class"] for g in svg.select("g.stop")] == [["stop", "point"], *[["stop"]] * 3]
+
+
+def test_the_areas_are_named_in_the_pages_language(areas):
+    svg = parse(route_svg(STOPS, areas, title="x", language="en"))
+    names = [t.get_text() for t in svg.select("text.area-name")]
+    assert "Ba Đình District" in names and "Quận Ba Đình" not in names

@@ -19,7 +19,13 @@ from guide.render import qr, sign_book
 from guide.render.signs import Branding, sign_text
 
 BASE = "https://ditich.example.vn"
-KINDS = ["đình", "đền", "chùa", "di tích cách mạng", "nhà lưu niệm"]
+KINDS = {
+    "communal-house": "Đình",
+    "temple": "Đền",
+    "pagoda": "Chùa",
+    "revolutionary": "Di tích cách mạng",
+    "memorial-house": "Nhà lưu niệm",
+}
 WORDS = [
     "Chèm",
     "Thụy",
@@ -59,7 +65,7 @@ def generated(count: int, seed: int = 3) -> list[dict]:
         while not code or code in taken:
             code = "".join(rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
         taken.add(code)
-        kind = rng.choice(KINDS)
+        kind = rng.choice(sorted(KINDS))
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
         sites.append(
             site_facts(
@@ -68,7 +74,7 @@ def generated(count: int, seed: int = 3) -> list[dict]:
                 kind=kind,
                 lat=21.094072 - rng.uniform(0.0005, 0.004),
                 lon=105.774237 - rng.uniform(0.001, 0.006),
-                name={"vi": f"{kind.capitalize()} {title}", "en": f"Site {number}"},
+                name={"vi": f"{KINDS[kind]} {title}", "en": f"Site {number}"},
             )
         )
     return sites

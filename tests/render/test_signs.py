@@ -82,8 +82,9 @@ def test_crop_marks_lie_in_the_margins_on_the_lines_of_the_sticker_edges(chem):
     assert inside.getextrema()[0] > 200
 
 
-def test_the_sign_text_extracts_as_unicode_with_the_names_intact(chem):
-    data = sign_pdf(chem, BASE, "a5", branding=Branding(title=TITLE))
+def test_the_sign_text_extracts_as_unicode_with_the_names_intact(app, chem):
+    words = app.extensions["guide.catalogue"].config.vocabulary
+    data = sign_pdf(chem, BASE, "a5", branding=Branding(title=TITLE), vocabulary=words)
     text = pdf_text(data)
     lines = [line.strip() for line in text.splitlines()]
     assert "Đình Chèm" in text
@@ -94,6 +95,8 @@ def test_the_sign_text_extracts_as_unicode_with_the_names_intact(chem):
     assert f"ditich.example.vn/S/{chem.code}" in lines
     assert "Đình · Di tích quốc gia đặc biệt (Đợt 8, 2017)" in lines
     assert "Địa chỉ đỏ Hà Nội" in lines
+    # Without the catalogue's vocabulary a sign would print the ids.
+    assert "special-national" not in text
 
 
 def test_poppler_extracts_the_same_vietnamese_text(chem, tmp_path):

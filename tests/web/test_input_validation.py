@@ -22,7 +22,7 @@ GOOD_ROW = {"slug": "nha-moi", "name_vi": "Nhà mới", "lat": "21.0705", "lon":
 
 def csv_text(**changes: str) -> str:
     """Return a one-row import CSV of a good site, changed by ``changes``."""
-    row = {**GOOD_ROW, "name_en": "", "kind": "nhà", "opening_hours": "", **changes}
+    row = {**GOOD_ROW, "name_en": "", "kind": "other", "opening_hours": "", **changes}
     buffer = io.StringIO()
     import csv
 
@@ -37,7 +37,7 @@ def collection(*features: object) -> str:
 
 
 POINT = {"type": "Point", "coordinates": [105.7705, 21.0705]}
-PROPS = {"slug": "nha-moi", "name_vi": "Nhà mới", "kind": "nhà"}
+PROPS = {"slug": "nha-moi", "name_vi": "Nhà mới", "kind": "other"}
 DEEP = '{"type":"FeatureCollection","features":' + "[" * 100_000 + "]" * 100_000 + "}"
 
 # (file name, content, the column a rejection names)

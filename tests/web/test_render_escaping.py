@@ -35,7 +35,7 @@ EVALUATED = ("1337", "<function", "<module", f"Đền Y {os.getpid()}")
 
 A = site_facts(
     code="AAAA", slug="site-a", area="001", lat=21.0325, lon=105.83972, visit_minutes=45,
-    name={"vi": NAME, "en": NAME}, address=HOSTILE, kind="đình",
+    name={"vi": NAME, "en": NAME}, address=HOSTILE, kind="communal-house",
 )  # fmt: skip
 B = site_facts(
     code="BBBB", slug="site-b", area="001", lat=21.035257, lon=105.840252, visit_minutes=30,

@@ -104,7 +104,7 @@ def test_the_editor_lists_candidates_from_the_service(staff_app, nominatim):
         data={
             "csrf_token": csrf_token(client),
             "name_vi": "Thử",
-            "kind": "đình",
+            "kind": "communal-house",
             "address": "Đình Chèm",
             "ward": "Thụy Phương",
             "visit_minutes": "30",
@@ -129,7 +129,7 @@ def test_the_editor_keeps_working_when_the_service_is_unreachable(staff_app):
         data={
             "csrf_token": csrf_token(client),
             "name_vi": "Thử",
-            "kind": "đình",
+            "kind": "communal-house",
             "address": "Đình Chèm",
             "visit_minutes": "30",
             "action": "lookup",

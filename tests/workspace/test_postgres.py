@@ -126,7 +126,7 @@ def test_saves_conflicts_history_and_restore(postgres, staff_sites, tmp_path):
     first, second = client_as(app, "admin"), client_as(app, "editor-here")
     first_form = form_fields(first.get(f"/admin/sites/{SLUG}").data)
     second_form = form_fields(second.get(f"/admin/sites/{SLUG}").data)
-    first_form.update({"rank": "Di tích quốc gia đặc biệt", "action": "save"})
+    first_form.update({"rank": "national", "action": "save"})
     assert first.post(f"/admin/sites/{SLUG}", data=first_form).status_code == 302
     second_form.update({"story_en": "My own English narrative.", "action": "save"})
     assert second.post(f"/admin/sites/{SLUG}", data=second_form).status_code == 409
@@ -138,13 +138,13 @@ def test_saves_conflicts_history_and_restore(postgres, staff_sites, tmp_path):
     history = soup(first.get(f"/admin/sites/{SLUG}/history")).select("table.history tbody tr")
     assert [row.select("td")[2].text for row in history] == ["admin", "(files)"]
     diff = soup(first.get(f"/admin/sites/{SLUG}/history/2"))
-    assert '+rank = "Di tích quốc gia đặc biệt"' in [s.text for s in diff.select("span.add")]
+    assert '+rank = "national"' in [s.text for s in diff.select("span.add")]
     restored = first.post(
         f"/admin/sites/{SLUG}/history/1/restore", data={"csrf_token": csrf_token(first)}
     )
     assert restored.status_code == 302
     facts = tomllib.loads((staff_sites / SLUG / "site.toml").read_text(encoding="utf-8"))
-    assert facts["rank"] == "Di tích quốc gia đặc biệt (Đợt 8, 2017)"
+    assert facts["rank"] == "special-national"
     assert postgres.rows(
         "SELECT r.number, o.number FROM revisions r JOIN revisions o ON r.restored_from = o.id"
     ) == [(3, 1)]

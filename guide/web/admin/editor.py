@@ -36,6 +36,7 @@ from guide.web.admin.conflict import merge_late_save, render_conflict
 from guide.web.admin.media_list import media_section
 from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
 from guide.web.i18n import translated
+from guide.web.vocabulary import kind_label, rank_label
 from guide.workspace.accounts import may_edit_area, may_edit_somewhere
 from guide.workspace.db import audit
 from guide.workspace.editing import (
@@ -68,6 +69,17 @@ def fill_form(form: SiteFormBase, site: Site) -> None:
     for language in languages():
         getattr(form, f"name_{language}").data = site.name.get(language, "")
         getattr(form, f"story_{language}").data = site.story(language) or ""
+
+
+def vocabulary_choices(form: SiteFormBase) -> None:
+    """Offer the catalogue's kinds and ranks, in its order and the page's language."""
+    vocabulary = catalogue().config.vocabulary
+    form.kind.choices = [(k.id, kind_label(k.id)) for k in vocabulary.kinds]
+    form.rank.choices = [("", rank_label("unranked"))] + [
+        (r.id, rank_label(r.id)) for r in vocabulary.ranks if r.id != "unranked"
+    ]
+    if form.kind.data and form.kind.data not in {k.id for k in vocabulary.kinds}:
+        form.kind.choices.insert(0, (form.kind.data, form.kind.data))
 
 
 def area_choices() -> list[SelectChoice]:
@@ -107,6 +119,7 @@ def render_editor(
     about the photos is answered with the editor; by default the stored list.
     """
     form.area.choices = area_choices()
+    vocabulary_choices(form)
     if media is None and site is not None:
         media = media_section(site)
     return (
@@ -162,6 +175,7 @@ def new_site():
         abort(403, _("Viewers may not create sites."))
     form = site_form(languages())
     form.area.choices = area_choices()
+    vocabulary_choices(form)
     if request.method == "GET":
         point = proposal()
         if point:
@@ -210,6 +224,7 @@ def edit_site(slug: str):
     site = site_or_404(slug)
     form = site_form(languages())
     form.area.choices = area_choices()
+    vocabulary_choices(form)
     if request.method == "GET":
         fill_form(form, site)
         form.base_digest.data = digest(snapshot(site.folder, languages()))  # type: ignore[arg-type]

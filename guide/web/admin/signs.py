@@ -48,8 +48,9 @@ def _download(slug: str, fmt: str) -> Response:
     if ec not in qr.EC_LEVELS:
         return _plain(f"ec={ec}: choose one of {', '.join(qr.EC_LEVELS)}", 400)
     try:
-        branding = signs.branding_from_settings(current_app.config, get_catalogue().config.title)
-        data = signs.render(site, base_url, fmt, size, ec, branding)
+        config = get_catalogue().config
+        branding = signs.branding_from_settings(current_app.config, config.title)
+        data = signs.render(site, base_url, fmt, size, ec, branding, config.vocabulary)
     except signs.SignError as error:
         current_app.logger.error("sign of %s: %s", site.slug, error)
         return _plain(f"The sign cannot be made: {error}", 500)

@@ -57,7 +57,7 @@ def sites():
     attention = request.args.get("attention", "")
     mine = request.args.get("mine", "")
     chosen = SiteFilter.from_mapping(request.args)
-    rows = [row for row in rows if chosen.matches(row.site)]
+    rows = [row for row in rows if chosen.matches(row.site, cat.config.vocabulary)]
     if attention:
         rows = [row for row in rows if row.flags or row.warnings]
     if mine:

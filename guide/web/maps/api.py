@@ -79,12 +79,14 @@ def bad_request(field: str, message: str) -> Response:
 def select_sites(catalogue: Catalogue, filters: dict[str, str]) -> list[Site]:
     """Return the published, located sites matching every filter given.
 
-    ``kind`` is a kind as written in the catalogue or a marker group id (such as
-    ``pagoda``); ``rank`` a level id (such as ``special-national``) or words of the
-    rank; ``area`` an area id; ``tag`` one tag; ``q`` words of the name, slug, code
-    or kind. Case and diacritics are ignored.
+    ``kind`` is a kind id of the vocabulary (such as ``pagoda``) or its label in
+    any language; ``rank`` a rank id (such as ``special-national``) or its label;
+    ``area`` an area id; ``tag`` one tag; ``q`` words of the name, slug, code or kind.
+    Case and diacritics are ignored.
     """
-    return SiteFilter.from_mapping(filters, status="published", located=True).apply(catalogue)
+    return SiteFilter.from_mapping(filters, status="published", located=True).apply(
+        catalogue, catalogue.config.vocabulary
+    )
 
 
 def _url_templates() -> tuple[str, str]:
@@ -159,7 +161,7 @@ def sites() -> Response:
 @lru_cache(maxsize=4)
 def positions_body(catalogue: Catalogue) -> Body:
     """Return the compact positions of the published sites (``guide.render.map_data``)."""
-    return Body(_dumps(map_data.positions(catalogue.published())))
+    return Body(_dumps(map_data.positions(catalogue.published(), catalogue.config.vocabulary)))
 
 
 @lru_cache(maxsize=4)

@@ -20,20 +20,15 @@ from guide.catalogue.geo import Area
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
+from guide.catalogue.vocabulary import Term
 from guide.messages import N_
 from guide.render import maps
 from guide.web.assets import asset_url, register_root
 from guide.web.i18n import available_languages, script_labels, select_language
 from guide.web.loaded import get_catalogue
+from guide.web.vocabulary import kind_label, rank_label
 
 bp = Blueprint("maps", __name__)
-
-
-@bp.record_once
-def _share_kind_groups(state) -> None:
-    # The marker colours live in guide.render.maps only; pages turn them into CSS classes
-    # (templates/maps/_kind_styles.html), since the CSP forbids inline style="".
-    state.app.jinja_env.globals["kind_groups"] = maps.KIND_GROUPS
 
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -103,11 +98,12 @@ def map_config(
         "fullscreen": ".map-app",
         "labels": script_labels(MAP_LABELS),
         "groups": {
-            group.id: {"label": _(group.label), "shape": group.shape} for group in maps.KIND_GROUPS
+            kind.id: {"label": kind_label(kind.id), "shape": kind.shape}
+            for kind in catalogue.config.vocabulary.kinds
         },
-        "levels": {level.id: _(level.label) for level in maps.RANK_LEVELS},
+        "levels": {rank.id: rank_label(rank.id) for rank in catalogue.config.vocabulary.ranks},
         "areaList": {
-            area.id: {"name": area.name, "bounds": _round_bounds(area.bounds)}
+            area.id: {"name": area.label(select_language()), "bounds": _round_bounds(area.bounds)}
             for area in catalogue.areas
         },
     }
@@ -127,23 +123,28 @@ class Summary:
     """What the filters list: counts of published sites by kind group, rank level and area."""
 
     total: int
-    groups: list[tuple[maps.KindGroup, int]]
-    levels: list[tuple[maps.RankLevel, int]]
+    groups: list[tuple[Term, int]]
+    levels: list[tuple[Term, int]]
     areas: list[tuple[Area, int]]
     bounds: tuple[float, float, float, float]
+
+    def areas_in(self, language: str) -> list[tuple[Area, int]]:
+        """Return the areas and their counts, ordered by their names in ``language``."""
+        return sorted(self.areas, key=lambda item: fold(item[0].label(language)))
 
 
 @lru_cache(maxsize=8)
 def summarize(catalogue: Catalogue) -> Summary:
     """Return the counts and extent of a catalogue's published sites, computed once."""
     published = [site for site in catalogue.published() if site.has_location]
+    vocabulary = catalogue.config.vocabulary
     group_counts = Counter(maps.kind_group(s.kind) for s in published)
     level_counts = Counter(maps.rank_level(s.rank) for s in published)
     area_counts = Counter(s.area for s in published)
     return Summary(
         total=len(published),
-        groups=[(g, group_counts[g.id]) for g in maps.KIND_GROUPS if group_counts[g.id]],
-        levels=[(lv, level_counts[lv.id]) for lv in maps.RANK_LEVELS if level_counts[lv.id]],
+        groups=[(g, group_counts[g.id]) for g in vocabulary.kinds if group_counts[g.id]],
+        levels=[(lv, level_counts[lv.id]) for lv in vocabulary.ranks if level_counts[lv.id]],
         areas=sorted(
             ((a, area_counts[a.id]) for a in catalogue.areas), key=lambda item: fold(item[0].name)
         ),
@@ -177,9 +178,9 @@ def map_page() -> tuple[str, int]:
         "rank": request.args.get("rank", "").strip(),
         "area": area_id,
     }
-    if maps.group_of(chosen["kind"]) is None:
+    if catalogue.config.vocabulary.kind(chosen["kind"]) is None:
         chosen["kind"] = ""
-    if maps.level_of(chosen["rank"]) is None:
+    if not chosen["rank"] or catalogue.config.vocabulary.rank(chosen["rank"]) is None:
         chosen["rank"] = ""
 
     if site is not None:
@@ -212,7 +213,7 @@ def map_page() -> tuple[str, int]:
             notices=notices,
             groups=summary.groups,
             levels=summary.levels,
-            areas=summary.areas,
+            areas=summary.areas_in(select_language()),
             total=format_number(summary.total),
             large=large,
         ),

@@ -189,7 +189,7 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
     if key not in cache:
         area = catalogue.areas.get(site.area)
         name = site.display_name(language)
-        area_name = catalogue.areas.name_of(site.area)
+        area_name = catalogue.areas.name_of(site.area, language)
         title = gettext("Where %(name)s is in %(area)s", name=name, area=area_name)
         description = gettext(
             "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
@@ -295,7 +295,7 @@ def story_page(site: Site, language: str) -> StoryPage:
         summary=(narrative.summary if narrative else "") or name,
         photos=photos_of(site, language, name),
         audio_url=original_url(site, audio) if audio else None,
-        area_name=catalogue.areas.name_of(site.area),
+        area_name=catalogue.areas.name_of(site.area, language),
         nearby=nearby,
         locator=svg,
         geo_uri=geo_uri,

@@ -56,16 +56,18 @@ def areas_with_sites(catalogue: Catalogue, language: str) -> list[tuple[str, str
     for site in catalogue.published():
         by_area.setdefault(site.area, []).append(site)
     rows = [
-        (area_id, catalogue.areas.name_of(area_id), sorted_sites(sites, language))
+        (area_id, catalogue.areas.name_of(area_id, language), sorted_sites(sites, language))
         for area_id, sites in by_area.items()
     ]
     return sorted(rows, key=lambda row: fold(row[1]))
 
 
 def kinds_with_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
-    """Return each kind of published site with how many sites are of that kind."""
+    """Return each kind id with published sites and their count, in the vocabulary's order."""
     counts = Counter(site.kind for site in catalogue.published())
-    return sorted(counts.items(), key=lambda item: fold(item[0]))
+    ordered = [kind.id for kind in catalogue.config.vocabulary.kinds]
+    ordered += sorted(set(counts) - set(ordered))
+    return [(kind, counts[kind]) for kind in ordered if counts[kind]]
 
 
 @bp.app_context_processor
@@ -115,7 +117,9 @@ def search() -> Response:
         results = []
         if searched:
             results = sorted_sites(
-                SiteFilter.from_mapping(request.args, status="published").apply(catalogue),
+                SiteFilter.from_mapping(request.args, status="published").apply(
+                    catalogue, catalogue.config.vocabulary
+                ),
                 language,
             )
         return render_template(

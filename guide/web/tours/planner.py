@@ -36,6 +36,7 @@ from guide.web.tour_steps import MODE_LABELS, max_stops, travel
 from guide.web.tours.api import busy_headers, busy_message, planner_limits
 from guide.web.tours.pages import bp
 from guide.web.tours.plans import PlanView, plan_view
+from guide.web.vocabulary import kind_label
 
 # The permalink's parameters, besides the stops and the minutes per stop.
 OPTION_KEYS = ("start", "mode", "return", "order", "start_time")
@@ -139,9 +140,8 @@ class SiteChoice:
 
     @property
     def group_label(self) -> str:
-        """Return the (untranslated) label of the site's kind group."""
-        group = maps.group_of(self.group)
-        return group.label if group else ""
+        """Return the label of the site's kind in the page's language."""
+        return kind_label(self.group)
 
 
 def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -> list[SiteChoice]:
@@ -156,7 +156,7 @@ def site_choices(catalogue: Catalogue, language: str, filters: dict[str, str]) -
             name=site.display_name(language),
             group=maps.kind_group(site.kind),
             level=maps.rank_level(site.rank),
-            area_name=catalogue.areas.name_of(site.area),
+            area_name=catalogue.areas.name_of(site.area, language),
             shown=matching is None or site.code in matching,
         )
         for site in sorted_sites(everything, language)
@@ -270,7 +270,7 @@ def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         choices=site_choices(catalogue, language, filters),
         groups=summary.groups,
         levels=summary.levels,
-        areas=summary.areas,
+        areas=summary.areas_in(language),
         modes=MODES,
         mode_labels=MODE_LABELS,
         max_stops=max_stops(),

@@ -134,6 +134,7 @@ class PlanView:
                 "(straight lines between stops)."
             ),
             id_prefix=id_prefix,
+            language=self.language,
             width=width,
             max_height=max_height,
         )

@@ -69,7 +69,7 @@ def _create_here(client, sites):
         data={
             "csrf_token": csrf_token(client),
             "name_vi": "Nhà thử nghiệm",
-            "kind": "nhà",
+            "kind": "other",
             "lat": "21.0700",
             "lon": "105.7700",
             "visit_minutes": "30",
@@ -399,7 +399,7 @@ def test_a_slug_with_dots_is_refused(staff_app, staff_sites):
             "csrf_token": csrf_token(client),
             "name_vi": "Thử",
             "slug": "../etc",
-            "kind": "đình",
+            "kind": "communal-house",
             "area": "021",
             "visit_minutes": "30",
             "action": "save",
@@ -431,7 +431,7 @@ def test_a_new_site_near_a_similar_one_needs_confirmation(staff_app, staff_sites
         "csrf_token": csrf_token(client),
         "name_vi": "Đình Chèm",
         "slug": "dinh-chem-moi",
-        "kind": "đình",
+        "kind": "communal-house",
         "point_text": "21.09410, 105.77425",
         "visit_minutes": "30",
         "action": "save",
@@ -451,7 +451,7 @@ def test_a_new_site_without_a_point_stays_a_draft_in_the_chosen_area(staff_app, 
     data = {
         "csrf_token": csrf_token(client),
         "name_vi": "Giếng làng",
-        "kind": "giếng",
+        "kind": "other",
         "area": "021",
         "visit_minutes": "15",
         "action": "save",
@@ -478,7 +478,7 @@ def test_draft_preview_publish_and_archive(staff_app, staff_sites):
     data = {
         "csrf_token": csrf_token(client),
         "name_vi": "Nhà văn hóa thôn",
-        "kind": "nhà",
+        "kind": "other",
         "lat": "21.0700",
         "lon": "105.7700",
         "visit_minutes": "20",
@@ -582,7 +582,7 @@ def test_revisions_show_a_diff_and_restore(staff_app, staff_sites):
     original = (staff_sites / SLUG / "site.toml").read_text(encoding="utf-8")
     client = client_as(staff_app, "editor-here")
     data = edit_form(client)
-    data.update({"rank": "Di tích quốc gia đặc biệt", "action": "save"})
+    data.update({"rank": "national", "action": "save"})
     client.post(f"/admin/sites/{SLUG}", data=data)
     history = soup(client.get(f"/admin/sites/{SLUG}/history"))
     rows = history.select("table.history tbody tr")
@@ -591,8 +591,8 @@ def test_revisions_show_a_diff_and_restore(staff_app, staff_sites):
     revision = soup(client.get(f"/admin/sites/{SLUG}/history/2"))
     added = [s.text for s in revision.select("pre.diff span.add")]
     removed = [s.text for s in revision.select("pre.diff span.del")]
-    assert '+rank = "Di tích quốc gia đặc biệt"' in added
-    assert '-rank = "Di tích quốc gia đặc biệt (Đợt 8, 2017)"' in removed
+    assert '+rank = "national"' in added
+    assert '-rank = "special-national"' in removed
     response = client.post(
         f"/admin/sites/{SLUG}/history/1/restore", data={"csrf_token": csrf_token(client)}
     )
@@ -754,7 +754,7 @@ def test_bulk_import_reports_a_dry_run_then_imports_on_confirmation(staff_app, s
     csv_text = (
         "slug,name_vi,name_en,lat,lon,address,ward,district,kind,rank,source_url,"
         "description_vi_or_en\n"
-        "nha-so-5,Nhà số 5,House No. 5,21.0705,105.7705,,,,nhà,,"
+        "nha-so-5,Nhà số 5,House No. 5,21.0705,105.7705,,,,Di tích khác,,"
         "https://example.org/a,Ngôi nhà cũ.\n"
         "dinh-chem,Đình Chèm,,21.094072,105.774237,,,,đình,,,\n"
         "sai-toa-do,Sai tọa độ,,105.77,21.07,,,,đình,,,\n"

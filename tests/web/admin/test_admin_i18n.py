@@ -73,7 +73,14 @@ def messages_of(response, name: str) -> list[str]:
         ({"visit_minutes": "5000"}, "visit_minutes", "Số phải từ 1 đến 1440."),
         ({"visit_minutes": "lâu"}, "visit_minutes", "Không phải số nguyên hợp lệ."),
         ({"name_vi": ""}, "name_vi", "Cần điền ô này."),
-        ({"kind": "đ" * 81}, "kind", "Tối đa 80 ký tự (hiện có 81): hãy rút gọn."),
+        ({"address": "đ" * 501}, "address", "Tối đa 500 ký tự (hiện có 501): hãy rút gọn."),
+        (
+            {"kind": "giếng"},
+            "kind",
+            "'giếng' không phải một loại hình của danh mục: hãy dùng một trong communal-house, "
+            "temple, pagoda, museum, memorial, monument, revolutionary, memorial-house, "
+            "historic-site, archaeological, architecture, landscape, artefact, other",
+        ),
     ],
 )
 def test_messages_next_to_fields_are_in_vietnamese(staff_app, changes, field, expected):

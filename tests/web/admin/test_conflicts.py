@@ -119,7 +119,7 @@ def test_choosing_mine_writes_mine(staff_app, staff_sites):
 def test_a_save_between_the_conflict_page_and_sending_it_is_not_reverted(staff_app, staff_sites):
     first, second = signed_in(staff_app, "admin"), signed_in(staff_app, "editor-here")
     first_form, second_form = edit_form(first), edit_form(second)
-    first_form.update({"rank": "Di tích quốc gia", "action": "save"})
+    first_form.update({"rank": "national", "action": "save"})
     assert first.post(f"/admin/sites/{SLUG}", data=first_form).status_code == 302
     second_form.update({"ward": "Phường Đông Ngạc", "action": "save"})
     response = second.post(f"/admin/sites/{SLUG}", data=second_form)
@@ -130,7 +130,7 @@ def test_a_save_between_the_conflict_page_and_sending_it_is_not_reverted(staff_a
     assert again.status_code == 409  # shown anew with the latest save in it
     assert second.post(f"/admin/sites/{SLUG}", data=conflict_form(again)).status_code == 302
     stored = facts(staff_sites)
-    assert stored["rank"] == "Di tích quốc gia"
+    assert stored["rank"] == "national"
     assert stored["opening_hours"] == "08:00-17:00"
     assert stored["ward"] == "Phường Đông Ngạc"
 

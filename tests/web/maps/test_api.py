@@ -24,7 +24,7 @@ def api_catalogue(make_catalogue):
         site_facts(
             code="CH7A",
             slug="chua-tran-quoc",
-            kind="chùa",
+            kind="pagoda",
             rank="",
             lat=21.04785,
             lon=105.83673,
@@ -34,8 +34,8 @@ def api_catalogue(make_catalogue):
         site_facts(
             code="HN48",
             slug="nha-48-hang-ngang",
-            kind="di tích cách mạng",
-            rank="Di tích lịch sử quốc gia (1979)",
+            kind="revolutionary",
+            rank="national",
             lat=21.034328,
             lon=105.850439,
             area="002",
@@ -45,7 +45,7 @@ def api_catalogue(make_catalogue):
         site_facts(
             code="HT3X",
             slug="dinh-html",
-            kind="đình",
+            kind="communal-house",
             rank="",
             lat=21.030769,
             lon=105.852782,
@@ -56,7 +56,7 @@ def api_catalogue(make_catalogue):
             code="DR4F",
             slug="ban-nhap",
             status="draft",
-            kind="đình",
+            kind="communal-house",
             name={"vi": "Đình bản nháp"},
         ),
     )
@@ -101,8 +101,8 @@ def test_properties_carry_names_kind_rank_area_and_story_link(api):
     chem = next(f for f in features(api) if f["properties"]["code"] == "7K2Q")["properties"]
     assert chem["name"] == {"vi": "Đình Chèm", "en": "Chem Communal House"}
     assert chem["slug"] == "dinh-chem"
-    assert chem["kind"] == "đình" and chem["kind_group"] == "communal-house"
-    assert chem["rank"] == "Di tích quốc gia đặc biệt"
+    assert chem["kind"] == "communal-house" and chem["kind_group"] == "communal-house"
+    assert chem["rank"] == "special-national"
     assert chem["rank_level"] == "special-national"
     assert chem["area"] == "021"
     assert chem["thumbnail"] is None
@@ -124,7 +124,7 @@ def test_properties_carry_names_kind_rank_area_and_story_link(api):
         ("?rank=special-national", {"7K2Q"}),
         ("?rank=national", {"HN48"}),
         ("?rank=unranked", {"CH7A", "HT3X"}),
-        ("?rank=quoc gia", {"7K2Q", "HN48"}),
+        ("?rank=di tich quoc gia", {"HN48"}),
         ("?area=002", {"HN48", "HT3X"}),
         ("?tag=le hoi", {"7K2Q"}),
         ("?tag=Cách mạng", {"HN48"}),

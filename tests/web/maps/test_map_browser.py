@@ -98,6 +98,9 @@ def test_site_address_opens_the_popup_in_english(live_server, page):
     popup.wait_for()
     assert popup.locator("h2").inner_text().startswith("Chèm Communal House")
     assert "Communal house" in popup.inner_text()
+    assert "Special national relic" in popup.inner_text()
+    # The kind and rank are the vocabulary's English labels, not the Vietnamese ones.
+    assert "Đình" not in popup.inner_text() and "Di tích" not in popup.inner_text()
     assert popup.locator("a").inner_text() == "Read the story"
     # Switching to Vietnamese keeps the site in view.
     assert "site=Z2HN" in page.locator("a[hreflang=vi]").get_attribute("href")
@@ -220,8 +223,11 @@ class TestEscaping:
 
 
 def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
-    from guide.render.maps import KIND_GROUPS
+    from builders import DEFAULT_SITES
 
+    from guide.catalogue.reader import read_config
+
+    vocabulary = read_config(DEFAULT_SITES).vocabulary
     messages = []
     page.on("console", lambda message: messages.append(message.text))
     open_map(page, live_server, "?site=Z2HN")
@@ -229,7 +235,7 @@ def test_markers_take_their_kind_colour_without_breaking_the_security_policy(liv
     colour = page.eval_on_selector(
         f"{MARKERS}.kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"
     )
-    expected = next(g.colour for g in KIND_GROUPS if g.id == "communal-house").lstrip("#")
+    expected = vocabulary.kind("communal-house").colour.lstrip("#")
     assert colour == "rgb({}, {}, {})".format(*(int(expected[i : i + 2], 16) for i in (0, 2, 4)))
     legend = page.eval_on_selector(
         "#map-legend .kind-communal-house > span", "span => getComputedStyle(span).backgroundColor"

@@ -20,6 +20,7 @@ from guide.web.maps.views import LARGE_MAP_FROM
 
 SITES = LARGE_MAP_FROM + 500
 SHIPPED = PROJECT_ROOT / "sites"
+VOCABULARY = load_catalogue(SHIPPED).config.vocabulary
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 MARKERS = ".leaflet-marker-pane .site-marker"
 
@@ -52,8 +53,8 @@ def large_catalogue(tmp_path_factory) -> Path:
             "code": code,
             "slug": slug,
             "status": "published",
-            "kind": rng.choice(["đình", "đền", "chùa", "di tích cách mạng"]),
-            "rank": rng.choice(["", "Di tích quốc gia", "Di tích cấp thành phố"]),
+            "kind": rng.choice(["communal-house", "temple", "pagoda", "revolutionary"]),
+            "rank": rng.choice(["", "national", "city"]),
             "lat": lat,
             "lon": lon,
             "address": "",
@@ -89,7 +90,7 @@ def decoded(positions: dict) -> list[tuple[float, float]]:
 
 def test_positions_and_details_list_every_site_in_one_order_within_a_metre(large_catalogue):
     sites = load_catalogue(large_catalogue).published()
-    positions, details = map_data.positions(sites), map_data.details(sites)
+    positions, details = map_data.positions(sites, VOCABULARY), map_data.details(sites)
     assert positions["count"] == details["count"] == len(sites) == SITES
     by_code = {site.code: site for site in sites}
     for (lat, lon), code, slug, group, level in zip(
@@ -106,7 +107,7 @@ def test_positions_and_details_list_every_site_in_one_order_within_a_metre(large
         assert positions["groups"][group] == map_data.kind_group(site.kind)
         assert positions["levels"][level] == map_data.rank_level(site.rank)
     # A pure function of the sites: their order in the catalogue does not matter.
-    assert map_data.positions(list(reversed(sites))) == positions
+    assert map_data.positions(list(reversed(sites)), VOCABULARY) == positions
 
 
 def test_the_compact_answers_are_a_fraction_of_the_geojson(large_app):

@@ -11,7 +11,6 @@ from builders import site_facts
 
 from guide import create_app
 from guide.catalogue.index import load_catalogue
-from guide.render.maps import KIND_GROUPS, kind_group
 
 CENTRE = re.compile(r"center:\s*(\[[^\]]*\])")
 FIT = re.compile(r"\.fitBounds\(\s*(\[\[.*?\]\])")
@@ -123,7 +122,7 @@ def test_filters_list_kinds_ranks_and_areas_with_counts(client, app):
     )
     labels = {o["value"]: o.get_text() for o in kinds}
     assert labels["pagoda"].startswith("Pagoda")
-    chem_group = kind_group(catalogue.by_code("Z2HN").kind)
+    chem_group = catalogue.by_code("Z2HN").kind
     assert chem_group in labels
     assert len(soup.select("#map-area option[value!='']")) == len(catalogue.areas)
     assert soup.select("#map-rank option[value='special-national']")
@@ -140,10 +139,11 @@ def test_preset_filters_come_from_the_address(client):
     assert not nonsense.select("#map-kind option[selected]")
 
 
-def test_legend_shows_each_kind_with_its_marker_style(client):
+def test_legend_shows_each_kind_with_its_marker_style(client, app):
     soup = page(client, "/map?lang=vi")
     items = soup.select("#map-legend li")
-    groups = {g.id: g for g in KIND_GROUPS}
+    kinds = load_catalogue(app.config["GUIDE_SITES"]).config.vocabulary.kinds
+    groups = {g.id: g for g in kinds}
     labels = {}
     for item in items:
         marker = item.select_one(".site-marker")
@@ -161,7 +161,7 @@ def test_legend_shows_each_kind_with_its_marker_style(client):
     # Each kind's colour reaches the page as one CSS rule, under the page's nonce.
     rules = soup.find("style", string=lambda text: text and ".kind-pagoda" in text)
     assert rules is not None and rules.get("nonce")
-    for group in KIND_GROUPS:
+    for group in kinds:
         assert f".site-marker.kind-{group.id} > span {{ background-color: {group.colour}; }}" in (
             rules.string
         )

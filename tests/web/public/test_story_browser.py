@@ -174,7 +174,7 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
     assert list(stamps) == ["dinh-chem"]
     page.goto(live_server.url + "/passport")
     row = page.locator("[data-area='021']")
-    assert row.locator("[data-progress-text]").text_content() == "1 of 4 in Quận Bắc Từ Liêm"
+    assert row.locator("[data-progress-text]").text_content() == "1 of 4 in Bắc Từ Liêm District"
     assert row.locator("progress").evaluate("p => p.value") == 1
     assert row.locator("[data-collected] a").get_attribute("href") == "/sites/dinh-chem"
     summary = page.locator("#passport-summary").text_content()

@@ -406,11 +406,11 @@ def test_search_by_area_and_kind(client, app):
             f"/sites/{s.slug}" for s in catalogue.filter(status="published", area="021")
         }
         expected_kind = {
-            f"/sites/{s.slug}" for s in catalogue.filter(status="published", kind="đình")
+            f"/sites/{s.slug}" for s in catalogue.filter(status="published", kind="communal-house")
         }
     by_area = soup_of(client.get("/search?area=021"))
     assert {a["href"] for a in by_area.select("ul.results a")} == expected_area
-    by_kind = soup_of(client.get("/search", query_string={"kind": "đình"}))
+    by_kind = soup_of(client.get("/search", query_string={"kind": "communal-house"}))
     assert {a["href"] for a in by_kind.select("ul.results a")} == expected_kind
     assert "/sites/dinh-chem" in expected_kind
 
@@ -440,7 +440,7 @@ def test_language_links_keep_the_search(client):
 def test_passport_page_carries_per_area_totals_of_published_sites(story_client):
     page = soup_of(story_client.get("/passport?lang=en"))
     data = json.loads(page.find("script", id="passport-data").string)
-    assert data["areas"] == [{"id": "021", "name": "Quận Bắc Từ Liêm", "total": 5}]
+    assert data["areas"] == [{"id": "021", "name": "Bắc Từ Liêm District", "total": 5}]
     assert set(data["sites"]) == {"dinh-chem", "gan", "xa-hon", "ngoai-tam", "doc-hai"}
     assert data["sites"]["dinh-chem"] == {
         "name": "Chem Communal House",
@@ -449,7 +449,7 @@ def test_passport_page_carries_per_area_totals_of_published_sites(story_client):
     }
     assert data["text"]["progress"] == "{done} of {total} in {area}"
     row = page.select_one("[data-area='021'] [data-progress-text]").get_text()
-    assert row == "0 of 5 in Quận Bắc Từ Liêm"
+    assert row == "0 of 5 in Bắc Từ Liêm District"
 
 
 def test_manifest_and_service_worker(story_client):
