@@ -8,6 +8,7 @@ from guide.catalogue import codes
 from guide.catalogue.curated import check_tours
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE, story_file
+from guide.catalogue.minimums import minimum_problems
 from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
@@ -23,8 +24,7 @@ def check_catalogue(
     ledger = codes.read_ledger(catalogue.root)
     for site in catalogue:
         label = str(catalogue.root / site.slug / SITE_FILE)
-        problems.extend(_media_problems(site, label))
-        problems.extend(_citation_problems(site, catalogue.root))
+        problems.extend(site_problems(site, catalogue.root, catalogue.config.languages))
         if ledger and site.code not in ledger:
             problems.append(
                 Problem.of(
@@ -44,6 +44,16 @@ def check_catalogue(
     problems.extend(near_duplicates(catalogue, duplicate_radius_m))
     problems.extend(check_tours(catalogue))
     return problems
+
+
+def site_problems(site: Site, root: Path, languages: tuple[str, ...]) -> list[Problem]:
+    """Return what ``guide check`` finds in a site beyond its fields: media, citations, minimums."""
+    label = str(root / site.slug / SITE_FILE)
+    return [
+        *_media_problems(site, label),
+        *_citation_problems(site, root),
+        *minimum_problems(site, root, languages),
+    ]
 
 
 def _citation_problems(site: Site, root: Path) -> list[Problem]:

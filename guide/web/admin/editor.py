@@ -64,6 +64,7 @@ def fill_form(form: SiteFormBase, site: Site) -> None:
     form.opening_hours.data = site.opening_hours
     form.visit_minutes.data = site.visit_minutes
     form.tags.data = ", ".join(site.tags)
+    form.needs_story.data = site.needs_story
     form.sources.data = "\n".join(source_line(s) for s in site.sources)
     for language in languages():
         getattr(form, f"name_{language}").data = site.name.get(language, "")
