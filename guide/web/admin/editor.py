@@ -34,6 +34,7 @@ from guide.web.admin.common import (
 )
 from guide.web.admin.conflict import merge_late_save, render_conflict
 from guide.web.admin.media_list import media_section
+from guide.web.admin.publishing import open_problems, render_publish_check, short_story
 from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
 from guide.web.i18n import translated
 from guide.workspace.accounts import may_edit_area, may_edit_somewhere
@@ -301,6 +302,13 @@ def set_status(slug: str):
                 "error",
             )
         return redirect(url_for("admin.edit_site", slug=slug))
+    if status == "published" and site.status != "published":
+        # Open problems are shown first; the confirmation page's button sends confirm=1.
+        problems = open_problems(site)
+        if problems and request.form.get("confirm") != "1":
+            return render_publish_check(site, problems)
+        if short_story(site):
+            facts["needs_story"] = True
     try:
         save_site(
             cat.root,
