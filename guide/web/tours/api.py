@@ -22,10 +22,11 @@ from flask_babel import gettext as _
 from guide.messages import N_
 from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.limits import PlanLimits, PlannerBusy
-from guide.tours.plan import Plan, plan_tour
+from guide.tours.plan import Plan, plan_title, plan_tour
 from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
 from guide.web import get_catalogue
 from guide.web.addresses import public_base
+from guide.web.responses import attachment
 from guide.web.tour_steps import max_stops, travel
 
 bp = Blueprint("tours", __name__)
@@ -177,7 +178,7 @@ def plan_gpx_file():
     return Response(
         plan_gpx(plan),
         mimetype="application/gpx+xml",
-        headers={"Content-Disposition": 'attachment; filename="tour.gpx"'},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "gpx")},
     )
 
 
@@ -194,7 +195,7 @@ def plan_geojson_file():
     return Response(
         body,
         mimetype="application/geo+json",
-        headers={"Content-Disposition": 'attachment; filename="tour.geojson"'},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "geojson")},
     )
 
 
