@@ -9,6 +9,7 @@ from guide.catalogue.curated import check_tours
 from guide.catalogue.han import available_fonts, has_han
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE, story_file
+from guide.catalogue.minimums import minimum_problems
 from guide.catalogue.model import Problem, Site
 from guide.catalogue.text import cited_sources, similar_names
 from guide.messages import N_
@@ -30,9 +31,7 @@ def check_catalogue(
     ledger = codes.read_ledger(catalogue.root)
     for site in catalogue:
         label = str(catalogue.root / site.slug / SITE_FILE)
-        problems.extend(_media_problems(site, label))
-        problems.extend(_citation_problems(site, catalogue.root))
-        problems.extend(_inscription_problems(site, label))
+        problems.extend(site_problems(site, catalogue.root, catalogue.config.languages))
         if ledger and site.code not in ledger:
             problems.append(
                 Problem.of(
@@ -54,6 +53,17 @@ def check_catalogue(
     if han_nom_font is not None:
         problems.extend(font_problems(catalogue, han_nom_font))
     return problems
+
+
+def site_problems(site: Site, root: Path, languages: tuple[str, ...]) -> list[Problem]:
+    """Return what ``guide check`` finds in a site beyond its fields: media, citations, minimums."""
+    label = str(root / site.slug / SITE_FILE)
+    return [
+        *_media_problems(site, label),
+        *_citation_problems(site, root),
+        *minimum_problems(site, root, languages),
+        *_inscription_problems(site, label),
+    ]
 
 
 ORIGINAL_WITHOUT_HAN = N_("original should hold the Hán/Nôm characters; put the reading in reading")

@@ -168,6 +168,8 @@ class Site:
     sources: list[Source] = field(default_factory=list)
     media: list[Media] = field(default_factory=list)
     inscriptions: list[Inscription] = field(default_factory=list)
+    # A writer's declaration that the sources support no longer story than the one written.
+    needs_story: bool = False
     folder: Path | None = None
     story_languages: tuple[str, ...] = ()
     rank_detail: RankDetail = field(default_factory=RankDetail)
@@ -239,6 +241,7 @@ class Site:
                 "area": self.area,
                 "visit_minutes": self.visit_minutes,
                 "opening_hours": self.opening_hours,
+                **({"needs_story": True} if self.needs_story else {}),
                 "tags": list(self.tags),
                 "name": dict(self.name),
                 "sources": [source.to_dict() for source in self.sources],

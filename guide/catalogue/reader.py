@@ -222,6 +222,15 @@ class SiteReader(SiteParts):
         hours = self.text("opening_hours")
         if hours:
             self.refuse("opening_hours", hours_problem(hours))
+        needs_story = self.data.get("needs_story", False)
+        if not isinstance(needs_story, bool):
+            self.error(
+                "needs_story",
+                "needs_story.bool",
+                N_("%(value)s must be true or false, without quotes"),
+                value=repr(needs_story),
+            )
+            needs_story = False
         tags = self.data.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             self.error(
@@ -257,6 +266,7 @@ class SiteReader(SiteParts):
             media=media,
             inscriptions=inscriptions,
             rank_detail=rank_detail,
+            needs_story=needs_story,
         )
 
     @property
@@ -309,6 +319,7 @@ _KNOWN_FIELDS = {
     "area",
     "visit_minutes",
     "opening_hours",
+    "needs_story",
     "tags",
     "name",
     "sources",

@@ -2,8 +2,10 @@
 
 No tile server and no map library: the area's polygon, simplified with shapely
 to a few dozen points, is projected onto a box a few hundred units wide, and the
-site and its neighbours are drawn on it as circles. The result is a few
-kilobytes of markup that works offline and prints.
+site and its neighbours are drawn on it as circles. The neighbouring areas'
+outlines, cut to the box, carry their names, and the other sites in view are
+small dots named in their ``<title>``: only what the catalogue's data holds.
+The result is a few kilobytes of markup that works offline and prints.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from guide.render.svgmap import Projection, polygon_path, polygons, svg_open
@@ -23,6 +26,12 @@ PADDING = 14.0
 SIMPLIFY_FRACTION = 1 / 250
 # Smallest box drawn around points without an area, in degrees of latitude (about 1 km).
 MIN_SPAN_DEGREES = 0.01
+# Room around the site's own area where its neighbours show, as a fraction of its size.
+MARGIN_FRACTION = 0.2
+# A neighbour's piece smaller than this fraction of the box is drawn without its name.
+MIN_LABEL_FRACTION = 0.03
+# The width of a letter of an area's name, in SVG units (names are 9 units high).
+LETTER_WIDTH = 6.0
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,14 @@ class Mark:
     lon: float
     label: str
     name: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A neighbouring area drawn around the site's own: its name and its boundary (lon, lat)."""
+
+    name: str
+    geometry: BaseGeometry
 
 
 def area_path(geometry: BaseGeometry | None, project: Projection) -> str:
@@ -48,11 +65,15 @@ def locator_svg(
     title: str,
     description: str = "",
     id_prefix: str = "locator",
+    districts: Sequence[Outline] = (),
+    others: Sequence[Mark] = (),
 ) -> str:
     """Return an inline ``<svg>`` showing ``area`` with ``site`` and ``neighbours`` marked.
 
     ``area`` is a shapely geometry in (lon, lat); marks are (lat, lon). The
     ``title`` (and ``description``) name what the map shows for screen readers.
+    ``districts`` are drawn, named, where they reach into the box around ``area``;
+    ``others`` are the further sites shown as small dots when they lie in it.
 
     >>> svg = locator_svg(Mark(21.09, 105.77, "", "Đình Chèm"), title="Đình Chèm")
     >>> svg.startswith("<svg") and "Đình Chèm" in svg
@@ -77,11 +98,49 @@ def locator_svg(
         middle_lat, middle_lon = (south + north) / 2, (west + east) / 2
         south, north = middle_lat - half, middle_lat + half
         west, east = middle_lon - half, middle_lon + half
+    elif districts:
+        margin = max(east - west, north - south) * MARGIN_FRACTION
+        west, south, east, north = west - margin, south - margin, east + margin, north + margin
     project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
     parts = svg_open("locator", project, title=title, description=description, id_prefix=id_prefix)
+    view = box(west, south, east, north)
+    tolerance = max(east - west, north - south) * SIMPLIFY_FRACTION
+    labels = []
+    for district in districts if shapes else ():
+        piece = district.geometry.intersection(view)
+        if piece.is_empty or not polygons(piece):
+            continue
+        outline = area_path(piece.simplify(tolerance, preserve_topology=True), project)
+        if not outline:
+            continue
+        parts.append(
+            f'<path class="neighbour" d="{outline}" fill-rule="evenodd">'
+            f"<title>{escape(district.name)}</title></path>"
+        )
+        if piece.area >= view.area * MIN_LABEL_FRACTION:
+            anchor = piece.representative_point()
+            x, y = project(anchor.x, anchor.y)
+            # Keep the whole name inside the box: about two thirds of an em per letter at 9 units.
+            half = len(district.name) * LETTER_WIDTH / 2
+            x = round(min(max(x, half + 2), project.width - half - 2), 1)
+            labels.append(
+                f'<text class="area-name" x="{x:g}" y="{y:g}">{escape(district.name)}</text>'
+            )
     if simplified is not None:
         parts.append(
             f'<path class="area" d="{area_path(simplified, project)}" fill-rule="evenodd"/>'
+        )
+    parts.extend(labels)
+    shown = {(mark.lat, mark.lon) for mark in points}
+    for mark in others:
+        if (mark.lat, mark.lon) in shown or not (
+            west <= mark.lon <= east and south <= mark.lat <= north
+        ):
+            continue
+        x, y = project(mark.lon, mark.lat)
+        parts.append(
+            f'<circle class="other" cx="{x:g}" cy="{y:g}" r="3">'
+            f"<title>{escape(mark.name)}</title></circle>"
         )
     for mark in neighbours:
         x, y = project(mark.lon, mark.lat)

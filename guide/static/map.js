@@ -332,9 +332,22 @@
 
     /* One popup for the whole map, filled for the marker clicked (or chosen with the
        keyboard): thousands of markers need no popup object each. */
-    var sitePopup = L.popup({ maxWidth: 260, minWidth: 180, autoPanPaddingTopLeft: [50, 10] });
+    var POPUP_CHROME = 48; /* the wrapper's padding and margins around the content */
+    var POPUP_PADDING = 12;
+    var sitePopup = L.popup({
+      maxWidth: 260, minWidth: 180, autoPanPadding: [POPUP_PADDING, POPUP_PADDING]
+    });
+
+    /* On a narrow phone the popup is narrowed to fit between the map's edges, so that
+       panning can bring all of it into view. */
+    function fitPopup() {
+      var room = map.getSize().x - POPUP_CHROME - 2 * POPUP_PADDING;
+      sitePopup.options.maxWidth = Math.max(120, Math.min(260, room));
+      sitePopup.options.minWidth = Math.min(180, sitePopup.options.maxWidth);
+    }
 
     function openPopup(record) {
+      fitPopup();
       sitePopup.setLatLng(record.marker.getLatLng()).setContent(popup(record)).openOn(map);
     }
 

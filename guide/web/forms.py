@@ -109,6 +109,13 @@ class SiteFormBase(GuideForm):
     tags = StringField(
         _l("Tags"), validators=[Optional(), longest(500)], description=_l("Separated by commas.")
     )
+    needs_story = BooleanField(
+        _l("Needs story: the sources support no longer narrative yet"),
+        description=_l(
+            "Tick when the narratives stay under 150 words or fewer than two publishers back "
+            "them because no more is known; the published site then passes the check."
+        ),
+    )
     sources = TextAreaField(
         _l("Sources"),
         validators=[Optional(), longest(20000)],

@@ -22,7 +22,8 @@ from guide.catalogue.text import fold
 # The order of ``site.toml`` files; fields the guide does not know come last.
 FACT_ORDER = ("code", "slug", "status", "kind", "rank", "rank_year", "rank_batch", "rank_date",
               "rank_decision", "rank_source", "lat", "lon", "address", "ward", "area",
-              "visit_minutes", "opening_hours", "tags", "media", "sources", "name")  # fmt: skip
+              "visit_minutes", "opening_hours", "needs_story", "tags", "media", "sources",
+              "name")  # fmt: skip
 
 POINT_FIELDS = ("lat/lon", "lat", "lon")
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import DEFAULT_SITES
+from builders import DEFAULT_SITES, beside_minimums
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.index import load_catalogue
@@ -69,7 +69,8 @@ def test_good_rows_are_imported_with_codes_and_stories(runner, empty_catalogue, 
     assert site.status == "published" and site.area == "021"
     assert site.story("vi").strip() == "Thờ Lý Ông Trọng."
     assert f"{site.code} dinh-chem" in (empty_catalogue / "codes.txt").read_text()
-    assert check_catalogue(catalogue) == []
+    # The imported story is one line: only the story minimums may complain.
+    assert beside_minimums(check_catalogue(catalogue)) == []
 
 
 def test_row_without_coordinates_becomes_a_draft_that_needs_location(
@@ -308,7 +309,8 @@ def test_a_killed_import_leaves_a_catalogue_that_passes_check(empty_catalogue, t
     written = [p for p in empty_catalogue.iterdir() if p.name.startswith("site-")]
     assert 0 < len(written) < 1500, "the import was not caught halfway"
     catalogue = load_catalogue(empty_catalogue)
-    assert [p for p in check_catalogue(catalogue) if p.level == "error"] == []
+    problems = beside_minimums(check_catalogue(catalogue))
+    assert [p for p in problems if p.level == "error"] == []
     assert len(catalogue) == len(written)
     for folder in written:
         assert (folder / "site.toml").read_text(encoding="utf-8").startswith('code = "')

@@ -11,13 +11,14 @@ import urllib.request
 import pytest
 from browsing import free_port
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES, site_facts
+from builders import DEFAULT_SITES, FULL_STORIES, INDEPENDENT_SOURCES, site_facts, write_site
 
 from guide.cli import main
 
 
-def test_check_passes_on_a_good_catalogue(runner, make_catalogue):
-    result = runner.invoke(main, ["check", "--sites", str(make_catalogue(site_facts()))])
+def test_check_passes_on_a_good_catalogue(runner, empty_catalogue):
+    write_site(empty_catalogue, site_facts(sources=INDEPENDENT_SOURCES), FULL_STORIES)
+    result = runner.invoke(main, ["check", "--sites", str(empty_catalogue)])
     assert result.exit_code == 0
     assert "1 sites (0 need a location), 0 errors, 0 warnings" in result.output
 
@@ -33,12 +34,14 @@ def test_check_prints_one_line_per_problem_and_fails(runner, make_catalogue):
     assert any("swap" in line for line in problems)
 
 
-def test_warnings_alone_do_not_fail_check(runner, make_catalogue):
-    root = make_catalogue(
-        site_facts(),
-        site_facts(code="7K2R", slug="den-chem", name={"vi": "Đình Chèm"}, lat=21.094172),
-    )
-    result = runner.invoke(main, ["check", "--sites", str(root)])
+def test_warnings_alone_do_not_fail_check(runner, empty_catalogue):
+    twin = {"vi": "Đình Chèm", "en": "Chem Temple"}
+    for facts in (
+        site_facts(sources=INDEPENDENT_SOURCES),
+        site_facts(code="7K2R", slug="den-chem", name=twin, lat=21.094172),
+    ):
+        write_site(empty_catalogue, {**facts, "sources": INDEPENDENT_SOURCES}, FULL_STORIES)
+    result = runner.invoke(main, ["check", "--sites", str(empty_catalogue)])
     assert result.exit_code == 0
     assert "1 warnings" in result.output
 

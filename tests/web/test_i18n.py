@@ -48,13 +48,13 @@ def nav_texts(response) -> list[str]:
 def test_vietnamese_is_the_default(client):
     response = client.get("/")
     assert BeautifulSoup(response.data, "html.parser").html["lang"] == "vi"
-    assert nav_texts(response) == ["Bản đồ", "Hộ chiếu", "Tìm kiếm"]
+    assert nav_texts(response) == ["Bản đồ", "Lập hành trình", "Hộ chiếu", "Tìm kiếm"]
 
 
 def test_accept_language_chooses_english(client):
     response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert BeautifulSoup(response.data, "html.parser").html["lang"] == "en"
-    assert nav_texts(response) == ["Map", "Passport", "Search"]
+    assert nav_texts(response) == ["Map", "Plan a tour", "Passport", "Search"]
 
 
 def test_a_chosen_language_is_remembered(client):

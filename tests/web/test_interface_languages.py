@@ -50,7 +50,7 @@ def test_home_page_is_in_the_language(client, language):
     assert response.status_code == 200
     assert page.html["lang"] == HTML_LANG[language]
     nav = texts(page, "nav.menu a")
-    assert len(nav) == 3 and not set(nav) & {"Map", "Passport", "Search"}
+    assert len(nav) == 4 and not set(nav) & {"Map", "Plan a tour", "Passport", "Search"}
     assert "Red Addresses of Hà Nội" not in texts(page, "h1")
     headings = texts(page, "h2")
     assert headings and not set(headings) & {"By area", "By kind"}

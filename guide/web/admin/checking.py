@@ -214,6 +214,9 @@ def check_form(form: SiteFormBase, site: Site | None) -> Checked:
     inscription_rows = admin_inscriptions.apply(facts, request.form, checked, langs)
     facts.pop("lat", None)
     facts.pop("lon", None)
+    facts.pop("needs_story", None)
+    if form.needs_story.data:
+        facts["needs_story"] = True
     if lat is not None and lon is not None:
         facts["lat"], facts["lon"] = lat, lon
     facts = order_facts(facts)

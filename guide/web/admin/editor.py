@@ -34,6 +34,7 @@ from guide.web.admin.common import (
 )
 from guide.web.admin.conflict import merge_late_save, render_conflict
 from guide.web.admin.media_list import media_section
+from guide.web.admin.publishing import open_problems, render_publish_check, short_story
 from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form, site_form
 from guide.web.i18n import translated
 from guide.web.vocabulary import kind_label, rank_label
@@ -65,6 +66,7 @@ def fill_form(form: SiteFormBase, site: Site) -> None:
     form.opening_hours.data = site.opening_hours
     form.visit_minutes.data = site.visit_minutes
     form.tags.data = ", ".join(site.tags)
+    form.needs_story.data = site.needs_story
     form.sources.data = "\n".join(source_line(s) for s in site.sources)
     for language in languages():
         getattr(form, f"name_{language}").data = site.name.get(language, "")
@@ -315,6 +317,13 @@ def set_status(slug: str):
                 "error",
             )
         return redirect(url_for("admin.edit_site", slug=slug))
+    if status == "published" and site.status != "published":
+        # Open problems are shown first; the confirmation page's button sends confirm=1.
+        problems = open_problems(site)
+        if problems and request.form.get("confirm") != "1":
+            return render_publish_check(site, problems)
+        if short_story(site):
+            facts["needs_story"] = True
     try:
         save_site(
             cat.root,

@@ -46,6 +46,8 @@ def sites():
         for language in languages()[1:]:
             if language not in site.story_languages:
                 row.flags.append(_("no %(language)s narrative", language=language.upper()))
+        if site.needs_story:
+            row.flags.append(_("needs story"))
         if not site.photos():
             row.flags.append(_("no photo"))
         row.warnings = by_path.get(str(cat.root / site.slug / SITE_FILE), [])

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
-from guide.render.locator import Mark, locator_svg
+from guide.render.locator import Mark, Outline, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.tours.travel import Travel
@@ -205,6 +205,14 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
                 area.geometry if area else None,
                 title=title,
                 description=description if nearby else "",
+                districts=[
+                    Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area
+                ],
+                others=[
+                    Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
+                    for o in catalogue.published()
+                    if o.has_location and o.slug != site.slug
+                ],
             )
         )
     return cache[key]

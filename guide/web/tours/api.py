@@ -21,12 +21,13 @@ from flask_babel import gettext as _
 
 from guide.messages import N_
 from guide.tours.export import plan_geojson, plan_gpx
-from guide.tours.itinerary import Plan
+from guide.tours.itinerary import Plan, plan_title
 from guide.tours.limits import PlanLimits, PlannerBusy
 from guide.tours.plan import plan_tour
 from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
 from guide.web.addresses import public_base
 from guide.web.loaded import get_catalogue
+from guide.web.responses import attachment
 from guide.web.tour_steps import max_stops, travel
 
 bp = Blueprint("tours", __name__)
@@ -178,7 +179,7 @@ def plan_gpx_file():
     return Response(
         plan_gpx(plan),
         mimetype="application/gpx+xml",
-        headers={"Content-Disposition": 'attachment; filename="tour.gpx"'},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "gpx")},
     )
 
 
@@ -195,7 +196,7 @@ def plan_geojson_file():
     return Response(
         body,
         mimetype="application/geo+json",
-        headers={"Content-Disposition": 'attachment; filename="tour.geojson"'},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "geojson")},
     )
 
 

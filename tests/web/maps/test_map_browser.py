@@ -242,3 +242,40 @@ def test_markers_take_their_kind_colour_without_breaking_the_security_policy(liv
     )
     assert legend == colour
     assert [m for m in messages if "Content Security Policy" in m] == []
+
+
+def test_a_popup_near_the_right_edge_of_a_phone_stays_on_screen(live_server, page):
+    open_map(page, live_server)
+    search(page, "dinh chem")
+    page.wait_for_function(f"() => document.querySelectorAll('{CLUSTERS}').length === 0")
+    settle(page)
+    width = page.viewport_size["width"]
+    assert width == 360
+    # Drag the map until the marker sits by the right edge, as a thumb would.
+    marker = page.locator(MARKERS).first.bounding_box()
+    map_box = page.locator(".guide-map").bounding_box()
+    x0 = marker["x"] + marker["width"] / 2
+    start_x = map_box["x"] + 40
+    start_y = map_box["y"] + map_box["height"] / 2
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + (width - 14 - x0), start_y, steps=12)
+    page.mouse.up()
+    settle(page)
+    marker = page.locator(MARKERS).first.bounding_box()
+    assert marker["x"] + marker["width"] / 2 > width - 30
+    page.locator(MARKERS).first.click(position={"x": 4, "y": marker["height"] / 2})
+    page.locator(".leaflet-popup-content .site-popup").wait_for()
+    settle(page)
+    box = page.locator(".leaflet-popup").bounding_box()
+    # Inside the screen with a finger's margin to spare, its close button included.
+    assert box["x"] >= 8 and box["x"] + box["width"] <= width - 8, box
+    height = page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    close = page.locator(".leaflet-popup-close-button").bounding_box()
+    assert close["x"] + close["width"] <= width, close
+    overflow = page.evaluate(
+        "() => { const c = document.querySelector('.leaflet-popup-content');"
+        " return c.scrollWidth - c.clientWidth; }"
+    )
+    assert overflow <= 0

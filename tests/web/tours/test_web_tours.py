@@ -264,3 +264,32 @@ def test_a_routing_server_gives_road_distances_and_a_dead_one_changes_nothing(cl
     fallback = plan(dead, stops=stops, start="Z2HN")
     assert fallback["distances"] == "estimate"
     same_plan(fallback, estimated)
+
+
+def disposition(response) -> dict[str, str]:
+    """Return the parameters of a Content-Disposition header, filename* decoded (RFC 5987)."""
+    from urllib.parse import unquote
+
+    kind, *parts = [part.strip() for part in response.headers["Content-Disposition"].split(";")]
+    params = dict(part.split("=", 1) for part in parts)
+    params["filename"] = params["filename"].strip('"')
+    charset, _language, value = params["filename*"].split("'", 2)
+    assert kind == "attachment" and charset == "UTF-8"
+    params["filename*"] = unquote(value, encoding=charset)
+    return params
+
+
+@pytest.mark.parametrize("suffix", ["gpx", "geojson"])
+def test_tour_files_are_named_after_the_tour(client, suffix):
+    posted = plan(client, stops=BAC_TU_LIEM, start="Z2HN", mode="bike", lang="vi")
+    response = client.get(posted["links"][suffix])
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    params = disposition(response)
+    title = gpxpy.parse(client.get(posted["links"]["gpx"]).data).name
+    assert "Đình Chèm" in title
+    # The ASCII name for old clients, the title with its diacritics for the others.
+    ascii_name = params["filename"]
+    assert ascii_name.isascii() and ascii_name.endswith(f".{suffix}")
+    assert ascii_name != f"tour.{suffix}" and "dinh-chem" in ascii_name
+    assert all(c.isalnum() or c in "-." for c in ascii_name)
+    assert params["filename*"] == f"{title}.{suffix}".replace(":", " ").replace("  ", " ")

@@ -1,0 +1,74 @@
+"""The story page's "where am I" locator: neighbouring areas, other sites, and the page's weight."""
+
+from __future__ import annotations
+
+import gzip
+
+from bs4 import BeautifulSoup
+from builders import DEFAULT_SITES
+from shapely.geometry import Point
+
+from guide.catalogue.index import load_catalogue
+
+CATALOGUE = load_catalogue(DEFAULT_SITES)
+PAGE_BUDGET = 12 * 1024
+
+
+def locator_of(client, slug: str, language: str = "vi"):
+    response = client.get(f"/sites/{slug}?lang={language}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.data, "html.parser").find("svg", class_="locator")
+
+
+def test_the_neighbouring_areas_are_outlined_and_named_from_the_areas_file(client):
+    site = CATALOGUE.by_slug("bao-tang-ho-chi-minh")
+    own = CATALOGUE.areas.get(site.area)
+    svg = locator_of(client, site.slug)
+    outlined = {path.title.get_text() for path in svg.select("path.neighbour")}
+    touching = {
+        a.name for a in CATALOGUE.areas if a.id != own.id and a.geometry.touches(own.geometry)
+    }
+    assert touching and touching <= outlined, touching - outlined
+    assert outlined <= {a.name for a in CATALOGUE.areas} - {own.name}
+    named = {text.get_text() for text in svg.select("text.area-name")}
+    assert named and named <= outlined
+    # Names stay inside the drawing.
+    width = float(svg["viewbox"].split()[2])
+    for text in svg.select("text.area-name"):
+        half = len(text.get_text()) * 3
+        assert half <= float(text["x"]) <= width - half
+
+
+def test_other_published_sites_in_view_are_dots_named_in_their_title(client):
+    site = CATALOGUE.by_slug("bao-tang-ho-chi-minh")
+    svg = locator_of(client, site.slug, "en")
+    dots = [circle.title.get_text() for circle in svg.select("circle.other")]
+    published = {s.display_name("en") for s in CATALOGUE.published()}
+    drafts = {s.display_name("en") for s in CATALOGUE if s.status == "draft"}
+    assert len(dots) >= 5
+    assert set(dots) <= published - {site.display_name("en")}
+    assert not set(dots) & (drafts - published)
+    # The numbered neighbours are not drawn twice.
+    numbered = {g.title.get_text() for g in svg.select("g.near")}
+    assert not numbered & set(dots)
+    # Every dot lies near the site's own area: inside the drawn box around it.
+    own = CATALOGUE.areas.get(site.area).geometry
+    names = {s.display_name("en"): s for s in CATALOGUE.published()}
+    west, south, east, north = own.bounds
+    span = max(east - west, north - south)
+    for name in dots:
+        other = names[name]
+        assert own.buffer(span).contains(Point(other.lon, other.lat)), name
+
+
+def test_no_river_or_lake_is_drawn_only_what_the_data_has(client):
+    svg = locator_of(client, "dinh-chem")
+    classes = {c for element in svg.find_all(True) for c in element.get("class", [])}
+    assert classes <= {"locator", "area", "neighbour", "area-name", "other", "near", "here", "dot"}
+
+
+def test_every_published_story_page_stays_under_12_kb_compressed(client):
+    for site in CATALOGUE.published():
+        page = client.get(f"/sites/{site.slug}?lang=vi").data
+        size = len(gzip.compress(page))
+        assert size <= PAGE_BUDGET, f"/sites/{site.slug}: {size} bytes compressed"
