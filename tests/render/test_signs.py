@@ -93,7 +93,7 @@ def test_the_sign_text_extracts_as_unicode_with_the_names_intact(app, chem):
     assert "Quét mã để khám phá câu chuyện di tích" in lines
     assert "Scan to discover the story" in lines
     assert f"ditich.example.vn/S/{chem.code}" in lines
-    assert "Đình · Di tích quốc gia đặc biệt (Đợt 8, 2017)" in lines
+    assert "Đình · Di tích quốc gia đặc biệt (Đợt 8)" in lines
     assert "Địa chỉ đỏ Hà Nội" in lines
     # Without the catalogue's vocabulary a sign would print the ids.
     assert "special-national" not in text
