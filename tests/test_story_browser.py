@@ -63,7 +63,7 @@ PAGES = [
     "/search?q=dinh+chem",
     "/search?area=021",
     "/sites/dinh-chem",
-    "/sites/dinh-chem?lang=en",
+    "/en/sites/dinh-chem",
     "/sites/van-mieu-quoc-tu-giam",
     "/S/Z2HN",
     "/passport",
@@ -97,7 +97,7 @@ def test_pages_reflow_at_200_percent_zoom(live_server, page, path):
 
 
 def test_photos_load_from_the_guide_itself_in_a_size_for_the_phone(live_server, page):
-    page.goto(live_server.url + "/sites/dinh-chem?lang=en")
+    page.goto(live_server.url + "/en/sites/dinh-chem")
     first = page.locator("figure.photo img").first
     first.wait_for()
     page.wait_for_function("() => document.querySelector('figure.photo img').complete")
@@ -151,7 +151,7 @@ def test_text_colour_contrast_meets_wcag_aa(live_server, page, path):
 
 
 def test_images_and_controls_have_names_for_screen_readers(live_server, page):
-    page.goto(live_server.url + "/sites/dinh-chem?lang=vi")
+    page.goto(live_server.url + "/sites/dinh-chem")
     assert page.evaluate("[...document.images].filter(i => !i.alt.trim()).length") == 0
     unlabelled = page.evaluate(
         "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
@@ -185,7 +185,7 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
 
 def test_share_copies_the_link_when_the_phone_has_no_share_sheet(live_server, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(live_server.url + "/sites/dinh-chem?lang=en")
+    page.goto(live_server.url + "/en/sites/dinh-chem")
     if page.evaluate("'share' in navigator"):
         pytest.skip("this Chromium has a share sheet")
     page.get_by_role("button", name="Share this page").click()

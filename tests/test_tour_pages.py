@@ -73,7 +73,7 @@ def same_as_api(rows: list[dict], answer: dict) -> None:
 
 
 def test_the_planner_offers_every_site_to_pick(client):
-    response = client.get("/tours/plan?lang=vi")
+    response = client.get("/tours/plan")
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == "Lập hành trình"
@@ -96,7 +96,7 @@ def test_the_planner_offers_every_site_to_pick(client):
 
 
 def test_the_planner_is_in_english_too(client):
-    soup = soup_of(client.get("/tours/plan?lang=en"))
+    soup = soup_of(client.get("/en/tours/plan"))
     assert soup.h1.get_text() == "Plan a tour"
     assert soup.select_one("#plan-submit").get_text() == "Plan the tour"
     names = [li["data-name"] for li in soup.select("#plan-sites li")]
@@ -212,7 +212,7 @@ def test_showing_matching_sites_does_not_plan(client):
     ],
 )
 def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
-    response = client.get(f"/tours/plan?{query}&lang=en")
+    response = client.get(f"/en/tours/plan?{query}")
     assert response.status_code == 400
     soup = soup_of(response)
     error = soup.select_one("#plan-error")
@@ -224,13 +224,13 @@ def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
     assert soup.select_one("form#plan-form") is not None
     assert soup.select_one("#plan-sites input[value=GKQH]").has_attr("checked")
     assert soup.select_one("#plan-result").has_attr("hidden")
-    printed = client.get(f"/tours/plan/print?{query}&lang=en")
+    printed = client.get(f"/en/tours/plan/print?{query}")
     assert printed.status_code == 400
     assert words in soup_of(printed).select_one("[role=alert]").get_text()
 
 
 def test_bad_parameters_are_explained_in_vietnamese(client):
-    soup = soup_of(client.get("/tours/plan?stops=GKQH&lang=vi"))
+    soup = soup_of(client.get("/tours/plan?stops=GKQH"))
     assert "chọn ít nhất hai địa điểm khác nhau" in soup.select_one("#plan-error").get_text()
 
 
@@ -288,10 +288,10 @@ def test_the_itinerary_has_the_route_map_the_timetable_and_the_qr_code():
 
 
 def test_the_home_page_leads_to_the_tours_and_the_planner(client):
-    home = soup_of(client.get("/?lang=vi"))
+    home = soup_of(client.get("/"))
     link = home.select_one("a[href='/tours']")
     assert link is not None and link.get_text() == "Hành trình"
-    tours = client.get("/tours?lang=vi")
+    tours = client.get("/tours")
     assert tours.status_code == 200
     soup = soup_of(tours)
     listed = {a.get_text(): a["href"] for a in soup.select(".tour-list h2 a")}
@@ -300,7 +300,7 @@ def test_the_home_page_leads_to_the_tours_and_the_planner(client):
         "Hành trình địa chỉ đỏ Bắc Từ Liêm": f"/tours/{BTL_TOUR}",
     }
     assert soup.select_one("a[href='/tours/plan']") is not None
-    english = soup_of(client.get("/tours?lang=en"))
+    english = soup_of(client.get("/en/tours"))
     assert "Imperial Citadel – Ba Đình" in [a.get_text() for a in english.select(".tour-list a")]
 
 
@@ -405,9 +405,9 @@ def test_the_last_stop_says_the_tour_is_complete(client):
 def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(client):
     """Story pages are cached per address and language: a tour must not leak into them."""
     slug = "doan-mon"
-    plain = client.get(f"/sites/{slug}?lang=vi")
+    plain = client.get(f"/sites/{slug}")
     on_tour = client.get(f"/sites/{slug}?lang=vi&tour={CITADEL_TOUR}")
-    again = client.get(f"/sites/{slug}?lang=vi")
+    again = client.get(f"/sites/{slug}")
     assert soup_of(plain).select_one("nav.tour-step") is None
     assert soup_of(on_tour).select_one("nav.tour-step") is not None
     assert soup_of(again).select_one("nav.tour-step") is None
@@ -420,7 +420,7 @@ def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(clie
 
 @pytest.mark.parametrize("tour", ["nowhere", BTL_TOUR])
 def test_a_tour_that_does_not_stop_here_is_said_so(client, tour):
-    soup = soup_of(client.get(f"/sites/doan-mon?tour={tour}&lang=en"))
+    soup = soup_of(client.get(f"/en/sites/doan-mon?tour={tour}"))
     assert soup.select_one("nav.tour-step") is None
     notice = soup.select_one("article .notice[role=note]")
     assert f"“{tour}” is not a tour that stops here" in notice.get_text()

@@ -199,7 +199,7 @@ def test_geojson_download_matches_the_plan(client):
 
 @pytest.mark.parametrize("suffix", ["json", "gpx", "geojson", "qr.png"])
 def test_bad_permalinks_get_400_naming_the_parameter(client, suffix):
-    response = client.get(f"/tours/plan.{suffix}?stops=GKQH,QQQQ&lang=en")
+    response = client.get(f"/en/tours/plan.{suffix}?stops=GKQH,QQQQ")
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     if suffix in ("json", "geojson"):

@@ -304,7 +304,8 @@
       fact(labels.area, area ? area.name : p.area, null);
       card.appendChild(facts);
       var link = element("a", "site-popup-link", labels.story);
-      link.href = p.url;
+      /* The story page in the map's language: the data is the same for every language. */
+      link.href = config.story ? config.story.replace("SLUG", encodeURIComponent(p.slug)) : p.url;
       if (config.embed) {
         link.target = "_blank";
         link.rel = "noopener";

@@ -50,6 +50,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tour_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(maps.bp)
+    # After every blueprint: each public page gets an address per further language.
+    i18n.add_language_paths(app)
 
     app.jinja_env.filters["localized"] = localized
     app.context_processor(lambda: {"catalogue": get_catalogue()})

@@ -8,7 +8,6 @@ browser), so each carries an ETag and answers a repeated request with 304.
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -20,7 +19,12 @@ from guide.catalogue.core import Catalogue, Site
 from guide.catalogue.text import fold
 from guide.render.jsonhtml import json_for_html
 from guide.web import conditional, get_catalogue
-from guide.web.i18n import available_languages, select_language
+from guide.web.i18n import (
+    available_languages,
+    language_url,
+    preferred_language,
+    select_language,
+)
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
 
@@ -65,15 +69,10 @@ def language_links() -> dict[str, object]:
     """Give templates ``lang_url(code)`` (this page in another language, keeping its query)
     and ``language_name(code)`` (a language's name in that language: "Tiếng Việt")."""
 
-    def lang_url(code: str) -> str:
-        args = {key: value for key, value in request.args.items() if key != "lang"}
-        args["lang"] = code
-        return f"{request.path}?{urlencode(args)}"
-
     def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(code) or code
 
-    return {"lang_url": lang_url, "language_name": language_name}
+    return {"lang_url": language_url, "language_name": language_name}
 
 
 @bp.get("/")
@@ -135,7 +134,11 @@ def short_code(code: str) -> Response:
     site = get_catalogue().by_code(code)
     if site is None or not site.is_public:
         abort(404)
-    return redirect(url_for("public.story", slug=site.slug), code=302)
+    # The visitor's language: the remembered choice, else the browser's list in order.
+    language = request.args.get("lang") or preferred_language()
+    response = redirect(url_for("public.story", slug=site.slug, lang=language), code=302)
+    response.vary.add("Accept-Language")
+    return response
 
 
 def renamed(catalogue: Catalogue, slug: str) -> Site | None:

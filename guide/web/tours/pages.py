@@ -242,13 +242,17 @@ class PlanView:
 def plan_links(tour: TourRequest) -> dict[str, str]:
     """Return the addresses of a plan: the permalink, its downloads, QR code and print page."""
     query = tour.query()
+    # Pages carry their language in the path; the files keep ?lang= for their text.
+    page_query = "&".join(part for part in query.split("&") if not part.startswith("lang="))
+    planner = url_for("tour_pages.planner", lang=tour.lang)
+    printed = url_for("tour_pages.print_plan", lang=tour.lang)
     return {
-        "permalink": f"{url_for('tour_pages.planner')}?{query}",
+        "permalink": f"{planner}?{page_query}",
         "json": f"{request.script_root}{PLAN_PATH}.json?{query}",
         "gpx": f"{request.script_root}{PLAN_PATH}.gpx?{query}",
         "geojson": f"{request.script_root}{PLAN_PATH}.geojson?{query}",
         "qr": f"{request.script_root}{PLAN_PATH}.qr.png?{query}",
-        "print": f"{url_for('tour_pages.print_plan')}?{query}",
+        "print": f"{printed}?{page_query}",
     }
 
 
