@@ -92,6 +92,7 @@ def sample_arguments(app) -> dict[str, str | int]:
         "number": 1,
         "version": "0",
         "width": 360,
+        "lang": "en",
         "file": "photo.jpg",
     }
 

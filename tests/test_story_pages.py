@@ -140,18 +140,34 @@ def test_vietnamese_is_the_default_language(story_client):
 
 
 def test_lang_parameter_chooses_english_and_is_remembered(story_client):
+    old = story_client.get("/sites/dinh-chem?lang=en")
+    assert old.status_code == 301 and old.headers["Location"] == "/en/sites/dinh-chem"
     page = soup_of(story_client.get("/en/sites/dinh-chem"))
     assert page.html["lang"] == "en"
     assert page.h1.get_text() == "Chem Communal House"
     assert page.find(id="narrative").h2.get_text() == "History"
-    later = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "vi"}))
-    assert later.html["lang"] == "en"
+    # The explicit choice outweighs the browser's list where the guide chooses.
+    later = story_client.get("/", headers={"Accept-Language": "vi"})
+    assert later.status_code == 302 and later.headers["Location"] == "/en/"
 
 
-def test_accept_language_chooses_english(story_client):
-    page = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "en-US"}))
+def test_accept_language_chooses_english_at_the_root_only(story_client):
+    root = story_client.get("/", headers={"Accept-Language": "de-DE, de;q=0.9, en-US;q=0.8"})
+    assert root.status_code == 302 and root.headers["Location"] == "/en/"
+    assert "Accept-Language" in root.headers["Vary"]
+    page = soup_of(story_client.get("/en/", headers={"Accept-Language": "en-US"}))
     assert page.html["lang"] == "en"
-    assert not page.select("p.notice")
+    # A page whose address names its language is that language for everyone.
+    story = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "en-US"}))
+    assert story.html["lang"] == "vi"
+
+
+def test_choosing_vietnamese_at_the_root_is_kept(story_client):
+    english = soup_of(story_client.get("/en/", headers={"Accept-Language": "en"}))
+    to_vietnamese = english.find("a", hreflang="vi")["href"]
+    page = story_client.get(to_vietnamese, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and soup_of(page).html["lang"] == "vi"
+    assert story_client.get("/", headers={"Accept-Language": "en"}).status_code == 200
 
 
 def test_a_missing_translation_falls_back_to_vietnamese_with_a_notice(story_client):
@@ -239,7 +255,7 @@ def test_open_graph_and_twitter_tags_show_name_summary_and_photo(story_client):
 
     assert meta("og:title") == "Chem Communal House"
     assert meta("og:description") == "The Chèm house."
-    assert meta("og:url") == "https://ditich.example.vn/sites/dinh-chem"
+    assert meta("og:url") == "https://ditich.example.vn/en/sites/dinh-chem"
     assert meta("og:image").startswith("https://ditich.example.vn/photos/dinh-chem/")
     assert meta("twitter:card") == "summary_large_image"
     assert meta("twitter:title") == "Chem Communal House"
@@ -433,7 +449,7 @@ def test_home_lists_sites_by_area_and_kind_and_links_map_and_passport(client, ap
 def test_language_links_keep_the_search(client):
     page = soup_of(client.get("/search?q=chem"))
     english = page.find("a", hreflang="en")["href"]
-    assert "q=chem" in english and "lang=en" in english
+    assert english == "/en/search?q=chem"
 
 
 # Passport and offline --------------------------------------------------------------------
@@ -447,7 +463,7 @@ def test_passport_page_carries_per_area_totals_of_published_sites(story_client):
     assert data["sites"]["dinh-chem"] == {
         "name": "Chem Communal House",
         "area": "021",
-        "url": "/sites/dinh-chem",
+        "url": "/en/sites/dinh-chem",
     }
     assert data["text"]["progress"] == "{done} of {total} in {area}"
     row = page.select_one("[data-area='021'] [data-progress-text]").get_text()

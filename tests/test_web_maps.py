@@ -176,7 +176,7 @@ def test_legend_shows_each_kind_with_its_marker_style(client):
     ],
 )
 def test_interface_in_vietnamese_and_english(client, lang, expected):
-    soup = page(client, f"/map?lang={lang}")
+    soup = page(client, "/map" if lang == "vi" else f"/{lang}/map")
     assert soup.html["lang"] == lang
     config = map_config(soup)
     assert config["language"] == lang

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, g, has_request_context, redirect, request, url_for
 from flask_babel import Babel, gettext
@@ -115,6 +116,19 @@ def preferred_language() -> str:
     return negotiate(accepted, languages) or languages[0]
 
 
+def root_language() -> str | None:
+    """Return the language the bare root ``/`` should send the visitor to, or None to stay.
+
+    Only ``/`` with no ``?lang=`` chooses: the remembered choice, else the
+    Accept-Language list; None when that is the first language (the root itself).
+    """
+    languages = available_languages()
+    if request.path != "/" or "lang" in request.args or g.get("language") != languages[0]:
+        return None
+    wanted = preferred_language()
+    return wanted if wanted != languages[0] else None
+
+
 def select_language() -> str:
     """Return the language of the current request.
 
@@ -145,10 +159,11 @@ def remember_language(response: Response) -> Response:
 def language_url(code: str) -> str:
     """Return this page in language ``code``: its path for a public page, else ``?lang=``."""
     args = {key: value for key, value in request.args.items() if key != "lang"}
+    if request.endpoint == "public.home" and code == available_languages()[0]:
+        # The bare root sends browsers elsewhere by Accept-Language: say this is a choice.
+        return f"{url_for('public.home', lang=code)}?{urlencode({**args, 'lang': code})}"
     if request.endpoint in PUBLIC_ENDPOINTS:
         return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
-    from urllib.parse import urlencode
-
     return f"{request.path}?{urlencode({**args, 'lang': code})}"
 
 

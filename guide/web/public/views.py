@@ -23,6 +23,7 @@ from guide.web.i18n import (
     available_languages,
     language_url,
     preferred_language,
+    root_language,
     select_language,
 )
 from guide.web.pagecache import cached_page, site_version
@@ -80,6 +81,12 @@ def home() -> Response:
     """Show the search box, links to the map and passport, and sites by area and kind."""
     catalogue = get_catalogue()
     language = select_language()
+    wanted = root_language()
+    if wanted is not None:
+        # Only the bare root chooses for the visitor; every other address names its language.
+        response = redirect(url_for("public.home", lang=wanted), code=302)
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
 
     def render() -> str:
         return render_template(
@@ -89,7 +96,10 @@ def home() -> Response:
             total=len(catalogue.published()),
         )
 
-    return page_response(cached_page(catalogue, render))
+    response = page_response(cached_page(catalogue, render))
+    if request.path == "/":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 @bp.get("/search")

@@ -55,7 +55,7 @@ from guide.web.maps.api import select_sites
 from guide.web.maps.views import map_config, summarize
 from guide.web.pagecache import cached_page
 from guide.web.public.views import page_response, sorted_sites
-from guide.web.tours.api import busy_headers, busy_message, planner_limits
+from guide.web.tours.api import busy_headers, busy_message, permalink, planner_limits
 
 bp = Blueprint("tour_pages", __name__)
 
@@ -243,16 +243,13 @@ def plan_links(tour: TourRequest) -> dict[str, str]:
     """Return the addresses of a plan: the permalink, its downloads, QR code and print page."""
     query = tour.query()
     # Pages carry their language in the path; the files keep ?lang= for their text.
-    page_query = "&".join(part for part in query.split("&") if not part.startswith("lang="))
-    planner = url_for("tour_pages.planner", lang=tour.lang)
-    printed = url_for("tour_pages.print_plan", lang=tour.lang)
     return {
-        "permalink": f"{planner}?{page_query}",
+        "permalink": permalink(tour),
         "json": f"{request.script_root}{PLAN_PATH}.json?{query}",
         "gpx": f"{request.script_root}{PLAN_PATH}.gpx?{query}",
         "geojson": f"{request.script_root}{PLAN_PATH}.geojson?{query}",
         "qr": f"{request.script_root}{PLAN_PATH}.qr.png?{query}",
-        "print": f"{printed}?{page_query}",
+        "print": permalink(tour, "tour_pages.print_plan"),
     }
 
 
