@@ -148,7 +148,9 @@ def remember_language(response: Response) -> Response:
     """Keep a language chosen with ``?lang=`` in a cookie for later pages."""
     asked = request.args.get("lang", "")
     if asked and asked in available_languages() and request.cookies.get(LANGUAGE_COOKIE) != asked:
-        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+        # Not HttpOnly: the language switcher's script writes the same cookie, and a
+        # language preference is no secret.
+        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=ONE_YEAR, samesite="Lax")
     # A public page's language is its path, so its content varies with neither.
     if not g.get("path_language"):
         response.vary.add("Accept-Language")
