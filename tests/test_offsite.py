@@ -95,6 +95,7 @@ def sample_arguments(app) -> dict[str, str | int]:
         "marker": "Q",
         "version": "0",
         "width": 360,
+        "lang": "en",
         "file": "photo.jpg",
     }
 

@@ -1,7 +1,7 @@
 """The `guide` command: a thin layer of click over the catalogue library.
 
 Each group of commands has its module: the catalogue's (``guide.cli.catalogue``),
-``serve``, ``qr`` and ``user``; the listening half's commands live beside the code
+``serve``, ``build``, ``qr`` and ``user``; the listening half's commands live beside the code
 they report on. ``guide.cli:main`` is the entry point.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from guide.cli.build import build
 from guide.cli.catalogue import check, export, import_command, init, list_command
 from guide.cli.common import open_catalogue, resolve_area, sites_option, sites_root
 from guide.cli.qr import qr_command
@@ -33,6 +34,7 @@ for command in (
     list_command,
     init,
     serve,
+    build,
     user,
     qr_command,
     scans_cli.scans,

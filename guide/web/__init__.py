@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from guide.catalogue.index import Catalogue, load_catalogue
+from guide.web.addresses import server_url
 
 _EXTENSION = "guide.catalogue"
 
@@ -18,8 +19,20 @@ def init_app(app: Flask) -> None:
 
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models, scans  # noqa: F401
-    from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
+    from guide.web import (
+        admin,
+        assets,
+        i18n,
+        language_paths,
+        maps,
+        offline,
+        public,
+        security,
+        sizes,
+        tours,
+    )
     from guide.web.admin import auth, signs, throttle
+    from guide.web.listening import arrivals as listening_arrivals
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
     from guide.web.listening import reach as listening_reach
@@ -43,8 +56,12 @@ def init_app(app: Flask) -> None:
     listening_feedback.init_app(app)
     app.register_blueprint(listening_reach.bp)
     listening_plaques.init_app(app)
+    listening_arrivals.init_app(app)
+    # After every blueprint: each public page gets an address per further language.
+    language_paths.add_language_paths(app)
 
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.globals["server_url"] = server_url
     app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 

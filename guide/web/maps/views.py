@@ -81,6 +81,7 @@ def map_config(*, site: Site | None, area_id: str, embed: bool) -> dict[str, Any
         "data": url_for("api.sites"),
         "areas": url_for("api.areas"),
         "home": url_for("maps.map_page"),
+        "story": url_for("public.story", slug="SLUG"),
         "language": select_language(),
         "fallback": available_languages()[0],
         "embed": embed,
