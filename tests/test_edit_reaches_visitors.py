@@ -34,7 +34,8 @@ def what_visitors_see(client) -> dict[str, str]:
     story = page_of(client, f"/sites/{SLUG}")
     search = page_of(client, "/search?q=chem")
     tour = page_of(client, f"/tours/{TOUR}")
-    home = page_of(client, "/")
+    # An explicit choice: the bare root sends a browser that chose English to /en/.
+    home = page_of(client, "/?lang=vi")
     feature = sites_feature(client)
     return {
         "story title": story.h1.get_text(strip=True),
