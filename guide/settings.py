@@ -50,6 +50,15 @@ SETTINGS: tuple[Setting, ...] = (
         "out og:url and og:image, and signs and QR codes of plans are refused.",
     ),
     Setting(
+        "GUIDE_API_URL",
+        "",
+        "Address of the guide's server when the public pages are served from a static "
+        "export (`guide build`), such as https://api.ditich.example.vn: the tour planner, "
+        "feedback forms and scan counting of those pages go there, and that server answers "
+        "the origin of GUIDE_BASE_URL (CORS) and no other. Empty: pages use their own "
+        "host, and an export leaves out what needs a server.",
+    ),
+    Setting(
         "GUIDE_SIGN_PROGRAMME",
         "",
         "Name of the programme printed at the top of every QR sign, such as "

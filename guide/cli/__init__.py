@@ -1,7 +1,7 @@
 """The `guide` command: a thin layer of click over the catalogue library.
 
 Each group of commands has its module: the catalogue's (``guide.cli.catalogue``),
-``serve``, ``qr``, ``user`` and the listening half's ``scans``, ``plaques`` and
+``serve``, ``build``, ``qr``, ``user`` and the listening half's ``scans``, ``plaques`` and
 ``feedback``, each over its library in ``guide.listening``. ``guide.cli:main`` is
 the entry point.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from guide.cli import plaques, scans
+from guide.cli.build import build
 from guide.cli.catalogue import check, export, import_command, init, list_command
 from guide.cli.common import open_catalogue, resolve_area, sites_option, sites_root
 from guide.cli.feedback import feedback
@@ -34,6 +35,7 @@ for command in (
     list_command,
     init,
     serve,
+    build,
     user,
     qr_command,
     scans.scans,

@@ -96,6 +96,13 @@ def is_countable(request: Request) -> bool:
     return not _BOT_PATTERN.search(headers.get("User-Agent", ""))
 
 
+def is_bot(request: Request) -> bool:
+    """Tell whether a request comes from a program (a crawler, a check) rather than a person."""
+    return bool(request.headers.get(CHECK_HEADER)) or bool(
+        _BOT_PATTERN.search(request.headers.get("User-Agent", ""))
+    )
+
+
 class ScanCounter:
     """Thread-safe daily counts kept in memory and added to the database in batches."""
 

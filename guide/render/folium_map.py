@@ -182,4 +182,18 @@ def site_map(
         "tiles": {"url": tile_url, "attribution": tile_attribution, "maxZoom": 19},
     }
     SiteLayer().add_to(folium_map)
+    stable_ids(folium_map)
     return folium_map
+
+
+def stable_ids(element: Any, start: int = 0) -> int:
+    """Number ``element`` and its children in order instead of folium's random ids.
+
+    The same catalogue then gives the same page, byte for byte: the static
+    export and ETags depend on it. Returns the next free number.
+    """
+    element._id = f"{start:08x}"
+    start += 1
+    for child in list(element._children.values()):
+        start = stable_ids(child, start)
+    return start

@@ -16,6 +16,41 @@
 
   const story = document.querySelector("[data-story]");
 
+  /* Language: an explicit choice in the switcher is remembered (localStorage and the
+     "lang" cookie the server reads), so a scanned plaque code opens in that language
+     on a static host as on the server. The same rule as guide.web.i18n.negotiate. */
+  const LANGUAGE = "guide.lang";
+  const remember = (code) => {
+    try { localStorage.setItem(LANGUAGE, code); } catch (error) { /* private mode: cookie only */ }
+    document.cookie = `lang=${encodeURIComponent(code)}; path=/; max-age=31536000; SameSite=Lax`;
+  };
+  const switcher = [...document.querySelectorAll("nav.languages a[data-language]")];
+  switcher.forEach((link) => link.addEventListener("click", () => remember(link.dataset.language)));
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked && switcher.some((link) => link.dataset.language === asked)) remember(asked);
+  /* The bare root is the first language's page; send a visitor who chose, or whose
+     browser prefers, another language to its root (the server does it with a 302). */
+  if (location.pathname === "/" && !asked && switcher.length > 1) {
+    const roots = {};
+    switcher.forEach((link) => { roots[link.dataset.language.replace("_", "-").toLowerCase()] = link; });
+    const codes = Object.keys(roots);
+    let kept = null;
+    try { kept = localStorage.getItem(LANGUAGE); } catch (error) { kept = null; }
+    const wanted = (kept ? [kept] : []).concat(navigator.languages || [navigator.language || ""]);
+    let chosen = null;
+    for (const entry of wanted) {
+      const tag = String(entry).replace("_", "-").toLowerCase();
+      const primary = tag.split("-")[0];
+      if (roots[tag]) { chosen = tag; break; }
+      if (primary === "zh" && roots["zh-hans"] && !/-(hant|tw|hk|mo)\b/.test(tag)) { chosen = "zh-hans"; break; }
+      const same = primary === "zh" ? null : codes.find((code) => code.split("-")[0] === primary);
+      if (same) { chosen = same; break; }
+    }
+    if (chosen && chosen !== codes[0]) {
+      location.replace(new URL(roots[chosen].getAttribute("href"), location.href).pathname);
+    }
+  }
+
   /* Offline: register the worker and ask it to keep this page and its files. */
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js")

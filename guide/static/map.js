@@ -320,7 +320,8 @@
       fact(labels.area, area ? area.name : p.area, null);
       card.appendChild(facts);
       var link = element("a", "site-popup-link", labels.story);
-      link.href = p.url;
+      /* The story page in the map's language: the data is the same for every language. */
+      link.href = config.story ? config.story.replace("SLUG", encodeURIComponent(p.slug)) : p.url;
       if (config.embed) {
         link.target = "_blank";
         link.rel = "noopener";
@@ -498,13 +499,15 @@
       keepInLanguageLinks(params);
     }
 
-    /* Switching language keeps what the map shows. */
+    /* Switching language keeps what the map shows. Each link's path is already its
+       language's map (a static host ignores ?lang=), so only the filters are added. */
     function keepInLanguageLinks(params) {
-      var links = document.querySelectorAll("a[hreflang]");
+      var links = document.querySelectorAll("nav.languages a[hreflang]");
+      var next = new URLSearchParams(params);
+      next.delete("lang");
+      var query = next.toString();
       for (var i = 0; i < links.length; i++) {
-        var next = new URLSearchParams(params);
-        next.set("lang", links[i].getAttribute("hreflang"));
-        links[i].href = window.location.pathname + "?" + next.toString();
+        links[i].href = links[i].pathname + (query ? "?" + query : "");
       }
     }
     if (config.keepAddress !== false) {

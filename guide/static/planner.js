@@ -411,13 +411,13 @@
       });
     }
 
-    /* The language links keep the plan. */
+    /* The language links keep the plan (each language has its own path). */
     function keepInLanguageLinks(query) {
       var links = document.querySelectorAll("a[hreflang]");
       for (var i = 0; i < links.length; i++) {
         var params = new URLSearchParams(query);
-        params.set("lang", links[i].getAttribute("hreflang"));
-        links[i].href = config.page + "?" + params.toString();
+        params.delete("lang");
+        links[i].href = links[i].pathname + "?" + params.toString();
       }
     }
 

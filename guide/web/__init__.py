@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from guide.web.addresses import server_url
+
 # Re-exported: code outside the page families may keep reading the catalogue from here.
 from guide.web.i18n import lang_attr, localized
 from guide.web.loaded import get_catalogue, reload_catalogue
@@ -17,9 +19,21 @@ def init_app(app: Flask) -> None:
 
     # Imported for their tables, created with the workspace's in the same database.
     from guide.listening import models, scans  # noqa: F401
-    from guide.web import admin, assets, i18n, maps, offline, public, security, sizes, tours
+    from guide.web import (
+        admin,
+        assets,
+        i18n,
+        language_paths,
+        maps,
+        offline,
+        public,
+        security,
+        sizes,
+        tours,
+    )
     from guide.web import vocabulary as vocabulary_labels
     from guide.web.admin import auth, signs, throttle
+    from guide.web.listening import arrivals as listening_arrivals
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
     from guide.web.listening import reach as listening_reach
@@ -44,9 +58,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(listening_reach.bp)
     listening_plaques.init_app(app)
     vocabulary_labels.init_app(app)
+    listening_arrivals.init_app(app)
+    # After every blueprint: each public page gets an address per further language.
+    language_paths.add_language_paths(app)
 
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["lang_attr"] = lang_attr
+    app.jinja_env.globals["server_url"] = server_url
     app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 

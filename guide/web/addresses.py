@@ -46,3 +46,53 @@ def relative_redirect(response: Response) -> Response:
         relative = ("", "", parts.path or "/", parts.query, parts.fragment)
         response.headers["Location"] = urlunsplit(relative)
     return response
+
+
+# Set by `guide build` on the app it renders with: its pages are served without a server.
+STATIC_EXPORT = "GUIDE_STATIC_EXPORT"
+
+
+def api_base() -> str:
+    """Return GUIDE_API_URL without its trailing slash, or "" when it is not set."""
+    return str(current_app.config.get("GUIDE_API_URL") or "").strip().rstrip("/")
+
+
+def server_url(path: str) -> str:
+    """Return where a page sends what needs the guide's server, or "" when no server is there.
+
+    GUIDE_API_URL when set (a static export's pages and the server's own pages
+    alike, so both are the same bytes); else the page's own host, except in a
+    static export without a server, where the feature is left out of the page.
+    """
+    base = api_base()
+    if base:
+        return base + path
+    return "" if current_app.config.get(STATIC_EXPORT) else path
+
+
+def origin_of(url: str) -> str:
+    """Return the scheme and host of a URL, lower-cased, or "" when it has none.
+
+    >>> origin_of("HTTPS://Ditich.example.vn/sites/dinh-chem?x=1")
+    'https://ditich.example.vn'
+    """
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def allow_export_origin(response: Response) -> Response:
+    """Let the static export's pages (the origin of GUIDE_BASE_URL) read this API answer.
+
+    Only when GUIDE_API_URL names a server on another origin than the public
+    pages; any other origin gets no CORS header, so its browser refuses the answer.
+    """
+    allowed = origin_of(public_base())
+    if not allowed or not api_base() or origin_of(api_base()) == allowed:
+        return response
+    response.vary.add("Origin")
+    if request.headers.get("Origin", "").lower() == allowed:
+        response.headers["Access-Control-Allow-Origin"] = allowed
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "3600"
+    return response

@@ -1,12 +1,15 @@
 """Interface languages: Vietnamese first, English second, more by adding a translation file.
 
-The language of a page is ``?lang=`` when given (and then remembered in a
-cookie), else the remembered choice, else the first language of the browser's
-Accept-Language list that the guide speaks, else Vietnamese. The interface
-languages (``interface_languages`` in ``catalogue.toml``) may be more than the
-narrative ones (``languages``): text not written in the reader's language falls
-back to English, then Vietnamese (:func:`fallback_order`). Interface text goes
-through Flask-Babel; catalogues live in
+Public pages carry their language in the path (``guide.web.language_paths``):
+``/sites/dinh-chem`` is Vietnamese, ``/en/sites/dinh-chem`` English. Staff pages
+take ``?lang=`` when given (and then remembered in a cookie), else the
+remembered choice, else the first language of the browser's Accept-Language
+list that the guide speaks, else Vietnamese; a page that chooses for the visitor
+(a scanned plaque code, the bare root) does the same (:func:`preferred_language`).
+The interface languages (``interface_languages`` in ``catalogue.toml``) may be
+more than the narrative ones (``languages``): text not written in the reader's
+language falls back to English, then Vietnamese (:func:`fallback_order`).
+Interface text goes through Flask-Babel; catalogues live in
 ``guide/translations/<lang>/LC_MESSAGES/messages.po`` (compiled ``.mo`` beside).
 """
 
@@ -109,19 +112,58 @@ def _asked_language(value: str, languages: tuple[str, ...]) -> str:
     return next((code for code in languages if code.lower() == wanted), "")
 
 
+def negotiate(accepted: Iterable[str], languages: tuple[str, ...]) -> str | None:
+    """Return the first of ``languages`` the visitor accepts, in the visitor's order.
+
+    ``accepted`` is the Accept-Language list (or ``navigator.languages``) from
+    most to least wanted; guide.js applies the same rule on a static host.
+
+    >>> negotiate(["de-DE", "de", "en-GB", "vi"], ("vi", "en"))
+    'en'
+    >>> negotiate(["zh-CN", "en"], ("vi", "en", "zh_Hans"))
+    'zh_Hans'
+    >>> negotiate(["de"], ("vi", "en")) is None
+    True
+    """
+    return browser_language(((entry, 1.0) for entry in accepted), languages) or None
+
+
+def preferred_language() -> str:
+    """Return the visitor's language for a page that chooses for them (a plaque code).
+
+    The explicit choice remembered in the cookie wins, then the Accept-Language
+    list in order, then the first interface language.
+    """
+    languages = available_languages()
+    remembered = _asked_language(request.cookies.get(LANGUAGE_COOKIE, ""), languages)
+    if remembered:
+        return remembered
+    return browser_language(request.accept_languages, languages) or languages[0]
+
+
+def root_language() -> str | None:
+    """Return the language the bare root ``/`` should send the visitor to, or None to stay.
+
+    Only ``/`` with no ``?lang=`` chooses: the remembered choice, else the
+    Accept-Language list; None when that is the first language (the root itself).
+    """
+    languages = available_languages()
+    if request.path != "/" or "lang" in request.args or g.get("language") != languages[0]:
+        return None
+    wanted = preferred_language()
+    return wanted if wanted != languages[0] else None
+
+
 def select_language() -> str:
-    """Return the language of the current request."""
+    """Return the language of the current request.
+
+    A public page's language is its path; elsewhere ``?lang=``, then the
+    remembered choice, then the visitor's preference.
+    """
     if "language" in g:
         return g.language
-    languages = available_languages()
-    asked = _asked_language(request.args.get("lang", ""), languages)
-    remembered = _asked_language(request.cookies.get(LANGUAGE_COOKIE, ""), languages)
-    if asked:
-        chosen = asked
-    elif remembered:
-        chosen = remembered
-    else:
-        chosen = browser_language(request.accept_languages, languages) or languages[0]
+    asked = _asked_language(request.args.get("lang", ""), available_languages())
+    chosen = asked or preferred_language()
     g.language = chosen
     return chosen
 
@@ -130,9 +172,13 @@ def remember_language(response: Response) -> Response:
     """Keep a language chosen with ``?lang=`` in a cookie for later pages."""
     asked = _asked_language(request.args.get("lang", ""), available_languages())
     if asked and request.cookies.get(LANGUAGE_COOKIE) != asked:
-        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=ONE_YEAR, samesite="Lax", httponly=True)
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+        # Not HttpOnly: the language switcher's script writes the same cookie, and a
+        # language preference is no secret.
+        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=ONE_YEAR, samesite="Lax")
+    # A public page's language is its path, so its content varies with neither.
+    if not g.get("path_language"):
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
     return response
 
 

@@ -15,7 +15,8 @@ import json
 from flask import Blueprint, Response, render_template, url_for
 
 from guide.web.assets import asset_url
-from guide.web.i18n import html_lang, select_language
+from guide.web.i18n import available_languages, html_lang, select_language
+from guide.web.language_paths import path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.responses import conditional
 
@@ -66,6 +67,7 @@ def worker_script() -> str:
         core_json=json.dumps(core),
         pages_json=json.dumps(pages),
         offline_url=json.dumps(url_for("offline.offline_page")),
+        prefixes_json=json.dumps(["/" + path_segment(code) for code in available_languages()[1:]]),
     )
 
 

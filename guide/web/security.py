@@ -20,7 +20,7 @@ from flask import Flask, Response, g, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from guide.web.addresses import relative_redirect
+from guide.web.addresses import api_base, origin_of, relative_redirect
 from guide.workspace.db import User, db
 
 csrf = CSRFProtect()
@@ -98,8 +98,13 @@ def is_embeddable() -> bool:
     return request.path in EMBEDDABLE_PATHS and request.args.get("embed") == "1"
 
 
-def content_security_policy(tile_url: str, nonce: str, embeddable: bool) -> str:
-    """Return the Content-Security-Policy header value for a page."""
+def content_security_policy(tile_url: str, nonce: str, embeddable: bool, api: str = "") -> str:
+    """Return the Content-Security-Policy header value for a page.
+
+    ``api`` is the origin of the guide's server (GUIDE_API_URL) when the pages
+    send the planner, feedback and counts there.
+    """
+    server = f"'self' {api}" if api else "'self'"
     images = " ".join(filter(None, ["'self'", "data:", "blob:", tile_source(tile_url)]))
     directives = [
         "default-src 'self'",
@@ -108,11 +113,11 @@ def content_security_policy(tile_url: str, nonce: str, embeddable: bool) -> str:
         f"style-src 'self' 'nonce-{nonce}'",
         f"img-src {images}",
         "media-src 'self'",
-        "connect-src 'self'",
+        f"connect-src {server}",
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        f"form-action {server}",
         "frame-ancestors *" if embeddable else "frame-ancestors 'none'",
     ]
     return "; ".join(directives)
@@ -126,7 +131,12 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault(
         "Content-Security-Policy",
-        content_security_policy(current_app.config["GUIDE_TILE_URL"], csp_nonce(), embeddable),
+        content_security_policy(
+            current_app.config["GUIDE_TILE_URL"],
+            csp_nonce(),
+            embeddable,
+            origin_of(api_base()),
+        ),
     )
     headers.setdefault("Permissions-Policy", permissions_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")

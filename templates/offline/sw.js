@@ -11,11 +11,22 @@ const CORE = {{ core_json }};
 const CORE_PAGES = {{ pages_json }};
 const OFFLINE = {{ offline_url }};
 const WAIT_MS = 4000;
+/* Path prefixes of the languages after the first ("/en"): their pages are kept too. */
+const LANGUAGE_PREFIXES = {{ prefixes_json }};
+
+function unprefixed(pathname) {
+  for (const prefix of LANGUAGE_PREFIXES) {
+    if (pathname === prefix || pathname === prefix + "/") return "/";
+    if (pathname.startsWith(prefix + "/")) return pathname.slice(prefix.length);
+  }
+  return pathname;
+}
 
 function keptPage(url) {
+  const path = unprefixed(url.pathname);
   return url.origin === location.origin &&
-    (url.pathname === "/" || url.pathname === "/passport" || url.pathname === OFFLINE ||
-     url.pathname.startsWith("/sites/"));
+    (path === "/" || path === "/passport" || path === OFFLINE ||
+     path.startsWith("/sites/"));
 }
 
 function keptFile(url) {

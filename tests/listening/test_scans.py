@@ -223,7 +223,7 @@ def test_the_scan_table_has_no_column_for_anything_about_a_visitor(scan_app):
 def test_a_story_page_view_counts_once_even_after_a_plaque_redirect(scan_app):
     client = scan_app.test_client()
     client.get("/S/Z2HN/Q", headers=PHONE, follow_redirects=True)
-    client.get("/sites/dinh-chem?lang=en", headers=PHONE)
+    client.get("/en/sites/dinh-chem", headers=PHONE)
     client.get("/sites/dinh-chem", headers={**PHONE, "Sec-Purpose": "prefetch"})
     client.get("/sites/dinh-chem", headers={**PHONE, "User-Agent": "Zalo link preview"})
     client.head("/sites/dinh-chem", headers=PHONE)

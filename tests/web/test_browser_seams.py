@@ -100,9 +100,9 @@ def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
 
 def test_the_service_worker_never_keeps_staff_pages_or_form_answers(page, staff_server):
     base = staff_server.url
-    page.goto(f"{base}/sites/dinh-chem?lang=en")
+    page.goto(f"{base}/en/sites/dinh-chem")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-    wait_until_kept(page, "/sites/dinh-chem")
+    wait_until_kept(page, "/en/sites/dinh-chem")
     # From here on the worker controls every navigation.
     page.goto(f"{base}/admin/login?lang=en")
     assert page.evaluate("() => !!navigator.serviceWorker.controller")
@@ -117,9 +117,9 @@ def test_the_service_worker_never_keeps_staff_pages_or_form_answers(page, staff_
     page.goto(f"{base}/admin/sites/dinh-chem/preview")
     page.wait_for_load_state("networkidle")
     # The preview runs the visitor script, which asks the worker to keep the page.
-    page.goto(f"{base}/sites/dinh-chem?lang=en")
+    page.goto(f"{base}/en/sites/dinh-chem")
     page.wait_for_load_state("networkidle")
     time.sleep(1)
     kept = kept_addresses(page)
-    assert "/sites/dinh-chem" in kept
+    assert "/en/sites/dinh-chem" in kept
     assert [path for path in kept if path.startswith("/admin")] == []

@@ -31,9 +31,10 @@ def sites_feature(client, code: str = CODE) -> dict | None:
 
 def what_visitors_see(client) -> dict[str, str]:
     """Return the text of every public place that shows Đình Chèm's name or story."""
-    story = page_of(client, f"/sites/{SLUG}?lang=vi")
-    search = page_of(client, "/search?q=chem&lang=vi")
-    tour = page_of(client, f"/tours/{TOUR}?lang=vi")
+    story = page_of(client, f"/sites/{SLUG}")
+    search = page_of(client, "/search?q=chem")
+    tour = page_of(client, f"/tours/{TOUR}")
+    # An explicit choice: the bare root sends a browser that chose English to /en/.
     home = page_of(client, "/?lang=vi")
     feature = sites_feature(client)
     return {
@@ -74,7 +75,7 @@ def test_an_archived_site_leaves_the_map_data_but_keeps_its_code(staff_app):
     visitor = staff_app.test_client()
     assert sites_feature(visitor) is not None
     assert visitor.get(f"/S/{CODE}").status_code == 302
-    page_of(visitor, f"/sites/{SLUG}?lang=en")
+    page_of(visitor, f"/en/sites/{SLUG}")
 
     client = editor(staff_app)
     response = client.post(
@@ -84,20 +85,23 @@ def test_an_archived_site_leaves_the_map_data_but_keeps_its_code(staff_app):
 
     assert sites_feature(visitor) is None
     redirect = visitor.get(f"/S/{CODE}")
-    assert redirect.status_code == 302 and redirect.headers["Location"] == f"/sites/{SLUG}"
-    story = page_of(visitor, f"/sites/{SLUG}?lang=en")
+    # The staff clients' browsers ask for English first.
+    assert redirect.status_code == 302 and redirect.headers["Location"] == f"/en/sites/{SLUG}"
+    story = page_of(visitor, f"/en/sites/{SLUG}")
     notice = story.select_one("p.notice")
     assert notice is not None and "archived" in notice.get_text()
-    search = page_of(visitor, "/search?q=chem&lang=en")
-    assert search.select_one(f'main a[href="/sites/{SLUG}"]') is None
+    search = page_of(visitor, "/en/search?q=chem")
+    assert search.select_one(f'main a[href="/en/sites/{SLUG}"]') is None
 
 
 def test_a_tour_whose_stop_is_withdrawn_leads_nowhere_from_story_pages(staff_app):
     visitor = staff_app.test_client()
-    on_tour = f"/sites/{SLUG}?tour={TOUR}&lang=en"
+    on_tour = f"/en/sites/{SLUG}?tour={TOUR}"
     step = page_of(visitor, on_tour).select_one("nav.tour-step")
     assert step is not None
-    assert step.select_one(".next-stop a")["href"].startswith("/sites/nha-luu-niem-van-tien-dung")
+    assert step.select_one(".next-stop a")["href"].startswith(
+        "/en/sites/nha-luu-niem-van-tien-dung"
+    )
 
     client = editor(staff_app)
     response = client.post(

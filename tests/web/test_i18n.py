@@ -51,18 +51,35 @@ def test_vietnamese_is_the_default(client):
     assert nav_texts(response) == ["Bản đồ", "Lập hành trình", "Hộ chiếu", "Tìm kiếm"]
 
 
-def test_accept_language_chooses_english(client):
-    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+def test_the_english_pages_live_under_en(client):
+    response = client.get("/en/")
     assert BeautifulSoup(response.data, "html.parser").html["lang"] == "en"
     assert nav_texts(response) == ["Map", "Plan a tour", "Passport", "Search"]
 
 
-def test_a_chosen_language_is_remembered(client):
+def test_a_page_in_the_path_ignores_accept_language_and_the_cookie(client):
+    """A page is the same file for everyone, as on a static host."""
+    client.get("/en/?lang=en")
+    response = client.get("/search", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "vi"
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+def test_the_bare_root_sends_an_english_browser_to_en(client):
+    response = client.get("/", headers={"Accept-Language": "de-DE,en;q=0.8,vi;q=0.5"})
+    assert response.status_code == 302 and response.headers["Location"] == "/en/"
+    stay = client.get("/", headers={"Accept-Language": "vi-VN,en;q=0.5"})
+    assert stay.status_code == 200
+    # A cache in front of the server must keep one root per language.
+    assert {"Accept-Language", "Cookie"} <= set(stay.headers["Vary"].replace(" ", "").split(","))
+
+
+def test_a_chosen_language_is_remembered_for_plaque_codes(client):
     client.get("/?lang=en")
-    response = client.get("/", headers={"Accept-Language": "vi"})
-    assert BeautifulSoup(response.data, "html.parser").html["lang"] == "en"
-    client.get("/?lang=vi")
-    assert BeautifulSoup(client.get("/").data, "html.parser").html["lang"] == "vi"
+    response = client.get("/S/Z2HN", headers={"Accept-Language": "vi"})
+    assert response.headers["Location"] == "/en/sites/dinh-chem"
+    client.get("/en/?lang=vi")
+    assert client.get("/S/Z2HN").headers["Location"] == "/sites/dinh-chem"
 
 
 def test_an_unknown_language_falls_back_to_vietnamese(client):

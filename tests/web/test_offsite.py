@@ -95,6 +95,7 @@ def sample_arguments(app) -> dict[str, str | int]:
         "marker": "Q",
         "version": "0",
         "width": 360,
+        "lang": "en",
         "file": "photo.jpg",
         # The hash of a Hán-Nôm font subset or its stylesheet (404 without original text).
         "key": "0",

@@ -63,7 +63,7 @@ def test_the_story_page_never_names_the_requested_host(story_root, tmp_path, bas
             "GUIDE_BASE_URL": base,
         }
     )
-    html, soup = fetch(app.test_client(), "/sites/dinh-chem?lang=vi")
+    html, soup = fetch(app.test_client(), "/sites/dinh-chem")
     assert "evil.example" not in html
     canonical = soup.find("link", rel="canonical")["href"]
     alternates = [link["href"] for link in soup.find_all("link", rel="alternate")]
@@ -73,7 +73,7 @@ def test_the_story_page_never_names_the_requested_host(story_root, tmp_path, bas
         assert canonical == f"{BASE}/sites/dinh-chem"
         assert meta(soup, "og:url") == canonical
         assert data["url"] == canonical
-        assert all(href.startswith(canonical + "?lang=") for href in alternates)
+        assert alternates[:2] == [canonical, f"{BASE}/en/sites/dinh-chem"] and len(alternates) == 6
         assert meta(soup, "og:image").startswith(BASE + "/")
         assert meta(soup, "twitter:image").startswith(BASE + "/")
         assert all(url.startswith(BASE + "/") for url in data["image"])
@@ -81,7 +81,10 @@ def test_the_story_page_never_names_the_requested_host(story_root, tmp_path, bas
         # Relative where HTML and JSON-LD allow it; Open Graph's absolute tags are left out.
         assert canonical == "/sites/dinh-chem"
         assert data["url"] == canonical
-        assert all(href.startswith("/sites/dinh-chem?lang=") for href in alternates)
+        # Vietnamese and English first, then the other interface languages' paths.
+        assert (
+            alternates[:2] == ["/sites/dinh-chem", "/en/sites/dinh-chem"] and len(alternates) == 6
+        )
         assert meta(soup, "og:url") is None
         assert meta(soup, "og:image") is None and meta(soup, "twitter:image") is None
         assert meta(soup, "twitter:card") == "summary"
@@ -90,7 +93,7 @@ def test_the_story_page_never_names_the_requested_host(story_root, tmp_path, bas
 
 @pytest.mark.parametrize("base", ["", BASE])
 def test_the_planners_share_link_never_names_the_requested_host(base):
-    html, soup = fetch(make_client(base), f"/tours/plan?stops={STOPS}&lang=vi")
+    html, soup = fetch(make_client(base), f"/tours/plan?stops={STOPS}")
     assert "evil.example" not in html
     share = soup.select_one("#plan-permalink")["value"]
     assert share == f"{base}/tours/plan?{share.split('?', 1)[1]}"
@@ -100,7 +103,7 @@ def test_the_planners_share_link_never_names_the_requested_host(base):
 
 @pytest.mark.parametrize("base", ["", BASE])
 def test_the_curated_tour_link_never_names_the_requested_host(base):
-    html, soup = fetch(make_client(base), "/tours/hoang-thanh-ba-dinh?lang=vi")
+    html, soup = fetch(make_client(base), "/tours/hoang-thanh-ba-dinh")
     assert "evil.example" not in html
     share = soup.select_one("#plan-permalink")["value"]
     assert share.startswith(f"{base}/tours/plan?")
@@ -108,7 +111,7 @@ def test_the_curated_tour_link_never_names_the_requested_host(base):
 
 @pytest.mark.parametrize("base", ["", BASE])
 def test_the_printed_itinerary_never_names_the_requested_host(base):
-    html, soup = fetch(make_client(base), f"/tours/plan/print?stops={STOPS}&lang=vi")
+    html, soup = fetch(make_client(base), f"/tours/plan/print?stops={STOPS}")
     assert "evil.example" not in html
     assert soup.select_one(".it-link").get_text().startswith(f"{base}/tours/plan?")
     # Without the public address the itinerary has no QR code to print.

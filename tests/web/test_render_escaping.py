@@ -105,7 +105,7 @@ def shows_literally(soup: BeautifulSoup, text: str) -> None:
 
 
 def test_the_planner_shows_a_hostile_name_as_written_and_its_plan_json_parses(hostile_app):
-    soup, data = check_page(hostile_app.test_client(), "/tours/plan?stops=AAAA,BBBB&lang=vi")
+    soup, data = check_page(hostile_app.test_client(), "/tours/plan?stops=AAAA,BBBB")
     shows_literally(soup, NAME)
     shows_literally(soup, OTHER)
     (config,) = data
@@ -117,9 +117,9 @@ def test_the_planner_shows_a_hostile_name_as_written_and_its_plan_json_parses(ho
 @pytest.mark.parametrize(
     "url",
     [
-        "/tours/plan/print?stops=AAAA,BBBB&lang=vi",
-        "/tours/hostile?lang=vi",
-        "/tours?lang=vi",
+        "/tours/plan/print?stops=AAAA,BBBB",
+        "/tours/hostile",
+        "/tours",
     ],
 )
 def test_itineraries_and_curated_tours_show_hostile_texts_as_written(hostile_app, url):
@@ -128,7 +128,7 @@ def test_itineraries_and_curated_tours_show_hostile_texts_as_written(hostile_app
 
 
 @pytest.mark.parametrize(
-    "url", ["/map?lang=vi", "/map?site=AAAA&lang=vi", "/map?embed=1", "/map?site=AAAA&embed=1"]
+    "url", ["/map", "/map?site=AAAA", "/map?embed=1", "/map?site=AAAA&embed=1"]
 )
 def test_the_map_pages_keep_a_hostile_name_out_of_their_script(hostile_app, url):
     soup, data = check_page(hostile_app.test_client(), url)
@@ -139,7 +139,7 @@ def test_the_map_pages_keep_a_hostile_name_out_of_their_script(hostile_app, url)
 
 
 def test_the_story_page_shows_a_hostile_name_and_narrative_as_written(hostile_app):
-    soup, data = check_page(hostile_app.test_client(), "/sites/site-a?lang=vi")
+    soup, data = check_page(hostile_app.test_client(), "/sites/site-a")
     assert soup.h1.get_text() == NAME
     story = soup.get_text()
     # Markdown's own syntax still works ("__globals__" is bold); no script element comes of it.
@@ -155,12 +155,12 @@ def test_the_story_page_shows_a_hostile_name_and_narrative_as_written(hostile_ap
 
 
 def test_a_story_opened_on_a_hostile_tour_shows_it_as_written(hostile_app):
-    soup, _data = check_page(hostile_app.test_client(), "/sites/site-a?tour=hostile&lang=vi")
+    soup, _data = check_page(hostile_app.test_client(), "/sites/site-a?tour=hostile")
     shows_literally(soup, TOUR)
 
 
 def test_the_passport_data_parses_with_hostile_names(hostile_app):
-    _soup, data = check_page(hostile_app.test_client(), "/passport?lang=vi")
+    _soup, data = check_page(hostile_app.test_client(), "/passport")
     assert NAME in set(strings(data))
 
 

@@ -14,7 +14,6 @@ import smtplib
 import time
 import zoneinfo
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -38,6 +37,7 @@ from limits.strategies import MovingWindowRateLimiter
 from guide.listening import feedback as library
 from guide.listening.models import FEEDBACK_STATUSES, Feedback
 from guide.messages import N_
+from guide.web.addresses import origin_of
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.i18n import available_languages, translated, translated_table
@@ -58,16 +58,6 @@ def today() -> date:
     """Return today's date in the catalogue's time zone."""
     name = current_app.config.get("GUIDE_TIME_ZONE") or "Asia/Ho_Chi_Minh"
     return datetime.now(zoneinfo.ZoneInfo(name)).date()
-
-
-def origin_of(url: str) -> str:
-    """Return the scheme and host of a URL, lower-cased.
-
-    >>> origin_of("HTTPS://Ditich.example.vn/sites/dinh-chem?x=1")
-    'https://ditich.example.vn'
-    """
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
 
 
 def same_site() -> bool:

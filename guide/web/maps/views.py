@@ -86,6 +86,7 @@ def map_config(
         "data": url_for("api.sites"),
         "areas": url_for("api.areas"),
         "home": url_for("maps.map_page"),
+        "story": url_for("public.story", slug="SLUG"),
         "language": select_language(),
         "fallback": available_languages()[0],
         "embed": embed,

@@ -144,6 +144,10 @@ class StoryPage:
         # No "<" or "&" appears raw, so no "</script>" in a name can end the element early.
         return json_for_html(data)
 
+    def alternate_url(self, code: str) -> str:
+        """Return the address of this story page in language ``code`` (for hreflang)."""
+        return public_url(url_for("public.story", slug=self.site.slug, lang=code))
+
     def absolute_url(self, path: str) -> str:
         """Return ``path`` on the guide's public address; ``path`` itself without one."""
         return public_url(path)
@@ -309,7 +313,5 @@ def story_page(site: Site, language: str) -> StoryPage:
         geo_uri=geo_uri,
         directions_url=directions_url,
         # Never the request's Host: GUIDE_BASE_URL, else a relative link.
-        canonical_url=public_url(f"/sites/{site.slug}")
-        if has_public_address()
-        else url_for("public.story", slug=site.slug),
+        canonical_url=public_url(url_for("public.story", slug=site.slug, lang=language)),
     )

@@ -8,7 +8,6 @@ browser), so each carries an ETag and answers a repeated request with 304.
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urlencode
 
 from babel import Locale
 from flask import (
@@ -32,7 +31,8 @@ from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countable
 from guide.render.jsonhtml import json_for_html
-from guide.web.i18n import select_language
+from guide.web.i18n import available_languages, preferred_language, root_language, select_language
+from guide.web.language_paths import language_url
 from guide.web.loaded import get_catalogue
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
@@ -75,15 +75,10 @@ def language_links() -> dict[str, object]:
     """Give templates ``lang_url(code)`` (this page in another language, keeping its query)
     and ``language_name(code)`` (a language's name in that language: "Tiếng Việt")."""
 
-    def lang_url(code: str) -> str:
-        args = {key: value for key, value in request.args.items() if key != "lang"}
-        args["lang"] = code
-        return f"{request.path}?{urlencode(args)}"
-
     def language_name(code: str) -> str:
         return Locale.parse(code).get_display_name(code) or code
 
-    return {"lang_url": lang_url, "language_name": language_name}
+    return {"lang_url": language_url, "language_name": language_name}
 
 
 @bp.get("/")
@@ -91,6 +86,12 @@ def home() -> Response:
     """Show the search box, links to the map and passport, and sites by area and kind."""
     catalogue = get_catalogue()
     language = select_language()
+    wanted = root_language()
+    if wanted is not None:
+        # Only the bare root chooses for the visitor; every other address names its language.
+        response = redirect(url_for("public.home", lang=wanted), code=302)
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
 
     def render() -> str:
         return render_template(
@@ -100,7 +101,10 @@ def home() -> Response:
             total=len(catalogue.published()),
         )
 
-    return page_response(cached_page(catalogue, render))
+    response = page_response(cached_page(catalogue, render))
+    if request.path == "/":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 @bp.get("/search")
@@ -153,10 +157,15 @@ def short_code(code: str, marker: str | None = None) -> Response:
     site = get_catalogue().by_code(code)
     if site is None or not site.is_public:
         abort(404)
+    # The visitor's language: the remembered choice, else the browser's list in order.
+    asked = request.args.get("lang", "")
+    language = asked if asked in available_languages() else preferred_language()
     scans = counter(current_app)
     if scans is not None and is_countable(request):
-        scans.add(site.code, select_language(), VIA_PLAQUE if marker else VIA_LINK)
-    return redirect(url_for("public.story", slug=site.slug), code=302)
+        scans.add(site.code, language, VIA_PLAQUE if marker else VIA_LINK)
+    response = redirect(url_for("public.story", slug=site.slug, lang=language), code=302)
+    response.vary.add("Accept-Language")
+    return response
 
 
 def renamed(catalogue: Catalogue, slug: str) -> Site | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import qrcode
 import qrcode.constants
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
@@ -24,13 +24,15 @@ from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.itinerary import Plan, plan_title
 from guide.tours.limits import PlanLimits, PlannerBusy
 from guide.tours.plan import plan_tour
-from guide.tours.request import PLAN_PATH, PlanError, parse_query, parse_request
-from guide.web.addresses import public_base
+from guide.tours.request import PLAN_PATH, PlanError, TourRequest, parse_query, parse_request
+from guide.web.addresses import allow_export_origin, public_base
 from guide.web.loaded import get_catalogue
 from guide.web.responses import attachment
 from guide.web.tour_steps import max_stops, travel
 
 bp = Blueprint("tours", __name__)
+# The planner of a static export calls this API from the public pages' origin.
+bp.after_request(allow_export_origin)
 
 _LIMITS = "guide.plan_limits"
 
@@ -97,11 +99,21 @@ def _text_error(error: PlanError, lang: str) -> tuple[Response, int]:
     return Response(error.message(lang) + "\n", mimetype="text/plain"), 400
 
 
+def page_query(tour: TourRequest) -> str:
+    """Return the permalink's query of a plan page: its language is in the path, not ``lang=``."""
+    return "&".join(part for part in tour.query().split("&") if not part.startswith("lang="))
+
+
+def permalink(tour: TourRequest, endpoint: str = "tour_pages.planner") -> str:
+    """Return the planner page (or its printable itinerary) that opens with ``tour``'s plan."""
+    return f"{url_for(endpoint, lang=tour.lang)}?{page_query(tour)}"
+
+
 def _links(plan: Plan) -> dict[str, str]:
     query = plan.request.query()
     root = request.script_root
     return {
-        "permalink": f"{root}{PLAN_PATH}?{query}",
+        "permalink": permalink(plan.request),
         "json": f"{root}{PLAN_PATH}.json?{query}",
         "gpx": f"{root}{PLAN_PATH}.gpx?{query}",
         "geojson": f"{root}{PLAN_PATH}.geojson?{query}",
@@ -218,7 +230,7 @@ def plan_qr():
             )
         return Response(message + "\n", mimetype="text/plain"), 404
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
-    code.add_data(f"{base}{PLAN_PATH}?{tour.query()}")
+    code.add_data(f"{base}{permalink(tour)}")
     code.make(fit=True)
     out = io.BytesIO()
     code.make_image().save(out)

@@ -48,6 +48,13 @@ def curated_plan(tour: Tour, catalogue: Catalogue, language: str) -> PlanView:
     return plan_view(plan_tour(request_, catalogue, travel()), language, tour)
 
 
+def curated_tours(catalogue: Catalogue, language: str) -> list[tuple[Tour, PlanView]]:
+    """Return the curated tours visitors can follow, by name, each with its plan."""
+    followed = [tour for tour in catalogue.tours.values() if can_follow(tour, catalogue)]
+    followed.sort(key=lambda tour: fold(tour.display_name(language)))
+    return [(tour, curated_plan(tour, catalogue, language)) for tour in followed]
+
+
 @bp.get("/tours")
 def index() -> Response:
     """List the curated tours, with a link to plan one's own."""
@@ -55,9 +62,7 @@ def index() -> Response:
     language = select_language()
 
     def render() -> str:
-        followed = [tour for tour in catalogue.tours.values() if can_follow(tour, catalogue)]
-        followed.sort(key=lambda tour: fold(tour.display_name(language)))
-        tours = [(tour, curated_plan(tour, catalogue, language)) for tour in followed]
+        tours = curated_tours(catalogue, language)
         return render_template("tours/index.html", tours=tours, mode_labels=MODE_LABELS)
 
     return page_response(cached_page(catalogue, render))
@@ -77,3 +82,19 @@ def tour(tour: str) -> Response:
         return render_template("tours/tour.html", tour=found, view=view)
 
     return page_response(cached_page(catalogue, render, "tour", found.slug))
+
+
+@bp.get("/tours/<tour>/print")
+def tour_print(tour: str) -> Response:
+    """Show a curated tour's printable itinerary: route map, numbered timetable and QR code."""
+    catalogue = get_catalogue()
+    found = catalogue.tours.get(tour)
+    if found is None or not can_follow(found, catalogue):
+        abort(404)
+    language = select_language()
+
+    def render() -> str:
+        view = curated_plan(found, catalogue, language)
+        return render_template("tours/print.html", view=view, error="")
+
+    return page_response(cached_page(catalogue, render, "tour-print", found.slug))

@@ -26,6 +26,7 @@ from guide.tours.limits import PlannerBusy
 from guide.tours.plan import plan_tour
 from guide.tours.request import DEFAULT_START_TIME, PlanError, parse_query
 from guide.tours.travel import MODES
+from guide.web.addresses import server_url
 from guide.web.assets import asset_url
 from guide.web.i18n import script_labels, select_language
 from guide.web.loaded import get_catalogue
@@ -34,7 +35,7 @@ from guide.web.maps.views import map_config, summarize
 from guide.web.public.views import sorted_sites
 from guide.web.tour_steps import MODE_LABELS, max_stops, travel
 from guide.web.tours.api import busy_headers, busy_message, planner_limits
-from guide.web.tours.pages import bp
+from guide.web.tours.pages import bp, curated_tours
 from guide.web.tours.plans import PlanView, plan_view
 from guide.web.vocabulary import kind_label
 
@@ -206,7 +207,7 @@ def planner_config(view: PlanView | None) -> dict[str, Any]:
             "fullscreen": ".plan-map",
             "keepAddress": False,
             "planner": {
-                "api": url_for("tours.api_plan"),
+                "api": server_url(url_for("tours.api_plan")),
                 "page": url_for("tour_pages.planner"),
                 "story": url_for("public.story", slug="SLUG"),
                 "modes": {mode: str(label) for mode, label in MODE_LABELS.items()},
@@ -220,9 +221,18 @@ def planner_config(view: PlanView | None) -> dict[str, Any]:
 
 @bp.get("/tours/plan")
 def planner() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
-    """Show the planner; with a permalink's query, the plan already made."""
+    """Show the planner; with a permalink's query, the plan already made.
+
+    A static export without the guide's server shows the curated tours instead,
+    and says that planning needs the server.
+    """
     catalogue = get_catalogue()
     language = select_language()
+    if not server_url(url_for("tours.api_plan")):
+        body = render_template(
+            "tours/plan_unavailable.html", tours=curated_tours(catalogue, language)
+        )
+        return body, 200
     data = permalink_args(request.args, catalogue, language)
     state = form_state(data, catalogue)
     filters = {key: request.args.get(key, "").strip() for key in FILTER_KEYS}

@@ -21,6 +21,7 @@ from guide.web.tour_steps import (
     duration_text,
     travel_text,
 )
+from guide.web.tours.api import permalink
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,14 @@ class PlanView:
 def plan_links(tour: TourRequest) -> dict[str, str]:
     """Return the addresses of a plan: the permalink, its downloads, QR code and print page."""
     query = tour.query()
+    # Pages carry their language in the path; the files keep ?lang= for their text.
     return {
-        "permalink": f"{url_for('tour_pages.planner')}?{query}",
+        "permalink": permalink(tour),
         "json": f"{request.script_root}{PLAN_PATH}.json?{query}",
         "gpx": f"{request.script_root}{PLAN_PATH}.gpx?{query}",
         "geojson": f"{request.script_root}{PLAN_PATH}.geojson?{query}",
         "qr": f"{request.script_root}{PLAN_PATH}.qr.png?{query}",
-        "print": f"{url_for('tour_pages.print_plan')}?{query}",
+        "print": permalink(tour, "tour_pages.print_plan"),
     }
 
 
@@ -180,6 +182,9 @@ def plan_view(plan: Plan, language: str, tour: Tour | None = None) -> PlanView:
             )
         )
     links = plan_links(plan.request)
+    if tour is not None:
+        # A curated tour's itinerary has its own address, so a static export has it too.
+        links["print"] = url_for("tour_pages.tour_print", tour=tour.slug)
     title = tour.display_name(language) if tour else plan_title(plan, language)
     return PlanView(
         plan=plan,

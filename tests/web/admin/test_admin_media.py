@@ -77,7 +77,8 @@ def row_of(form: dict, file: str) -> int:
 
 def public_photos(app, slug: str = SLUG, language: str = "vi") -> list[tuple[str, str]]:
     """Return (photo URL, caption) of each photo on the public story page."""
-    page = soup(app.test_client().get(f"/sites/{slug}?lang={language}"))
+    prefix = "" if language == "vi" else f"/{language}"
+    page = soup(app.test_client().get(f"{prefix}/sites/{slug}"))
     found = []
     for figure in page.select("figure.photo"):
         caption = figure.figcaption.contents[0] if figure.figcaption else ""
@@ -152,7 +153,7 @@ def test_captions_credit_and_licence_are_edited_in_every_language(
     # The other photo is as it was.
     assert stored(staff_sites)["media"][1]["caption"] == {"vi": "Sân đình"}
     assert public_photos(staff_app, language="en")[0][1] == "The three-entrance gate"
-    page = soup(staff_app.test_client().get(f"/sites/{SLUG}?lang=en"))
+    page = soup(staff_app.test_client().get(f"/en/sites/{SLUG}"))
     assert "Trần Thị B" in page.select("figure.photo")[0].select_one(".credit").text
     assert "CC BY-SA 4.0" in page.select("figure.photo")[0].select_one(".credit").text
     summary = revision_summaries(client)[0]
@@ -303,7 +304,7 @@ def test_removing_and_replacing_recordings_keeps_every_file(staff_app, staff_sit
     form["action"] = "remove-0"
     assert client.post(f"/admin/sites/{SLUG}/media/list", data=form).status_code == 302
     assert media_files(staff_sites) == []
-    story = soup(staff_app.test_client().get(f"/sites/{SLUG}?lang=en"))
+    story = soup(staff_app.test_client().get(f"/en/sites/{SLUG}"))
     assert story.select("audio") == []
     assert (staff_sites / SLUG / first).is_file() and (staff_sites / SLUG / second).is_file()
 

@@ -45,7 +45,7 @@ def stored(app) -> list[Feedback]:
 
 def test_story_page_has_the_form_and_sets_no_cookie(staff_app):
     client = staff_app.test_client()
-    response = client.get(f"/sites/{SLUG}", headers={"Accept-Language": "en"})
+    response = client.get(f"/en/sites/{SLUG}")
     assert response.headers.getlist("Set-Cookie") == []
     form = soup(response).select_one("form[data-feedback]")
     assert form["method"] == "post" and form["action"] == FORM

@@ -92,7 +92,7 @@ def test_area_address_fits_and_selects_the_area(client):
 
 @pytest.mark.parametrize(
     ("url", "words"),
-    [("/map?site=QQQQ&lang=en", "QQQQ"), ("/map?area=999&lang=en", "999")],
+    [("/en/map?site=QQQQ", "QQQQ"), ("/en/map?area=999", "999")],
 )
 def test_unknown_site_or_area_says_so_and_still_shows_the_map(client, url, words):
     soup = page(client, url, status=404)
@@ -113,7 +113,7 @@ def test_embed_drops_the_page_chrome(client):
 
 
 def test_filters_list_kinds_ranks_and_areas_with_counts(client, app):
-    soup = page(client, "/map?lang=en")
+    soup = page(client, "/en/map")
     catalogue = load_catalogue(app.config["GUIDE_SITES"])
     published = catalogue.published()
     kinds = soup.select("#map-kind option[value!='']")
@@ -140,7 +140,7 @@ def test_preset_filters_come_from_the_address(client):
 
 
 def test_legend_shows_each_kind_with_its_marker_style(client, app):
-    soup = page(client, "/map?lang=vi")
+    soup = page(client, "/map")
     items = soup.select("#map-legend li")
     kinds = load_catalogue(app.config["GUIDE_SITES"]).config.vocabulary.kinds
     groups = {g.id: g for g in kinds}
@@ -176,7 +176,7 @@ def test_legend_shows_each_kind_with_its_marker_style(client, app):
     ],
 )
 def test_interface_in_vietnamese_and_english(client, lang, expected):
-    soup = page(client, f"/map?lang={lang}")
+    soup = page(client, "/map" if lang == "vi" else f"/{lang}/map")
     assert soup.html["lang"] == lang
     config = map_config(soup)
     assert config["language"] == lang

@@ -64,7 +64,7 @@ PAGES = [
     "/search?q=dinh+chem",
     "/search?area=021",
     "/sites/dinh-chem",
-    "/sites/dinh-chem?lang=en",
+    "/en/sites/dinh-chem",
     "/sites/van-mieu-quoc-tu-giam",
     "/S/Z2HN",
     "/passport",
@@ -98,7 +98,7 @@ def test_pages_reflow_at_200_percent_zoom(live_server, page, path):
 
 
 def test_photos_load_from_the_guide_itself_in_a_size_for_the_phone(live_server, page):
-    page.goto(live_server.url + "/sites/dinh-chem?lang=en")
+    page.goto(live_server.url + "/en/sites/dinh-chem")
     first = page.locator("figure.photo img").first
     first.wait_for()
     page.wait_for_function("() => document.querySelector('figure.photo img').complete")
@@ -152,7 +152,7 @@ def test_text_colour_contrast_meets_wcag_aa(live_server, page, path):
 
 
 def test_images_and_controls_have_names_for_screen_readers(live_server, page):
-    page.goto(live_server.url + "/sites/dinh-chem?lang=vi")
+    page.goto(live_server.url + "/sites/dinh-chem")
     assert page.evaluate("[...document.images].filter(i => !i.alt.trim()).length") == 0
     unlabelled = page.evaluate(
         "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
@@ -172,11 +172,11 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
     assert "1" in status.text_content()
     stamps = page.evaluate("JSON.parse(localStorage.getItem('guide.passport'))")
     assert list(stamps) == ["dinh-chem"]
-    page.goto(live_server.url + "/passport")
+    page.goto(live_server.url + "/en/passport")
     row = page.locator("[data-area='021']")
     assert row.locator("[data-progress-text]").text_content() == "1 of 4 in Bắc Từ Liêm District"
     assert row.locator("progress").evaluate("p => p.value") == 1
-    assert row.locator("[data-collected] a").get_attribute("href") == "/sites/dinh-chem"
+    assert row.locator("[data-collected] a").get_attribute("href") == "/en/sites/dinh-chem"
     summary = page.locator("#passport-summary").text_content()
     published = len(load_catalogue(DEFAULT_SITES).published())
     assert summary == f"You have collected 1 of {published} red addresses."
@@ -187,13 +187,15 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
 
 def test_share_copies_the_link_when_the_phone_has_no_share_sheet(live_server, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(live_server.url + "/sites/dinh-chem?lang=en")
+    page.goto(live_server.url + "/en/sites/dinh-chem")
     if page.evaluate("'share' in navigator"):
         pytest.skip("this Chromium has a share sheet")
     page.get_by_role("button", name="Share this page").click()
     page.wait_for_function("() => document.getElementById('share-status').textContent.length > 0")
     assert page.locator("#share-status").text_content() == "Link copied."
-    assert page.evaluate("navigator.clipboard.readText()") == live_server.url + "/sites/dinh-chem"
+    assert (
+        page.evaluate("navigator.clipboard.readText()") == live_server.url + "/en/sites/dinh-chem"
+    )
 
 
 def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
@@ -212,17 +214,18 @@ def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
 
 def test_a_page_visited_once_loads_again_with_the_server_stopped(live_server, page):
     base = live_server.url
+    # Chromium asks for English: the plaque opens the English story.
     page.goto(base + "/S/Z2HN")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    wait_until_kept(page, "/sites/dinh-chem")
+    wait_until_kept(page, "/en/sites/dinh-chem")
     wait_until_kept(page, "/S/Z2HN")
     wait_until_kept(page, "/passport")
     name = page.locator("h1").text_content()
     live_server.stop()
     with pytest.raises(OSError):
-        urllib.request.urlopen(base + "/sites/dinh-chem", timeout=3)
+        urllib.request.urlopen(base + "/en/sites/dinh-chem", timeout=3)
 
-    page.goto(base + "/sites/dinh-chem")
+    page.goto(base + "/en/sites/dinh-chem")
     assert page.locator("h1").text_content() == name
     # Styled from the kept stylesheet, not a bare page.
     assert page.evaluate("getComputedStyle(document.querySelector('.top')).backgroundColor") == (
@@ -263,3 +266,25 @@ def test_a_script_in_a_narrative_never_runs(unsafe_server, page):
     assert "Đình Độc Hại" in page.title()
     assert dialogs == [] and errors == []
     assert page.outside_requests == []
+
+
+def test_the_language_switcher_remembers_the_choice_for_plaque_codes(live_server, browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        live_server.url) else route.abort())  # fmt: skip
+    try:
+        # An English browser scanning a plaque gets the English story.
+        page.goto(live_server.url + "/S/Z2HN")
+        assert page.url == live_server.url + "/en/sites/dinh-chem"
+        page.click("nav.languages a[data-language=vi]")
+        page.wait_for_url(live_server.url + "/sites/dinh-chem")
+        assert page.evaluate("localStorage.getItem('guide.lang')") == "vi"
+        # The next plaque, and the root, keep the visitor's choice over the browser's.
+        page.goto(live_server.url + "/S/Z2HN")
+        assert page.url == live_server.url + "/sites/dinh-chem"
+        page.goto(live_server.url + "/")
+        assert page.url == live_server.url + "/"
+        assert page.locator("html").get_attribute("lang") == "vi"
+    finally:
+        context.close()

@@ -76,10 +76,10 @@ def test_an_unknown_address_gets_a_friendly_404_in_both_languages(story_client, 
     assert [s["lang"] for s in sections] == ["vi", "en"]
     assert sections[0].h1.get_text() == "Không tìm thấy trang"
     assert sections[1].h2.get_text() == "Page not found"
-    for section in sections:
+    for section, prefix in zip(sections, ["", "/en"], strict=True):
         form = section.find("form")
-        assert form["action"] == "/search" and form.find("input", attrs={"name": "q"})
-        assert section.find("a", href="/map")
+        assert form["action"] == f"{prefix}/search" and form.find("input", attrs={"name": "q"})
+        assert section.find("a", href=f"{prefix}/map")
 
 
 def test_the_404_page_puts_the_visitors_language_first(story_client):
@@ -100,7 +100,7 @@ def test_a_draft_is_not_public(story_client):
 def test_an_archived_site_keeps_its_code_and_shows_its_story_with_a_notice(story_client):
     response = story_client.get("/s/q2ut", follow_redirects=True)
     assert response.status_code == 200
-    page = soup_of(story_client.get("/sites/luu-tru?lang=en"))
+    page = soup_of(story_client.get("/en/sites/luu-tru"))
     assert page.h1.get_text() == "Nhà Lưu Trữ (EN)"
     notices = [p.get_text() for p in page.select("p.notice")]
     assert any("archived" in text for text in notices)
@@ -139,22 +139,38 @@ def test_vietnamese_is_the_default_language(story_client):
 
 
 def test_lang_parameter_chooses_english_and_is_remembered(story_client):
-    page = soup_of(story_client.get("/sites/dinh-chem?lang=en"))
+    old = story_client.get("/sites/dinh-chem?lang=en")
+    assert old.status_code == 301 and old.headers["Location"] == "/en/sites/dinh-chem"
+    page = soup_of(story_client.get("/en/sites/dinh-chem"))
     assert page.html["lang"] == "en"
     assert page.h1.get_text() == "Chem Communal House"
     assert page.find(id="narrative").h2.get_text() == "History"
-    later = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "vi"}))
-    assert later.html["lang"] == "en"
+    # The explicit choice outweighs the browser's list where the guide chooses.
+    later = story_client.get("/", headers={"Accept-Language": "vi"})
+    assert later.status_code == 302 and later.headers["Location"] == "/en/"
 
 
-def test_accept_language_chooses_english(story_client):
-    page = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "en-US"}))
+def test_accept_language_chooses_english_at_the_root_only(story_client):
+    root = story_client.get("/", headers={"Accept-Language": "de-DE, de;q=0.9, en-US;q=0.8"})
+    assert root.status_code == 302 and root.headers["Location"] == "/en/"
+    assert "Accept-Language" in root.headers["Vary"]
+    page = soup_of(story_client.get("/en/", headers={"Accept-Language": "en-US"}))
     assert page.html["lang"] == "en"
-    assert not page.select("p.notice")
+    # A page whose address names its language is that language for everyone.
+    story = soup_of(story_client.get("/sites/dinh-chem", headers={"Accept-Language": "en-US"}))
+    assert story.html["lang"] == "vi"
+
+
+def test_choosing_vietnamese_at_the_root_is_kept(story_client):
+    english = soup_of(story_client.get("/en/", headers={"Accept-Language": "en"}))
+    to_vietnamese = english.find("a", hreflang="vi")["href"]
+    page = story_client.get(to_vietnamese, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and soup_of(page).html["lang"] == "vi"
+    assert story_client.get("/", headers={"Accept-Language": "en"}).status_code == 200
 
 
 def test_a_missing_translation_falls_back_to_vietnamese_with_a_notice(story_client):
-    page = soup_of(story_client.get("/sites/gan?lang=en"))
+    page = soup_of(story_client.get("/en/sites/gan"))
     assert page.html["lang"] == "en"
     assert page.h1.get_text() == "Đình Gần (EN)"
     narrative = page.find(id="narrative")
@@ -167,7 +183,7 @@ def test_a_missing_translation_falls_back_to_vietnamese_with_a_notice(story_clie
 
 
 def test_the_vietnamese_page_of_a_fully_translated_site_has_no_notice(story_client):
-    assert not soup_of(story_client.get("/sites/dinh-chem?lang=vi")).select("p.notice")
+    assert not soup_of(story_client.get("/sites/dinh-chem")).select("p.notice")
 
 
 # Safety ----------------------------------------------------------------------------------
@@ -229,7 +245,7 @@ def test_json_ld_stays_one_json_value_when_a_name_holds_markup(story_root, tmp_p
 
 
 def test_open_graph_and_twitter_tags_show_name_summary_and_photo(story_client):
-    page = soup_of(story_client.get("/sites/dinh-chem?lang=en"))
+    page = soup_of(story_client.get("/en/sites/dinh-chem"))
 
     def meta(key: str) -> str:
         tag = page.find("meta", attrs={"property": key}) or page.find("meta", attrs={"name": key})
@@ -237,7 +253,7 @@ def test_open_graph_and_twitter_tags_show_name_summary_and_photo(story_client):
 
     assert meta("og:title") == "Chem Communal House"
     assert meta("og:description") == "The Chèm house."
-    assert meta("og:url") == "https://ditich.example.vn/sites/dinh-chem"
+    assert meta("og:url") == "https://ditich.example.vn/en/sites/dinh-chem"
     assert meta("og:image").startswith("https://ditich.example.vn/photos/dinh-chem/")
     assert meta("twitter:card") == "summary_large_image"
     assert meta("twitter:title") == "Chem Communal House"
@@ -258,7 +274,7 @@ def test_share_and_directions_links(story_client):
 
 
 def test_nearby_distances_and_walking_times_match_geopy(story_client, story_app):
-    page = soup_of(story_client.get("/sites/dinh-chem?lang=en"))
+    page = soup_of(story_client.get("/en/sites/dinh-chem"))
     items = page.select("ol.nearby li")
     slugs = [li.a["href"].rsplit("/", 1)[1] for li in items]
     # Published and within 1500 m, nearest first: not the 2.6 km site, the draft or the archived.
@@ -303,7 +319,7 @@ def test_the_locator_map_is_inline_svg_with_the_site_and_numbered_neighbours(sto
 
 
 def test_photos_have_captions_credits_sizes_and_lazy_loading(story_client, story_root, tmp_path):
-    page = soup_of(story_client.get("/sites/dinh-chem?lang=en"))
+    page = soup_of(story_client.get("/en/sites/dinh-chem"))
     figures = page.select("figure.photo")
     assert len(figures) == 2
     first, second = (f.img for f in figures)
@@ -431,21 +447,21 @@ def test_home_lists_sites_by_area_and_kind_and_links_map_and_passport(client, ap
 def test_language_links_keep_the_search(client):
     page = soup_of(client.get("/search?q=chem"))
     english = page.find("a", hreflang="en")["href"]
-    assert "q=chem" in english and "lang=en" in english
+    assert english == "/en/search?q=chem"
 
 
 # Passport and offline --------------------------------------------------------------------
 
 
 def test_passport_page_carries_per_area_totals_of_published_sites(story_client):
-    page = soup_of(story_client.get("/passport?lang=en"))
+    page = soup_of(story_client.get("/en/passport"))
     data = json.loads(page.find("script", id="passport-data").string)
     assert data["areas"] == [{"id": "021", "name": "Bắc Từ Liêm District", "total": 5}]
     assert set(data["sites"]) == {"dinh-chem", "gan", "xa-hon", "ngoai-tam", "doc-hai"}
     assert data["sites"]["dinh-chem"] == {
         "name": "Chem Communal House",
         "area": "021",
-        "url": "/sites/dinh-chem",
+        "url": "/en/sites/dinh-chem",
     }
     assert data["text"]["progress"] == "{done} of {total} in {area}"
     row = page.select_one("[data-area='021'] [data-progress-text]").get_text()

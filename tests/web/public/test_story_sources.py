@@ -50,8 +50,8 @@ def test_one_sources_section_in_the_pages_language_with_numbered_entries(empty_c
     write_site(empty_catalogue, site_facts(sources=SOURCES), STORIES)
     client = _app(empty_catalogue).test_client()
     for path, note, other in (
-        ("/sites/dinh-chem?lang=vi", "lễ hội và kiến trúc", "festival and architecture"),
-        ("/sites/dinh-chem?lang=en", "festival and architecture", "lễ hội và kiến trúc"),
+        ("/sites/dinh-chem", "lễ hội và kiến trúc", "festival and architecture"),
+        ("/en/sites/dinh-chem", "festival and architecture", "lễ hội và kiến trúc"),
     ):
         page = _page(client, path)
         headings = [
@@ -70,7 +70,7 @@ def test_one_sources_section_in_the_pages_language_with_numbered_entries(empty_c
 
 def test_citation_markers_link_to_the_listed_sources(empty_catalogue):
     write_site(empty_catalogue, site_facts(sources=SOURCES), STORIES)
-    page = _page(_app(empty_catalogue).test_client(), "/sites/dinh-chem?lang=en")
+    page = _page(_app(empty_catalogue).test_client(), "/en/sites/dinh-chem")
     links = [a["href"] for a in page.select("#narrative sup.cite a")]
     assert links == ["#source-2", "#source-1"]
     for href in links:
@@ -92,7 +92,7 @@ def test_guide_check_names_a_marker_that_cites_no_source(empty_catalogue):
 def test_inscriptions_show_their_reading_and_translation(empty_catalogue):
     write_site(empty_catalogue, site_facts(sources=SOURCES, inscriptions=[INSCRIPTION]), STORIES)
     client = _app(empty_catalogue).test_client()
-    page = _page(client, "/sites/dinh-chem?lang=en")
+    page = _page(client, "/en/sites/dinh-chem")
     figure = page.select_one("#inscriptions ~ figure.inscription") or page.select_one(
         "figure.inscription"
     )
@@ -100,7 +100,7 @@ def test_inscriptions_show_their_reading_and_translation(empty_catalogue):
     assert figure.select_one(".translation").get_text(strip=True) == "Heroic spirit for ever"
     assert "over the main door" in figure.figcaption.get_text()
     assert figure.select_one("figcaption a")["href"] == "#source-2"
-    vi = _page(client, "/sites/dinh-chem?lang=vi").select_one("figure.inscription")
+    vi = _page(client, "/sites/dinh-chem").select_one("figure.inscription")
     assert vi.select_one(".translation").get_text(strip=True) == "Anh linh muôn thuở"
 
 

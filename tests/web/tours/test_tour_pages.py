@@ -72,7 +72,7 @@ def same_as_api(rows: list[dict], answer: dict) -> None:
 
 
 def test_the_planner_offers_every_site_to_pick(client):
-    response = client.get("/tours/plan?lang=vi")
+    response = client.get("/tours/plan")
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == "Lập hành trình"
@@ -95,7 +95,7 @@ def test_the_planner_offers_every_site_to_pick(client):
 
 
 def test_the_planner_is_in_english_too(client):
-    soup = soup_of(client.get("/tours/plan?lang=en"))
+    soup = soup_of(client.get("/en/tours/plan"))
     assert soup.h1.get_text() == "Plan a tour"
     assert soup.select_one("#plan-submit").get_text() == "Plan the tour"
     names = [li["data-name"] for li in soup.select("#plan-sites li")]
@@ -136,7 +136,8 @@ def test_a_permalink_opens_with_the_same_plan_as_the_api(client, body, lang):
     links = {a["data-link"]: a["href"] for a in result.select("a[data-link]")}
     for kind in ("gpx", "geojson", "qr"):
         assert links[kind] == answer["links"][kind]
-    assert links["print"] == "/tours/plan/print?" + answer["query"]
+    printed = answer["links"]["permalink"].replace("/tours/plan?", "/tours/plan/print?")
+    assert links["print"] == printed
     shared = result.select_one("#plan-permalink")["value"]
     # No public address set: the share link is relative (never the request's Host).
     assert shared == answer["links"]["permalink"]
@@ -171,7 +172,7 @@ def test_the_form_sent_without_its_script_plans_like_the_api(client):
         start_time="09:00", visit_minutes={"T7BR": 45}, lang="en",
     )  # fmt: skip
     response = client.get(
-        "/tours/plan?lang=en&q=&kind=&area=&stops=GKQH&stops=T7BR&stops=YYDU"
+        "/en/tours/plan?q=&kind=&area=&stops=GKQH&stops=T7BR&stops=YYDU"
         "&visit.GKQH=30&visit.T7BR=45&visit.YYDU=&visit.JZ37=90"
         "&start=&mode=bike&start_time=09:00&return=1"
     )
@@ -180,12 +181,13 @@ def test_the_form_sent_without_its_script_plans_like_the_api(client):
     same_as_api(timetable(soup, "#plan-result"), answer)
     # The link to share is the tidy permalink of the same plan.
     shared = urlsplit(soup.select_one("#plan-permalink")["value"])
-    assert shared.query == answer["query"]
+    assert shared.path == "/en/tours/plan"
+    assert shared.query == answer["query"].replace("&lang=en", "")
     assert parse_qs(shared.query)["visit"] == ["T7BR:45"]
 
 
 def test_showing_matching_sites_does_not_plan(client):
-    response = client.get("/tours/plan?lang=vi&q=dinh+chem&stops=GKQH&action=filter")
+    response = client.get("/tours/plan?q=dinh+chem&stops=GKQH&action=filter")
     assert response.status_code == 200
     soup = soup_of(response)
     shown = [li["data-code"] for li in soup.select("#plan-sites li:not([hidden])")]
@@ -211,7 +213,7 @@ def test_showing_matching_sites_does_not_plan(client):
     ],
 )
 def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
-    response = client.get(f"/tours/plan?{query}&lang=en")
+    response = client.get(f"/en/tours/plan?{query}")
     assert response.status_code == 400
     soup = soup_of(response)
     error = soup.select_one("#plan-error")
@@ -223,13 +225,13 @@ def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
     assert soup.select_one("form#plan-form") is not None
     assert soup.select_one("#plan-sites input[value=GKQH]").has_attr("checked")
     assert soup.select_one("#plan-result").has_attr("hidden")
-    printed = client.get(f"/tours/plan/print?{query}&lang=en")
+    printed = client.get(f"/en/tours/plan/print?{query}")
     assert printed.status_code == 400
     assert words in soup_of(printed).select_one("[role=alert]").get_text()
 
 
 def test_bad_parameters_are_explained_in_vietnamese(client):
-    soup = soup_of(client.get("/tours/plan?stops=GKQH&lang=vi"))
+    soup = soup_of(client.get("/tours/plan?stops=GKQH"))
     assert "chọn ít nhất hai địa điểm khác nhau" in soup.select_one("#plan-error").get_text()
 
 
@@ -239,7 +241,7 @@ def test_opening_hours_warnings_show_in_the_timetable(make_catalogue):
     query = "stops=AAAA,BBBB&start=AAAA&start_time=11:20&lang=en"
     answer = client.get(f"/tours/plan.json?{query}").get_json()
     assert answer["warnings"], "the plan should warn that Binh Temple is closed"
-    soup = soup_of(client.get(f"/tours/plan?{query}"))
+    soup = soup_of(client.get(f"/en/tours/plan?{query.replace('&lang=en', '')}"))
     same_as_api(timetable(soup, "#plan-result"), answer)
     box = soup.select_one("#plan-result [data-field=warnings]")
     assert not box.has_attr("hidden")
@@ -287,10 +289,10 @@ def test_the_itinerary_has_the_route_map_the_timetable_and_the_qr_code():
 
 
 def test_the_home_page_leads_to_the_tours_and_the_planner(client):
-    home = soup_of(client.get("/?lang=vi"))
+    home = soup_of(client.get("/"))
     link = home.select_one("a[href='/tours']")
     assert link is not None and link.get_text() == "Hành trình"
-    tours = client.get("/tours?lang=vi")
+    tours = client.get("/tours")
     assert tours.status_code == 200
     soup = soup_of(tours)
     listed = {a.get_text(): a["href"] for a in soup.select(".tour-list h2 a")}
@@ -299,7 +301,7 @@ def test_the_home_page_leads_to_the_tours_and_the_planner(client):
         "Hành trình địa chỉ đỏ Bắc Từ Liêm": f"/tours/{BTL_TOUR}",
     }
     assert soup.select_one("a[href='/tours/plan']") is not None
-    english = soup_of(client.get("/tours?lang=en"))
+    english = soup_of(client.get("/en/tours"))
     assert "Imperial Citadel – Ba Đình" in [a.get_text() for a in english.select(".tour-list a")]
 
 
@@ -308,7 +310,7 @@ def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(client,
     catalogue = client.application.extensions["guide.catalogue"]
     tour = catalogue.tours[CITADEL_TOUR]
     codes = [catalogue.by_slug(slug).code for slug in tour.stops]
-    response = client.get(f"/tours/{CITADEL_TOUR}?lang={lang}")
+    response = client.get(f"/tours/{CITADEL_TOUR}" if lang == "vi" else f"/en/tours/{CITADEL_TOUR}")
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == tour.name[lang]
@@ -321,7 +323,8 @@ def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(client,
     )
     same_as_api(rows, answer)
     links = [tr.th.a["href"] for tr in soup.select("table.timetable tr.stop")]
-    assert links == [f"/sites/{slug}?tour={CITADEL_TOUR}" for slug in tour.stops]
+    prefix = "" if lang == "vi" else f"/{lang}"
+    assert links == [f"{prefix}/sites/{slug}?tour={CITADEL_TOUR}" for slug in tour.stops]
     assert len(soup.select("svg.route-map g.stop")) == len(codes)
     # Downloads keep the curated order.
     gpx_link = soup.select_one("a[data-link=gpx]")["href"]
@@ -341,8 +344,8 @@ def test_an_unknown_tour_is_not_found(client):
 # ---------------------------------------------------------------- story pages on a tour
 
 
-def next_stop_box(client, slug: str, query: str):
-    response = client.get(f"/sites/{slug}?{query}")
+def next_stop_box(client, slug: str, query: str, prefix: str = ""):
+    response = client.get(f"{prefix}/sites/{slug}?{query}")
     assert response.status_code == 200
     return soup_of(response).select_one("nav.tour-step")
 
@@ -358,7 +361,7 @@ def expected_leg(client, here: str, there: str, detour: float, kmh: float) -> tu
 def test_a_story_page_opened_from_a_tour_shows_the_next_stop(client):
     catalogue = client.application.extensions["guide.catalogue"]
     tour = catalogue.tours[CITADEL_TOUR]
-    box = next_stop_box(client, tour.stops[1], f"tour={CITADEL_TOUR}&lang=vi")
+    box = next_stop_box(client, tour.stops[1], f"tour={CITADEL_TOUR}")
     assert box is not None
     where = box.select_one(".tour-step-where")
     assert where.get_text(" ", strip=True).startswith("Điểm dừng 2/6 của hành trình")
@@ -379,7 +382,7 @@ def test_a_story_page_opened_from_a_tour_shows_the_next_stop(client):
 
 def test_the_next_stop_of_a_bicycle_tour_in_english(client):
     tour_stops = client.application.extensions["guide.catalogue"].tours[BTL_TOUR].stops
-    box = next_stop_box(client, tour_stops[0], f"tour={BTL_TOUR}&lang=en")
+    box = next_stop_box(client, tour_stops[0], f"tour={BTL_TOUR}", "/en")
     metres, minutes = expected_leg(client, tour_stops[0], tour_stops[1], 1.3, 12)
     distance = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres} m"
     assert box.select_one(".distance").get_text() == (f"{distance}, about {minutes} min by bicycle")
@@ -390,12 +393,12 @@ def test_the_next_stop_of_a_bicycle_tour_in_english(client):
 
 def test_the_last_stop_says_the_tour_is_complete(client):
     tour = client.application.extensions["guide.catalogue"].tours[CITADEL_TOUR]
-    box = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}&lang=vi")
+    box = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}")
     assert box.select_one(".next-stop") is None
     assert box.select_one(".tour-complete").get_text() == (
         "Đây là điểm dừng cuối: bạn đã hoàn thành hành trình."
     )
-    english = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}&lang=en")
+    english = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}", "/en")
     assert english.select_one(".tour-complete").get_text() == (
         "This is the last stop: you have completed the tour."
     )
@@ -404,14 +407,14 @@ def test_the_last_stop_says_the_tour_is_complete(client):
 def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(client):
     """Story pages are cached per address and language: a tour must not leak into them."""
     slug = "doan-mon"
-    plain = client.get(f"/sites/{slug}?lang=vi")
-    on_tour = client.get(f"/sites/{slug}?lang=vi&tour={CITADEL_TOUR}")
-    again = client.get(f"/sites/{slug}?lang=vi")
+    plain = client.get(f"/sites/{slug}")
+    on_tour = client.get(f"/sites/{slug}?tour={CITADEL_TOUR}")
+    again = client.get(f"/sites/{slug}")
     assert soup_of(plain).select_one("nav.tour-step") is None
     assert soup_of(on_tour).select_one("nav.tour-step") is not None
     assert soup_of(again).select_one("nav.tour-step") is None
     assert plain.headers["ETag"] == again.headers["ETag"] != on_tour.headers["ETag"]
-    other = client.get(f"/sites/{slug}?lang=en&tour={CITADEL_TOUR}")
+    other = client.get(f"/en/sites/{slug}?tour={CITADEL_TOUR}")
     assert soup_of(other).select_one(".tour-step-where a").get_text() == (
         "Imperial Citadel – Ba Đình"
     )
@@ -419,7 +422,7 @@ def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(clie
 
 @pytest.mark.parametrize("tour", ["nowhere", BTL_TOUR])
 def test_a_tour_that_does_not_stop_here_is_said_so(client, tour):
-    soup = soup_of(client.get(f"/sites/doan-mon?tour={tour}&lang=en"))
+    soup = soup_of(client.get(f"/en/sites/doan-mon?tour={tour}"))
     assert soup.select_one("nav.tour-step") is None
     notice = soup.select_one("article .notice[role=note]")
     assert f"“{tour}” is not a tour that stops here" in notice.get_text()

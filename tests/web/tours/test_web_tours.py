@@ -134,7 +134,8 @@ def test_the_permalink_reproduces_the_posted_plan(client):
     }
     posted = plan(client, **body)
     links = posted["links"]
-    assert urlsplit(links["permalink"]).path == "/tours/plan"
+    # An English plan opens on the English planner page.
+    assert urlsplit(links["permalink"]).path == "/en/tours/plan"
     fetched = client.get(links["json"])
     assert fetched.status_code == 200
     same_plan(fetched.get_json(), posted)

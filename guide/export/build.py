@@ -1,0 +1,385 @@
+"""Render the public guide to a folder, rendering again only pages whose inputs changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from posixpath import dirname, normpath
+from typing import Any
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Flask, url_for
+
+from guide import PROJECT_ROOT, TEMPLATES, create_app
+from guide.catalogue.index import Catalogue
+from guide.catalogue.model import Site
+from guide.export.codes import code_page, netlify_redirects, nginx_map
+from guide.export.search import search_index
+from guide.web.addresses import STATIC_EXPORT
+
+MANIFEST = ".guide-build.json"
+FORMAT = 1
+# Per-request nonces: the export's pages are the same for every visitor and build.
+_NONCE = re.compile(r' nonce="[^"]*"')
+# Same-origin files a page or a file refers to: assets, photos, media, thumbnails.
+_REFS = re.compile(r"""(?<![\w.])(/(?:static|photos|media|fonts|api/sites)/[^\s"'<>()?#,\\]+)""")
+_CSS_URL = re.compile(r"""url\(\s*['"]?(?!data:|https?:|/|#)([^'")\s]+)['"]?\s*\)""")
+_TEXT_TYPES = ("text/", "application/json", "application/geo+json", "application/javascript")
+
+
+class BuildError(Exception):
+    """A page of the export could not be rendered: names the address and the status."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: files written and kept, files removed, size and time."""
+
+    written: list[str] = field(default_factory=list)
+    kept: int = 0
+    removed: list[str] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def _sha(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _tree_digest(*roots: Path, suffixes: tuple[str, ...] = ()) -> str:
+    """Return a digest of the names and bytes of every file under ``roots``."""
+    parts: list[bytes | str] = []
+    for root in roots:
+        if root.is_file():
+            parts += [root.name, root.read_bytes()]
+            continue
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                if suffixes and path.suffix not in suffixes:
+                    continue
+                parts += [str(path.relative_to(root)), path.read_bytes()]
+    return _sha(*parts)
+
+
+def code_digest(config: dict[str, str]) -> str:
+    """Return a digest of what renders every page: the guide's code, templates, assets, settings."""
+    package = PROJECT_ROOT / "guide"
+    return _sha(
+        _tree_digest(package, suffixes=(".py", ".mo", ".css", ".js", ".svg", ".png")),
+        _tree_digest(TEMPLATES),
+        json.dumps(config, sort_keys=True),
+    )
+
+
+def summary(site: Site) -> str:
+    """Return what other pages show of a site (lists, map, nearby), as canonical JSON."""
+    photos = [photo.file for photo in site.photos()][:1]
+    return json.dumps(
+        [
+            site.slug,
+            site.code,
+            site.status,
+            site.name,
+            site.kind,
+            site.rank,
+            site.area,
+            site.lat,
+            site.lon,
+            site.address,
+            photos,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def _output_file(path: str, mimetype: str) -> str:
+    """Return the file that serves ``path``: a folder's index.html for a page."""
+    relative = path.split("?", 1)[0].lstrip("/")
+    if mimetype == "text/html" and not relative.endswith(".html"):
+        return f"{relative}/index.html" if relative else "index.html"
+    return relative
+
+
+def _refs(path: str, text: str, mimetype: str) -> set[str]:
+    found = {ref for ref in _REFS.findall(text)}
+    if mimetype == "text/css":
+        base = dirname(path) + "/"
+        found |= {normpath(urljoin(base, ref)) for ref in _CSS_URL.findall(text)}
+    return found
+
+
+class Builder:
+    """Render a catalogue's public pages through the guide's views into ``out``."""
+
+    def __init__(self, out: Path, sites: Path, base_url: str = "", api_url: str = "") -> None:
+        self.out = out
+        self.base_url = base_url.strip().rstrip("/")
+        self.settings = {
+            "TESTING": True,
+            "GUIDE_SITES": str(sites),
+            "GUIDE_BASE_URL": self.base_url,
+            "GUIDE_API_URL": api_url.strip().rstrip("/"),
+            STATIC_EXPORT: True,
+        }
+        self.app: Flask = create_app(dict(self.settings))
+        self.client = self.app.test_client()
+        self.previous: dict[str, dict[str, Any]] = {}
+        self.outputs: dict[str, dict[str, Any]] = {}
+        self.report = BuildReport()
+
+    # -- inputs ------------------------------------------------------------------
+    def catalogue(self) -> Catalogue:
+        from guide.web.loaded import get_catalogue
+
+        with self.app.app_context():
+            return get_catalogue()
+
+    def digests(self) -> tuple[str, dict[str, str]]:
+        """Return the digest of what every page shows and the digest of each story page."""
+        catalogue = self.catalogue()
+        code = code_digest({k: v for k, v in self.settings.items() if k != "GUIDE_SITES"})
+        root = catalogue.root
+        shared = _sha(
+            code,
+            _tree_digest(root / "catalogue.toml", root / catalogue.config.areas_file),
+            _tree_digest(root / "_tours"),
+            _tree_digest(root / "codes.txt"),
+        )
+        summaries = {site.slug: summary(site) for site in catalogue.sites}
+        every = _sha(shared, *(summaries[slug] for slug in sorted(summaries)))
+        from guide.web.public.story import nearby_sites
+
+        stories = {}
+        with self.app.app_context():
+            for site in catalogue.sites:
+                if not site.is_public:
+                    continue
+                near = nearby_sites(catalogue, site)
+                folder = _tree_digest(site.folder) if site.folder else ""
+                stories[site.slug] = _sha(
+                    shared, folder, summaries[site.slug], *(summaries[n.site.slug] for n in near)
+                )
+        return every, stories
+
+    # -- what to render ----------------------------------------------------------
+    def pages(self) -> list[tuple[str, str]]:
+        """Return (address, digest of its inputs) of every page and file of the export."""
+        catalogue = self.catalogue()
+        every, stories = self.digests()
+        languages = catalogue.config.interface_languages
+        work: list[tuple[str, str]] = [
+            ("/sw.js", every),
+            ("/api/sites.geojson", every),
+            ("/api/areas.geojson", every),
+        ]
+        with self.app.test_request_context():
+            for language in languages:
+                for endpoint in (
+                    "public.home",
+                    "public.search",
+                    "public.passport",
+                    "maps.map_page",
+                    "tour_pages.index",
+                    "tour_pages.planner",
+                    "offline.offline_page",
+                    "offline.manifest",
+                ):
+                    work.append((url_for(endpoint, lang=language), every))
+                for tour in sorted(catalogue.tours):
+                    for endpoint in ("tour_pages.tour", "tour_pages.tour_print"):
+                        work.append((url_for(endpoint, tour=tour, lang=language), every))
+                for site in catalogue.sites:
+                    if site.is_public:
+                        address = url_for("public.story", slug=site.slug, lang=language)
+                        work.append((address, stories[site.slug]))
+        return work
+
+    # -- rendering ---------------------------------------------------------------
+    def fetch(self, address: str) -> tuple[bytes, str]:
+        response = self.client.get(address, headers={"Accept-Encoding": "identity"})
+        try:
+            if response.status_code != 200:
+                raise BuildError(f"{address}: the guide answered {response.status_code}")
+            body = response.get_data()
+            mimetype = response.mimetype or "application/octet-stream"
+        finally:
+            response.close()  # a file sent from disk (fonts, photos) stays open until closed
+        if mimetype == "text/html":
+            body = _NONCE.sub("", body.decode("utf-8")).encode("utf-8")
+        return body, mimetype
+
+    def emit(self, relative: str, key: str, render: Any, refs: bool = True) -> set[str]:
+        """Write one output unless its inputs are unchanged; return what it refers to."""
+        old = self.previous.get(relative)
+        target = self.out / relative
+        if old and old["key"] == key and target.is_file():
+            self.outputs[relative] = old
+            self.report.kept += 1
+            return set(old.get("refs", []))
+        body, mimetype = render()
+        found: set[str] = set()
+        if refs and mimetype.startswith(_TEXT_TYPES):
+            found = _refs("/" + relative, body.decode("utf-8", "replace"), mimetype)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != body:
+            target.write_bytes(body)
+        self.outputs[relative] = {"key": key, "sha": _sha(body), "refs": sorted(found)}
+        self.report.written.append(relative)
+        return found
+
+    def run(self) -> BuildReport:
+        """Build the export into ``out`` and return what was done."""
+        started = time.perf_counter()
+        self.out.mkdir(parents=True, exist_ok=True)
+        manifest = self.out / MANIFEST
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                if data.get("format") == FORMAT:
+                    self.previous = data.get("outputs", {})
+            except (ValueError, AttributeError):
+                self.previous = {}
+        catalogue = self.catalogue()
+        every, _stories = self.digests()
+        pending: set[str] = set()
+        for address, key in self.pages():
+            mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
+            relative = _output_file(address, mimetype)
+            pending |= self.emit(relative, key, lambda a=address: self.fetch(a))
+        self.extras(catalogue, every)
+        done: set[str] = set()
+        while pending:
+            address = pending.pop()
+            if address in done:
+                continue
+            done.add(address)
+            key = (
+                _sha(every, address) if "/thumbnail" in address or ".h" not in address else address
+            )
+            relative = address.lstrip("/")
+            pending |= self.emit(relative, key, lambda a=address: self.fetch(a)) - done
+        for relative in sorted(set(self.previous) - set(self.outputs)):
+            (self.out / relative).unlink(missing_ok=True)
+            self.report.removed.append(relative)
+        manifest.write_text(
+            json.dumps({"format": FORMAT, "outputs": self.outputs}, indent=0, sort_keys=True),
+            encoding="utf-8",
+        )
+        self.report.files = len(self.outputs)
+        self.report.bytes = sum((self.out / r).stat().st_size for r in self.outputs)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def extras(self, catalogue: Catalogue, every: str) -> None:
+        """Write the 404 page, code pages, redirect rules, search index, sitemap and robots.txt."""
+        languages = catalogue.config.interface_languages
+        self.emit("404.html", every, lambda: self.not_found())
+        rules: list[tuple[str, dict[str, str]]] = []
+        with self.app.test_request_context():
+            for site in sorted(catalogue.sites, key=lambda s: s.code):
+                if not site.is_public:
+                    continue
+                targets = {
+                    language: url_for("public.story", slug=site.slug, lang=language)
+                    for language in languages
+                }
+                rules.append((site.code, targets))
+            title = catalogue.config.title.get(languages[0], "")
+        api = self.settings["GUIDE_API_URL"]
+        for code, targets in rules:
+            name = next(iter(catalogue.by_code(code).name.values()))
+            # /S/<CODE>/Q is what plaques print (a scan), /S/<CODE> a typed or shared link.
+            for marker, via in (("", "link"), ("Q", "plaque")):
+                count = f"{api}/api/count/{code}?via={via}" if api else ""
+                data = code_page(code, targets, title, name, count).encode("utf-8")
+                folders = [f"S/{code}", f"s/{code.lower()}"]
+                if marker:
+                    folders = [f"{folder}/{m}" for folder in folders for m in ("Q", "q")]
+                for folder in folders:
+                    self.emit(f"{folder}/index.html", every, lambda d=data: (d, "text/html"), False)
+        self.emit("_redirects", every, lambda: (netlify_redirects(rules).encode(), "text/plain"))
+        self.emit(
+            "nginx-codes.conf",
+            every,
+            lambda: (nginx_map(rules, languages).encode(), "text/plain"),
+            False,
+        )
+        with self.app.test_request_context():
+            index = search_index(catalogue)
+        self.emit(
+            "api/search-index.json",
+            every,
+            lambda: (json.dumps(index, ensure_ascii=False, sort_keys=True).encode(), "text/plain"),
+            False,
+        )
+        self.emit("robots.txt", every, lambda: (self.robots().encode(), "text/plain"), False)
+        if self.base_url:
+            self.emit("sitemap.xml", every, lambda: (self.sitemap(catalogue), "text/xml"), False)
+
+    def not_found(self) -> tuple[bytes, str]:
+        response = self.client.get("/sites/-", headers={"Accept-Encoding": "identity"})
+        body = _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8")
+        return body, "text/html"
+
+    def robots(self) -> str:
+        lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/"]
+        if self.base_url:
+            lines.append(f"Sitemap: {self.base_url}/sitemap.xml")
+        return "\n".join(lines) + "\n"
+
+    def sitemap(self, catalogue: Catalogue) -> bytes:
+        """Return sitemap.xml: each public page once per language, with hreflang alternates."""
+        languages = catalogue.config.interface_languages
+        from guide.web.language_paths import path_segment
+
+        groups: list[dict[str, str]] = []
+        with self.app.test_request_context():
+            for endpoint in ("public.home", "maps.map_page", "tour_pages.index"):
+                groups.append({lang: url_for(endpoint, lang=lang) for lang in languages})
+            for tour in sorted(catalogue.tours):
+                groups.append(
+                    {lang: url_for("tour_pages.tour", tour=tour, lang=lang) for lang in languages}
+                )
+            for site in sorted(catalogue.sites, key=lambda s: s.slug):
+                if site.is_public:
+                    groups.append(
+                        {
+                            lang: url_for("public.story", slug=site.slug, lang=lang)
+                            for lang in languages
+                        }
+                    )
+        out = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        ]
+        for group in groups:
+            for path in group.values():
+                out.append(f"<url><loc>{xml_escape(self.base_url + path)}</loc>")
+                for lang, other in group.items():
+                    out.append(
+                        f'<xhtml:link rel="alternate" hreflang="{path_segment(lang)}" '
+                        f'href="{xml_escape(self.base_url + other)}"/>'
+                    )
+                out.append("</url>")
+        out.append("</urlset>")
+        return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def build(out: Path, sites: Path, base_url: str = "", api_url: str = "") -> BuildReport:
+    """Build the static export of the catalogue in ``sites`` into ``out``."""
+    return Builder(Path(out), Path(sites), base_url, api_url).run()

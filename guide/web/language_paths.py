@@ -1,0 +1,126 @@
+"""Public pages carry their language in the path: ``/sites/x`` Vietnamese, ``/en/sites/x`` English.
+
+A static host cannot choose content by query string or header, so the server
+uses the same addresses and a page is the same file in both modes. The first
+language keeps the bare paths, each further one gets its prefix. Every
+``url_for`` of a public page made while rendering a page in a language yields
+that language's path (``url_defaults``); an old ``?lang=`` link is redirected
+(301) to its path. Staff pages keep ``?lang=`` (``guide.web.i18n``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, has_request_context, redirect, request, url_for
+from werkzeug.routing import BaseConverter, Map, Rule
+
+from guide.web.i18n import available_languages
+
+# Pages visitors read: each has an address per language. The API, assets, the
+# service worker (it must sit at the top to control every page) and /admin do not.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "public.home",
+        "public.search",
+        "public.story",
+        "public.passport",
+        "maps.map_page",
+        "tour_pages.index",
+        "tour_pages.tour",
+        "tour_pages.tour_print",
+        "tour_pages.planner",
+        "tour_pages.print_plan",
+        "offline.offline_page",
+        "offline.manifest",
+    }
+)
+
+
+def path_segment(code: str) -> str:
+    """Return the path prefix of a language code: lower case, BCP 47 hyphen.
+
+    >>> path_segment("en"), path_segment("zh_Hans")
+    ('en', 'zh-hans')
+    """
+    return code.replace("_", "-").lower()
+
+
+def language_url(code: str) -> str:
+    """Return this page in language ``code``: its path for a public page, else ``?lang=``."""
+    args = {key: value for key, value in request.args.items() if key != "lang"}
+    if request.endpoint == "public.home" and code == available_languages()[0]:
+        # The bare root sends browsers elsewhere by Accept-Language: say this is a choice.
+        return f"{url_for('public.home', lang=code)}?{urlencode({**args, 'lang': code})}"
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
+    return f"{request.path}?{urlencode({**args, 'lang': code})}"
+
+
+def _language_converter(languages: tuple[str, ...]) -> type[BaseConverter]:
+    """Return a URL converter that matches the path prefixes of ``languages`` only."""
+    segments = {path_segment(code): code for code in languages}
+
+    class LanguageConverter(BaseConverter):
+        regex = "(?:" + "|".join(re.escape(s) for s in sorted(segments, reverse=True)) + ")"
+
+        def to_python(self, value: str) -> str:
+            return segments[value]
+
+        def to_url(self, value: str) -> str:
+            return path_segment(value)
+
+    return LanguageConverter
+
+
+def add_language_paths(app: Flask) -> None:
+    """Give every public page an address per further language: ``/<lang>`` + its path.
+
+    Call after the blueprints are registered. The first language keeps the bare
+    paths. werkzeug builds with the rule that uses the most given values, so
+    ``url_for(..., lang="en")`` yields the prefixed path and no ``lang`` the bare one.
+    """
+    app.jinja_env.globals["language_path"] = path_segment
+    with app.app_context():
+        languages = available_languages()
+    further = languages[1:]
+    if not further:
+        return
+    url_map: Map = app.url_map
+    url_map.converters["language"] = _language_converter(further)
+    for rule in list(url_map.iter_rules()):
+        if rule.endpoint not in PUBLIC_ENDPOINTS:
+            continue
+        path = "/<language:lang>" + (rule.rule if rule.rule != "/" else "/")
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        url_map.add(Rule(path, endpoint=rule.endpoint, methods=methods))
+
+    @app.url_value_preprocessor
+    def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if endpoint not in PUBLIC_ENDPOINTS:
+            return
+        g.language = (values or {}).pop("lang", None) or languages[0]
+        g.path_language = True
+
+    @app.url_defaults
+    def give_language(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint not in PUBLIC_ENDPOINTS:
+            return
+        if "lang" not in values and has_request_context() and g.get("path_language"):
+            values["lang"] = g.language
+        if values.get("lang") not in further:
+            values.pop("lang", None)
+
+    @app.before_request
+    def redirect_old_language_links() -> Response | None:
+        """Send ``/sites/x?lang=en`` (links made before languages had paths) to ``/en/sites/x``."""
+        asked = request.args.get("lang")
+        if request.endpoint not in PUBLIC_ENDPOINTS or asked not in languages:
+            return None
+        if asked == g.language:
+            return None
+        args = {key: value for key, value in request.args.items() if key != "lang"}
+        target = url_for(request.endpoint, **(request.view_args or {}), **args, lang=asked)
+        return redirect(target, code=301)

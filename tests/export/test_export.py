@@ -1,0 +1,155 @@
+"""The static export: the same pages as the server, plaque codes without rewrite rules, rebuilt
+only where the catalogue changed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from guide import PROJECT_ROOT, create_app
+from guide.catalogue.text import fold
+from guide.export.build import MANIFEST, build
+
+SITES = PROJECT_ROOT / "sites"
+BASE = "https://ditich.example.vn"
+API = "https://api.ditich.example.vn"
+NONCE = re.compile(r' nonce="[^"]*"')
+
+
+@pytest.fixture(scope="session")
+def export(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    build(out, SITES, base_url=BASE, api_url=API)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server():
+    # The server the export's pages send planning, feedback and counts to.
+    settings = {"GUIDE_BASE_URL": BASE, "GUIDE_API_URL": API}
+    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES), **settings})
+
+
+@pytest.mark.parametrize(
+    ("address", "file"),
+    [
+        ("/sites/dinh-chem", "sites/dinh-chem/index.html"),
+        ("/en/sites/dinh-chem", "en/sites/dinh-chem/index.html"),
+        ("/", "index.html"),
+        ("/en/map", "en/map/index.html"),
+        ("/tours", "tours/index.html"),
+        ("/en/tours/hoang-thanh-ba-dinh", "en/tours/hoang-thanh-ba-dinh/index.html"),
+        ("/tours/hoang-thanh-ba-dinh/print", "tours/hoang-thanh-ba-dinh/print/index.html"),
+        ("/en/tours/plan", "en/tours/plan/index.html"),
+        ("/en/passport", "en/passport/index.html"),
+        ("/api/sites.geojson", "api/sites.geojson"),
+        ("/sw.js", "sw.js"),
+    ],
+)
+def test_a_page_in_the_export_is_the_page_the_server_sends(export, server, address, file):
+    response = server.test_client().get(address)
+    assert response.status_code == 200
+    sent = NONCE.sub("", response.get_data(as_text=True))
+    assert (export / file).read_text(encoding="utf-8") == sent
+
+
+def test_every_file_a_page_uses_is_in_the_export(export):
+    page = (export / "en/sites/dinh-chem/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    used = [tag.get("src") or tag.get("href") for tag in soup.select("script[src], link[href]")]
+    local = [url for url in used if url.startswith("/") and not url.startswith("//")]
+    assert local
+    for url in local:
+        path = url.lstrip("/")
+        assert (export / path).is_file() or (export / path / "index.html").is_file(), url
+
+
+@pytest.mark.parametrize("folder", ["S/Z2HN", "s/z2hn"])
+def test_a_plaque_code_has_a_page_that_sends_the_visitor_on(export, folder):
+    soup = BeautifulSoup(
+        (export / folder / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert soup.select_one("link[rel=canonical]")["href"] == "/sites/dinh-chem"
+    assert soup.select_one("meta[http-equiv=refresh]")["content"].endswith("url=/sites/dinh-chem")
+    assert soup.select_one("body a")["href"] == "/sites/dinh-chem"
+    script = soup.script.get_text()
+    assert "location.replace" in script and "navigator.languages" in script
+    assert '"en": "/en/sites/dinh-chem"' in script
+
+
+def test_hosts_with_rules_get_real_redirects(export):
+    rules = (export / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert "/S/Z2HN /sites/dinh-chem 302" in rules
+    assert "/s/z2hn /sites/dinh-chem 302" in rules
+    assert "/S/Z2HN /en/sites/dinh-chem 302 Language=en" in rules
+    nginx = (export / "nginx-codes.conf").read_text(encoding="utf-8")
+    assert "    /S/Z2HN /sites/dinh-chem;" in nginx
+
+
+def test_unknown_addresses_get_the_guides_404_page(export):
+    soup = BeautifulSoup((export / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert [s["lang"] for s in soup.select("section.not-found")] == ["vi", "en"]
+
+
+def test_drafts_have_neither_pages_nor_codes(export):
+    from guide.catalogue.index import load_catalogue
+
+    drafts = [site for site in load_catalogue(SITES).sites if site.status == "draft"]
+    assert drafts
+    for site in drafts:
+        assert not (export / "sites" / site.slug).exists()
+        assert not (export / "S" / site.code).exists()
+
+
+def test_the_sitemap_lists_each_page_with_its_languages(export):
+    from xml.etree import ElementTree
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.parse(export / "sitemap.xml").getroot()
+    locs = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
+    entry = locs[f"{BASE}/en/sites/dinh-chem"]
+    alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
+    assert alternates["vi"] == f"{BASE}/sites/dinh-chem"
+    assert alternates["en"] == f"{BASE}/en/sites/dinh-chem"
+    # Every interface language has its pages (the story falls back to English there).
+    assert set(alternates) == {"vi", "en", "zh-hans", "ko", "ja", "fr"}
+    robots = (export / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
+
+
+@pytest.mark.parametrize("query", ["dinh chem", "Đình Chèm", "chua", "den", "hoa lo", "zzz"])
+def test_the_search_index_finds_what_the_servers_search_finds(export, server, query):
+    import json
+
+    index = json.loads((export / "api/search-index.json").read_text(encoding="utf-8"))
+    words = fold(query).split()
+    found = {site["slug"] for site in index["sites"] if all(w in site["text"] for w in words)}
+    soup = BeautifulSoup(server.test_client().get(f"/search?q={query}").data, "html.parser")
+    listed = {a["href"].rsplit("/", 1)[-1] for a in soup.select("ol.results a, ul.results a")}
+    assert found == listed
+    if query == "dinh chem":
+        assert "dinh-chem" in found
+
+
+def test_a_second_build_is_byte_identical_and_an_edit_rebuilds_only_its_pages(tmp_path):
+    sites = tmp_path / "sites"
+    shutil.copytree(SITES, sites)
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(first, sites)
+    build(second, sites)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert (first / MANIFEST).is_file()
+
+    story = sites / "dinh-chem" / "story.en.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+    report = build(first, sites)
+    prefixes = ["", "en/", "fr/", "ja/", "ko/", "zh-hans/"]
+    assert sorted(report.written) == sorted(f"{p}sites/dinh-chem/index.html" for p in prefixes)
+    assert "A line added." in (first / "en/sites/dinh-chem/index.html").read_text(encoding="utf-8")
