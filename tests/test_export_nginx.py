@@ -10,8 +10,10 @@ import gzip
 import http.client
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,3 +158,189 @@ def test_both_hosts_serve_the_built_pages_unchanged(host, built):
         assert response.body == (built / file).read_bytes()
     index = json.loads(fetch(host, "/api/search-index.json").body)
     assert any(site["slug"] == "dinh-chem" for site in index["sites"])
+
+
+# --- Chromium, with only nginx reachable ------------------------------------------------
+
+
+@pytest.fixture
+def visit(browser) -> Iterator[Any]:
+    """Return ``visit(host, locale)``: a phone-sized page that may reach only that nginx."""
+    contexts = []
+
+    def make(host: NginxHost, locale: str = "en-US") -> Any:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
+        allowed = f"127.0.0.1:{host.port}"
+        context.requests = []  # type: ignore[attr-defined]
+
+        def only_nginx(route) -> None:
+            url = route.request.url
+            context.requests.append(url)
+            if urlsplit(url).netloc == allowed:
+                route.continue_()
+            else:
+                route.abort()
+
+        context.route("**/*", only_nginx)
+        contexts.append((context, allowed))
+        page = context.new_page()
+        page.base = host.url  # type: ignore[attr-defined]
+        return page
+
+    yield make
+    for context, allowed in contexts:
+        elsewhere = [
+            url
+            for url in context.requests
+            if urlsplit(url).netloc != allowed and not url.startswith(TILE_PREFIX)
+        ]
+        context.close()
+        # No Flask server, no other host: map tiles (blocked) are the only other address.
+        assert elsewhere == []
+
+
+def site_index(built: Path) -> dict[str, Any]:
+    index = json.loads((built / "api/search-index.json").read_text(encoding="utf-8"))
+    return {site["slug"]: site for site in index["sites"]}
+
+
+@pytest.mark.parametrize("path", [f"/S/{CODE}", f"/s/{CODE.lower()}"])
+@pytest.mark.parametrize(
+    ("locale", "story"), [("vi-VN", "/sites/dinh-chem"), ("en-US", "/en/sites/dinh-chem")]
+)
+def test_a_plaque_url_lands_on_the_story_page(host, visit, built, path, locale, story):
+    page = visit(host, locale)
+    page.goto(page.base + path)
+    page.wait_for_url(page.base + story + "**")
+    language = "en" if story.startswith("/en/") else "vi"
+    assert page.locator("h1").text_content() == site_index(built)["dinh-chem"]["name"][language]
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def test_the_english_page_is_one_link_away(repo_host, visit, built):
+    page = visit(repo_host, "vi-VN")
+    page.goto(page.base + f"/S/{CODE}")
+    page.wait_for_url("**/sites/dinh-chem")
+    page.locator("nav.languages a[data-language=en]").click()
+    page.wait_for_url(page.base + "/en/sites/dinh-chem")
+    assert page.locator("h1").text_content() == site_index(built)["dinh-chem"]["name"]["en"]
+
+
+def test_the_map_draws_its_markers(host, visit, built):
+    total = len(json.loads((built / "api/sites.geojson").read_bytes())["features"])
+    page = visit(host, "vi-VN")
+    page.goto(page.base + "/map")
+    page.wait_for_selector(".guide-map[data-state=ready]", timeout=15_000)
+    assert int(page.get_attribute(".guide-map", "data-shown")) == total
+    assert page.locator("#map-count").inner_text() == f"{total} / {total} địa điểm"
+    drawn = page.locator(".leaflet-marker-pane .site-marker, .leaflet-marker-pane .marker-cluster")
+    assert drawn.count() > 0
+
+
+def results(page) -> list[tuple[str, str]]:
+    return [
+        (link.get_attribute("href"), link.text_content())
+        for link in page.locator("ul.results a").all()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "story", "language"),
+    [
+        ("/search?q=dinh+chem", "/sites/dinh-chem", "vi"),
+        ("/en/search?q=DINH%20CH%C3%88M", "/en/sites/dinh-chem", "en"),
+    ],
+)
+def test_search_in_the_browser_finds_dinh_chem(host, visit, built, path, story, language):
+    page = visit(host, "vi-VN")
+    page.goto(page.base + path)
+    page.wait_for_selector("[data-searched-in-browser] h2")
+    name = site_index(built)["dinh-chem"]["name"][language]
+    assert (story, name) in results(page)
+    count = re.search(r"\d+", page.locator("#results").text_content()).group()
+    assert count == str(len(results(page)))
+    assert page.locator("input[name=q]").input_value() != ""
+    assert page.locator("section[aria-labelledby=by-area]").is_hidden()
+
+
+SERVER_QUERIES = [
+    "/search?q=dinh+chem",
+    "/search?q=%C4%90%E1%BB%80N",  # ĐỀN
+    "/search?q=chua",
+    "/search?q=hoa+lo",
+    "/search?q=zzzz",
+    "/search?kind=%C4%91%C3%ACnh",  # đình
+    "/search?area=021&q=d",
+    "/en/search?q=temple",
+    "/en/search?q=van+mieu",
+    "/en/search?q=nothing+like+this",
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The guide's app in-process, for the pages the server would send (no HTTP server)."""
+    from guide import create_app
+
+    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES)})
+
+
+@pytest.mark.parametrize("path", SERVER_QUERIES)
+def test_the_browser_finds_what_the_server_finds(repo_host, visit, server, path):
+    soup = BeautifulSoup(server.test_client().get(path).get_data(as_text=True), "html.parser")
+    expected = [(a["href"], a.get_text()) for a in soup.select("ul.results a")]
+    heading = soup.select_one("#results").get_text()
+    page = visit(repo_host, "vi-VN")
+    page.goto(page.base + path)
+    page.wait_for_selector("[data-searched-in-browser] h2")
+    assert results(page) == expected
+    assert page.locator("#results").text_content() == heading
+    shown = page.locator("section[aria-labelledby=results] > p")
+    if not expected:
+        assert shown.text_content() == soup.select_one("section[aria-labelledby=results] > p").text
+
+
+def test_the_passport_stamps_a_visit(repo_host, visit):
+    page = visit(repo_host, "en-US")
+    page.goto(page.base + "/en/sites/dinh-chem")
+    page.wait_for_function("() => document.getElementById('stamp-status').textContent.length > 0")
+    assert list(page.evaluate("JSON.parse(localStorage.getItem('guide.passport'))")) == [
+        "dinh-chem"
+    ]
+    page.goto(page.base + "/en/passport")
+    row = page.locator("[data-area='021']")
+    row.locator("[data-collected] a").wait_for()
+    assert row.locator("[data-collected] a").get_attribute("href") == "/en/sites/dinh-chem"
+
+
+def test_a_story_page_seen_once_opens_offline(host, visit, built):
+    from tests.test_story_browser import wait_until_kept
+
+    page = visit(host, "en-US")
+    page.goto(page.base + "/en/sites/dinh-chem")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # A host without rules serves the page at its folder's address, with a slash.
+    wait_until_kept(page, urlsplit(page.url).path)
+    page.context.set_offline(True)
+    page.goto(page.base + "/en/sites/dinh-chem")
+    assert page.locator("h1").text_content() == site_index(built)["dinh-chem"]["name"]["en"]
+    # Styled from the kept stylesheet, not a bare page.
+    assert page.evaluate("getComputedStyle(document.querySelector('.top')).backgroundColor") == (
+        "rgb(164, 22, 26)"
+    )
+
+
+def test_an_unknown_code_gets_the_guides_404_page_in_the_browser(repo_host, visit):
+    page = visit(repo_host, "vi-VN")
+    response = page.goto(page.base + "/S/QQQQ")
+    assert response.status == 404
+    assert page.locator("section.not-found").count() == 2
+
+
+def test_the_repo_config_redirects_the_browser_with_a_301(repo_host, visit):
+    page = visit(repo_host, "vi-VN")
+    response = page.goto(page.base + f"/S/{CODE}")
+    first = response.request.redirected_from
+    assert first is not None and first.url == page.base + f"/S/{CODE}"
+    assert first.response().status == 301
+    assert urlsplit(response.url).path == "/sites/dinh-chem"
