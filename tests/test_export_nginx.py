@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -298,6 +298,17 @@ def test_the_browser_finds_what_the_server_finds(repo_host, visit, server, path)
     shown = page.locator("section[aria-labelledby=results] > p")
     if not expected:
         assert shown.text_content() == soup.select_one("section[aria-labelledby=results] > p").text
+
+
+def test_a_query_with_markup_is_shown_as_text(repo_host, visit):
+    asked = '<img src=x onerror="window.ran=1"> $& chem'
+    page = visit(repo_host, "en-US")
+    page.goto(page.base + "/en/search?q=" + quote(asked))
+    page.wait_for_selector("[data-searched-in-browser] h2")
+    assert page.locator("input[name=q]").input_value() == asked
+    assert page.title().startswith(f"Search: {asked} – ")
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("window.ran") is None
 
 
 def test_the_passport_stamps_a_visit(repo_host, visit):

@@ -105,7 +105,7 @@
     for (const browse of document.querySelectorAll("section[aria-labelledby=by-area], section[aria-labelledby=by-kind]")) {
       browse.hidden = found.length > 0;
     }
-    if (wanted.q && form.dataset.title) document.title = form.dataset.title.replace("{query}", wanted.q);
+    if (wanted.q && form.dataset.title) document.title = form.dataset.title.replace("{query}", () => wanted.q);
   };
 
   fetch(form.dataset.searchIndex, {credentials: "same-origin"})
