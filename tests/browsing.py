@@ -212,3 +212,17 @@ def field_messages(response, name: str) -> list[str]:
     holder = page.select_one("#point-feedback" if name == "point" else f"#help-{name}")
     assert holder is not None, f"no messages area for {name}"
     return [p.get_text(" ", strip=True) for p in holder.select("p.error, p.warning")]
+
+
+def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
+    """Wait until the service worker has kept ``path`` in its cache."""
+    deadline = time.monotonic() + timeout_s
+    script = """async (path) => {
+      const cache = await caches.open('guide-pages-v1');
+      return !!(await cache.match(new URL(path, location.origin).href, {ignoreVary: true}));
+    }"""
+    while time.monotonic() < deadline:
+        if page.evaluate(script, path):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the service worker did not keep {path}")

@@ -96,9 +96,9 @@ def nginx_map(rules: list[tuple[str, dict[str, str]]], languages: tuple[str, ...
     lines.append('    default "";')
     for code, targets in rules:
         default = next(iter(targets.values()))
-        for source in (f"/S/{code}", f"/s/{code.lower()}"):
-            lines.append(f"    {source} {default};")
-            lines.append(f"    {source}/ {default};")
+        # nginx compares map strings ignoring case: one entry serves /S/CODE and /s/code.
+        lines.append(f"    /S/{code} {default};")
+        lines.append(f"    /S/{code}/ {default};")
     lines.append("}")
     lines.append("")
     lines.append('map "$cookie_lang:$http_accept_language" $guide_language_prefix {')

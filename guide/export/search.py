@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from guide.catalogue.index import Catalogue
+from guide.catalogue.text import fold
 
 
 def search_index(catalogue: Catalogue) -> dict[str, Any]:
@@ -14,6 +15,8 @@ def search_index(catalogue: Catalogue) -> dict[str, Any]:
 
     ``text`` is ``Site.search_text()``, so the browser matches exactly as
     ``catalogue.filter(q=...)`` does: every folded word of the query occurs in it.
+    ``kinds`` gives, per kind id, the folded words (id, labels, aliases) that
+    name it, so ``?kind=đình`` finds what the server's filter finds.
     """
     languages = catalogue.config.interface_languages
     sites = []
@@ -31,4 +34,8 @@ def search_index(catalogue: Catalogue) -> dict[str, Any]:
                 },
             }
         )
-    return {"languages": list(languages), "sites": sites}
+    kinds = {
+        term.id: sorted({fold(word) for word in (term.id, *term.labels.values(), *term.aliases)})
+        for term in catalogue.config.vocabulary.kinds
+    }
+    return {"languages": list(languages), "kinds": kinds, "sites": sites}

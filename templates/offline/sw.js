@@ -68,8 +68,12 @@ async function fromCache(request) {
   const pages = await caches.open(PAGES);
   const url = new URL(request.url);
   const key = codeKey(url);
+  /* A host without rules adds a folder's slash (/sites/x/): either spelling finds the copy. */
+  const other = new URL(url.pathname.endsWith("/") ? url.pathname.slice(0, -1) : url.pathname + "/",
+                        location.origin);
   return (await pages.match(key || request, {ignoreVary: true})) ||
-    (await pages.match(request, {ignoreVary: true, ignoreSearch: true}));
+    (await pages.match(request, {ignoreVary: true, ignoreSearch: true})) ||
+    (url.pathname !== "/" && await pages.match(other.href, {ignoreVary: true}));
 }
 
 async function keep(request, response) {

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from browsing import LiveServer
+from browsing import LiveServer, wait_until_kept
 from builders import DEFAULT_SITES, edit_site
 from story_data import build, make_photo
 
@@ -196,20 +195,6 @@ def test_share_copies_the_link_when_the_phone_has_no_share_sheet(live_server, pa
     assert (
         page.evaluate("navigator.clipboard.readText()") == live_server.url + "/en/sites/dinh-chem"
     )
-
-
-def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
-    """Wait until the service worker has kept ``path`` in its cache."""
-    deadline = time.monotonic() + timeout_s
-    script = """async (path) => {
-      const cache = await caches.open('guide-pages-v1');
-      return !!(await cache.match(new URL(path, location.origin).href, {ignoreVary: true}));
-    }"""
-    while time.monotonic() < deadline:
-        if page.evaluate(script, path):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the service worker did not keep {path}")
 
 
 def test_a_page_visited_once_loads_again_with_the_server_stopped(live_server, page):
