@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from flask import request, url_for
 from flask_babel import gettext as _
@@ -185,6 +186,9 @@ def plan_view(plan: Plan, language: str, tour: Tour | None = None) -> PlanView:
     if tour is not None:
         # A curated tour's itinerary has its own address, so a static export has it too.
         links["print"] = url_for("tour_pages.tour_print", tour=tour.slug)
+        # Its files are named after the tour (see download_title).
+        for key in ("gpx", "geojson"):
+            links[key] += f"&tour={quote(tour.slug)}"
     title = tour.display_name(language) if tour else plan_title(plan, language)
     return PlanView(
         plan=plan,
