@@ -35,6 +35,7 @@ from guide.catalogue.interchange_rows import (
     COLUMNS,
     EXTRA_COLUMNS,
     REQUIRED_COLUMNS,
+    URL_SOURCE_NOTES,
     ImportFileError,
     Reason,
     json_list,
@@ -225,10 +226,16 @@ def row_facts(row: dict[str, str], catalogue: Catalogue) -> tuple[dict[str, Any]
     if sources is not None:
         facts["sources"] = sources
     elif row.get("source_url"):
-        supports = "coordinate" if "lat" in facts else "description"
-        facts["sources"].append({"url": row["source_url"], "supports": supports})
+        supports = URL_SOURCE_NOTES["coordinate" if "lat" in facts else "description"]
+        facts["sources"].append({"url": row["source_url"], "supports": dict(supports)})
     inscriptions = json_list(row, "inscriptions", reasons)
     if inscriptions:
+        find = catalogue.config.vocabulary.find_inscription_kind
+        for item in inscriptions:
+            # A kind given by its label or alias ("câu đối") is stored by its id.
+            if isinstance(item, dict) and isinstance(item.get("kind"), str):
+                term = find(item["kind"])
+                item["kind"] = term.id if term else item["kind"]
         facts["inscriptions"] = inscriptions
     return facts, reasons
 

@@ -36,7 +36,14 @@ JSON_COLUMNS = {"sources_json": "sources", "inscriptions": "inscriptions"}
 OBJECTS_MESSAGE = N_("must be a list of objects, as [[%(name)s]] in site.toml")
 _JSON_EXAMPLES = {
     "sources_json": '[{"url": "https://...", "supports": {"vi": "...", "en": "..."}}]',
-    "inscriptions": '[{"kind": "câu đối", "reading": "...", "sources": [1]}]',
+    "inscriptions": '[{"kind": "parallel-sentences", "reading": "...", "sources": [1]}]',
+}
+
+
+# What a source given only by its URL supports, in the catalogue's languages.
+URL_SOURCE_NOTES = {
+    "coordinate": {"vi": "tọa độ", "en": "coordinate"},
+    "description": {"vi": "mô tả", "en": "description"},
 }
 
 

@@ -61,6 +61,11 @@ class Problem:
         return f"{self.level}: {where}: {self.message}"
 
 
+# One-word notes the guide's pages translate themselves ("coordinate" → "tọa độ"); any
+# other note written as one text shows the same words on every page, so the check warns.
+STANDARD_NOTES = ("coordinate", "point", "description", "address", "history", "festival", "rank")
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A reference, who published it and what it supports (coordinate, rank, description...).
@@ -78,6 +83,12 @@ class Source:
     supports: str = ""
     notes: dict[str, str] = field(default_factory=dict)
     publisher: str = ""
+
+    @property
+    def standard_note(self) -> str | None:
+        """Return the word of ``STANDARD_NOTES`` the source's one-text note is, if it is one."""
+        word = self.supports.strip().lower()
+        return word if not self.notes and word in STANDARD_NOTES else None
 
     def note(self, language: str, fallbacks: Sequence[str] = ()) -> str:
         """Return what the source supports in ``language``, else in a fallback language."""

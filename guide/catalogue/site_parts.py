@@ -12,7 +12,7 @@ from typing import Any
 
 from guide.catalogue.geo import Area, Areas, in_range
 from guide.catalogue.layout import AUDIO_SUFFIXES, PHOTO_SUFFIXES, is_safe_relative_path
-from guide.catalogue.model import CatalogueConfig, Inscription, Media, Source
+from guide.catalogue.model import STANDARD_NOTES, CatalogueConfig, Inscription, Media, Source
 from guide.catalogue.text_rules import junk_problem
 from guide.messages import N_, Message
 
@@ -26,6 +26,9 @@ class SiteParts:
     located: Area | None
 
     def error(self, name: str, kind: str, template: str, /, **params: object) -> None:
+        raise NotImplementedError
+
+    def warn(self, name: str, kind: str, template: str, /, **params: object) -> None:
         raise NotImplementedError
 
     def refuse(self, name: str, problem: Message | None) -> bool:
@@ -199,6 +202,20 @@ class SiteParts:
                 notes = {str(k): str(v) for k, v in supports.items() if isinstance(v, str)}
                 result.append(Source(item["url"], notes=notes, publisher=_text(item, "publisher")))
             else:
+                note = str(supports).strip()
+                if note and note.lower() not in STANDARD_NOTES and len(self.config.languages) > 1:
+                    # One text is shown as it is on every page, whatever the page's language.
+                    self.warn(
+                        f"{name}.supports",
+                        "sources.note_language",
+                        N_(
+                            "%(note)s is one text for every language: write it per language, "
+                            'such as supports = { vi = "lễ hội", en = "festival" }, or use '
+                            "one of the words the pages translate: %(words)s"
+                        ),
+                        note=repr(note),
+                        words=", ".join(STANDARD_NOTES),
+                    )
                 result.append(
                     Source(item["url"], str(supports), publisher=_text(item, "publisher"))
                 )
@@ -209,14 +226,26 @@ class SiteParts:
         for name, item in self.entries(
             "inscriptions",
             "kind",
-            N_('must be a list: [[inscriptions]] with kind = "bia", reading = "..."'),
-            N_('write { kind = "câu đối", reading = "...", sources = [1] }'),
+            N_('must be a list: [[inscriptions]] with kind = "stele", reading = "..."'),
+            N_('write { kind = "parallel-sentences", reading = "...", sources = [1] }'),
         ):
             if not any(item.get(key) for key in ("original", "reading", "translation")):
                 self.error(
                     name,
                     "inscriptions.text",
                     N_("give the original text, its reading or a translation"),
+                )
+                continue
+            kinds = self.config.vocabulary.inscription_kinds
+            if kinds and self.config.vocabulary.inscription_kind(item["kind"]) is None:
+                self.error(
+                    f"{name}.kind",
+                    "inscriptions.kind",
+                    N_(
+                        "%(kind)s is not an inscription kind of the catalogue: use one of %(kinds)s"
+                    ),
+                    kind=repr(item["kind"]),
+                    kinds=", ".join(term.id for term in kinds),
                 )
                 continue
             cited = item.get("sources", [])

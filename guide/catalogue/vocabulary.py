@@ -1,4 +1,4 @@
-"""Read the catalogue's controlled vocabularies: the kinds of site and the heritage ranks.
+"""Read the catalogue's controlled vocabularies: kinds of site, heritage ranks, inscription kinds.
 
 ``catalogue.toml`` lists them, in the order every page shows them::
 
@@ -17,10 +17,16 @@
     label = { vi = "Thuộc di tích quốc gia đặc biệt", en = "Part of a special national relic" }
     aliases = ["Thuộc DTQGĐB"]
 
-A site's ``kind`` and ``rank`` are ids from these lists. A label missing in a
-language falls back to English, then to the first label given. ``aliases`` are
-other words for an entry, as older lists (the city's own table of red addresses)
-write them: an import accepts a kind by id, label or alias, and reads a rank
+    [[inscription_kinds]]
+    id = "horizontal-board"
+    label = { vi = "Hoành phi", en = "Horizontal board" }
+    aliases = ["hoành phi"]
+
+A site's ``kind`` and ``rank``, and each inscription's ``kind``, are ids from
+these lists. A label missing in a language falls back to English, then to the
+first label given. ``aliases`` are other words for an entry, as older lists (the
+city's own table of red addresses) write them: an import accepts a kind (of site
+or of inscription) by id, label or alias, and reads a rank
 written as free text ("Di tích quốc gia đặc biệt (Đợt 8, 2017)") as the first
 rank, in the list's order, whose label or alias it contains.
 """
@@ -65,16 +71,32 @@ class Term:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The kinds and the ranks of a catalogue, in their display order."""
+    """The kinds, the ranks and the inscription kinds of a catalogue, in their display order."""
 
     kinds: tuple[Term, ...] = ()
     ranks: tuple[Term, ...] = ()
+    inscription_kinds: tuple[Term, ...] = ()
     _kinds: dict[str, Term] = field(default_factory=dict, repr=False, compare=False)
     _ranks: dict[str, Term] = field(default_factory=dict, repr=False, compare=False)
+    _inscriptions: dict[str, Term] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._kinds.update({term.id: term for term in self.kinds})
         self._ranks.update({term.id: term for term in self.ranks})
+        self._inscriptions.update({term.id: term for term in self.inscription_kinds})
+
+    def inscription_kind(self, kind_id: str) -> Term | None:
+        """Return the inscription kind with this id, or None."""
+        return self._inscriptions.get(kind_id)
+
+    def inscription_kind_label(self, kind_id: str, language: str) -> str:
+        """Return the label of an inscription kind in ``language``; an unknown id as it is."""
+        term = self.inscription_kind(kind_id)
+        return term.label(language) if term else kind_id
+
+    def find_inscription_kind(self, text: str) -> Term | None:
+        """Return the inscription kind whose id, label or alias is ``text`` (accents aside)."""
+        return _find(self.inscription_kinds, text)
 
     def kind(self, kind_id: str) -> Term | None:
         """Return the kind with this id, or None."""
@@ -168,7 +190,8 @@ def read_vocabulary(data: dict[str, Any]) -> Vocabulary:
     ranks = _terms(data.get("ranks", []), "ranks", styled=False)
     if ranks and UNRANKED not in {term.id for term in ranks}:
         raise VocabularyError(f'ranks: add an entry with id = "{UNRANKED}" (sites no source ranks)')
-    return Vocabulary(kinds=kinds, ranks=ranks)
+    inscriptions = _terms(data.get("inscription_kinds", []), "inscription_kinds", styled=False)
+    return Vocabulary(kinds=kinds, ranks=ranks, inscription_kinds=inscriptions)
 
 
 def _terms(raw: Any, name: str, *, styled: bool) -> tuple[Term, ...]:

@@ -1,4 +1,4 @@
-"""Show the catalogue's kinds, ranks and area names in the page's language (from catalogue.toml)."""
+"""Show the catalogue's labels in the page's language: kinds, ranks, inscription kinds, areas."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def kind_label(kind_id: str, language: str | None = None) -> str:
 def rank_label(rank_id: str, language: str | None = None) -> str:
     """Return the label of a rank in the page's language (English when it has none)."""
     return vocabulary().rank_label(rank_id, _language(language))
+
+
+def inscription_kind_label(kind_id: str, language: str | None = None) -> str:
+    """Return the label of an inscription kind in the page's language (English when it has none)."""
+    return vocabulary().inscription_kind_label(kind_id, _language(language))
 
 
 def rank_text(site: Site, language: str | None = None) -> str:
@@ -60,6 +65,10 @@ def ranks() -> tuple[Term, ...]:
 def init_app(app: Flask) -> None:
     """Give every template the labels and the lists of kinds and ranks."""
     app.jinja_env.globals.update(
-        kind_label=kind_label, rank_label=rank_label, rank_text=rank_text, area_label=area_label
+        kind_label=kind_label,
+        rank_label=rank_label,
+        rank_text=rank_text,
+        area_label=area_label,
+        inscription_kind_label=inscription_kind_label,
     )
     app.context_processor(lambda: {"kind_groups": kinds()})

@@ -23,14 +23,14 @@ SOURCES = [
 ]
 INSCRIPTIONS = [
     {
-        "kind": "hoành phi",
+        "kind": "horizontal-board",
         "location": {"vi": "Tòa đại bái", "en": "Main hall"},
         "original": "大越國 \U00021a38",
         "reading": "Đại Việt quốc",
         "translation": {"vi": "Nước Đại Việt", "en": "The land of Đại Việt"},
         "sources": [1],
     },
-    {"kind": "câu đối", "reading": "Vạn cổ anh linh", "sources": [1, 2]},
+    {"kind": "parallel-sentences", "reading": "Vạn cổ anh linh", "sources": [1, 2]},
 ]
 
 
@@ -108,7 +108,7 @@ def rejected_lines(result) -> list[str]:
 def test_bad_json_in_the_inscriptions_column_is_refused_naming_row_and_column(
     runner, empty_catalogue, tmp_path
 ):
-    source = csv_with(tmp_path, inscriptions='[{"kind": "bia", "reading": "x"')
+    source = csv_with(tmp_path, inscriptions='[{"kind": "stele", "reading": "x"')
     result = run(runner, "import", source, "--sites", empty_catalogue)
     assert result.exit_code == 1
     (line,) = rejected_lines(result)
@@ -120,8 +120,8 @@ def test_bad_json_in_the_inscriptions_column_is_refused_naming_row_and_column(
     ("column", "value", "expected"),
     [
         ("sources_json", '{"url": "https://a.vn"}', "sources_json: must be a list of objects"),
-        ("inscriptions", '[{"kind": "bia", "reading": "x", "sources": [3]}]', "sources, from 1"),
-        ("inscriptions", '[{"kind": "bia"}]', "give the original text"),
+        ("inscriptions", '[{"kind": "stele", "reading": "x", "sources": [3]}]', "sources, from 1"),
+        ("inscriptions", '[{"kind": "stele"}]', "give the original text"),
     ],
 )
 def test_json_columns_go_through_the_reader_rules(

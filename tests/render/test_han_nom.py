@@ -29,7 +29,7 @@ needs_font = pytest.mark.skipif(
 def inscribed(**overrides) -> dict:
     """Return facts of Đình Chèm with one inscription carrying ``ORIGINAL``."""
     inscription = {
-        "kind": "hoành phi",
+        "kind": "horizontal-board",
         "location": {"vi": "Tòa đại bái", "en": "Main hall"},
         "original": ORIGINAL,
         "reading": "Đại Việt quốc",
@@ -56,7 +56,7 @@ def font_app(tmp_path_factory):
         lat=None,
         lon=None,
         area=None,
-        inscriptions=[{"kind": "bia", "original": OTHER, "sources": [1]}],
+        inscriptions=[{"kind": "stele", "original": OTHER, "sources": [1]}],
     )
     write_site(root, draft)
     return create_app(
@@ -131,7 +131,9 @@ def test_unknown_font_names_are_not_found(font_app):
 
 
 def test_pages_without_original_text_link_no_font(make_catalogue, tmp_path):
-    no_original = site_facts(inscriptions=[{"kind": "bia", "reading": "Đại Việt", "sources": [1]}])
+    no_original = site_facts(
+        inscriptions=[{"kind": "stele", "reading": "Đại Việt", "sources": [1]}]
+    )
     app = create_app({"TESTING": True, "GUIDE_SITES": str(make_catalogue(no_original))})
     assert font_urls(app.test_client()) == ("", [])
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from guide.catalogue.checks import ORIGINAL_WITHOUT_HAN
@@ -24,19 +23,15 @@ from guide.catalogue.han import has_han
 from guide.catalogue.model import Site
 from guide.catalogue.text_rules import junk_problem
 from guide.web.i18n import translated
+from guide.web.vocabulary import inscription_kind_label, vocabulary
 
 BLANK_ROWS = 2
 # The number of fieldsets the page showed: without it (another form, an old page) the
 # stored inscriptions are kept as they are.
 MARKER = "ins-rows"
 MAX_ROWS = 200
-KINDS = {
-    "bia": _l("stele"),
-    "hoành phi": _l("horizontal board"),
-    "câu đối": _l("parallel sentences"),
-    "chuông": _l("bell"),
-    "khác": _l("other"),
-}
+# The kind a new fieldset starts with, when the catalogue lists it.
+DEFAULT_KIND = "stele"
 _PROBLEM_RE = re.compile(r"^inscriptions\[(\d+)\](?:\.(\w+))?")
 
 
@@ -45,7 +40,7 @@ class Row:
     """One inscription fieldset as the editor shows it."""
 
     number: int
-    kind: str = "bia"
+    kind: str = ""
     location: dict[str, str] = field(default_factory=dict)
     original: str = ""
     reading: str = ""
@@ -71,15 +66,23 @@ class Row:
 
 
 def kind_choices(current: str) -> list[tuple[str, str]]:
-    """Return (value, label) of the kinds, keeping a stored kind that is not in the list."""
-    # The stored values are Vietnamese; other languages add their own word after them.
+    """Return (id, label) of the catalogue's inscription kinds, keeping an unknown stored kind.
+
+    An unknown kind stays selectable so the page shows what is stored; saving it
+    is refused by the reader with the list of kinds.
+    """
     choices = [
-        (value, value if str(label) == value else f"{value} ({label})")
-        for value, label in KINDS.items()
+        (term.id, inscription_kind_label(term.id)) for term in vocabulary().inscription_kinds
     ]
-    if current and current not in KINDS:
+    if current and current not in {value for value, _label in choices}:
         choices.insert(0, (current, current))
     return choices
+
+
+def _default_kind() -> str:
+    kinds = vocabulary().inscription_kinds
+    ids = [term.id for term in kinds]
+    return DEFAULT_KIND if DEFAULT_KIND in ids else (ids[0] if ids else DEFAULT_KIND)
 
 
 def rows_from_site(site: Site | None) -> list[Row]:
@@ -115,7 +118,7 @@ def rows_from_form(data: MultiDict[str, str], languages: tuple[str, ...]) -> lis
         rows.append(
             Row(
                 number,
-                value("kind").strip() or "bia",
+                value("kind").strip() or _default_kind(),
                 {lang: value(f"location-{lang}") for lang in languages},
                 value("original"),
                 value("reading"),
@@ -135,7 +138,8 @@ def editor_rows(site: Site | None, languages: tuple[str, ...]) -> list[Row]:
     if request.method == "POST" and MARKER in request.form:
         return rows_from_form(request.form, languages)
     rows = rows_from_site(site)
-    return rows + [Row(len(rows) + offset) for offset in range(BLANK_ROWS)]
+    kind = _default_kind()
+    return rows + [Row(len(rows) + offset, kind) for offset in range(BLANK_ROWS)]
 
 
 def apply(

@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 from babel import Locale
 from flask import current_app, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from guide.catalogue.index import Catalogue
@@ -35,6 +36,17 @@ NEARBY_LIMIT = 6
 # The photo width used for link previews (Open Graph) and JSON-LD.
 PREVIEW_WIDTH = 1080
 PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+
+# The catalogue's one-word notes (guide.catalogue.model.STANDARD_NOTES) in the page's language.
+STANDARD_NOTES = {
+    "coordinate": _l("coordinate"),
+    "point": _l("point"),
+    "description": _l("description"),
+    "address": _l("address"),
+    "history": _l("history"),
+    "festival": _l("festival"),
+    "rank": _l("rank"),
+}
 
 _CACHES: WeakKeyDictionary[Catalogue, dict[Any, Any]] = WeakKeyDictionary()
 
@@ -98,6 +110,9 @@ class StoryPage:
 
     def source_note(self, source: Source) -> str:
         """Return what ``source`` supports in the page's language, else in a fallback one."""
+        word = source.standard_note
+        if word is not None and word in STANDARD_NOTES:
+            return str(STANDARD_NOTES[word])
         return source.note(self.language, ("en", *available_languages()))
 
     def inscription_text(self, texts: dict[str, str]) -> str:

@@ -49,7 +49,7 @@ def test_the_editor_shows_blank_inscription_fieldsets_without_javascript(staff_a
     sets = page.select("fieldset.inscription")
     assert len(sets) == 2
     kinds = [o["value"] for o in sets[0].select("select[name='ins-0-kind'] option")]
-    assert kinds == ["bia", "hoành phi", "câu đối", "chuông", "khác"]
+    assert kinds == ["stele", "horizontal-board", "parallel-sentences", "bell", "other"]
     assert page.select_one("textarea[name='ins-0-original']")["lang"] == "vi-Hani"
     assert page.select_one("input[name='ins-0-location-en']") is not None
 
@@ -59,7 +59,7 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
     data = fill(
         edit_form(client),
         0,
-        kind="hoành phi",
+        kind="horizontal-board",
         location_vi="Tòa đại bái",
         original="大越國 \U00021a38",
         reading="Đại Việt quốc",
@@ -71,7 +71,7 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
     assert stored(staff_sites) == [
         {
-            "kind": "hoành phi",
+            "kind": "horizontal-board",
             "location": {"vi": "Tòa đại bái"},
             "original": "大越國 \U00021a38",
             "reading": "Đại Việt quốc",
@@ -85,9 +85,9 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
     data = edit_form(client)
     assert data["ins-0-original"] == "大越國 \U00021a38" and data["ins-0-sources"] == "1, 2"
     assert data["ins-rows"] == "3" and data["ins-1-original"] == ""
-    data.update({"ins-0-kind": "bia", "ins-0-reading": "Đại Việt quốc bi", "action": "save"})
+    data.update({"ins-0-kind": "stele", "ins-0-reading": "Đại Việt quốc bi", "action": "save"})
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
-    assert stored(staff_sites)[0]["kind"] == "bia"
+    assert stored(staff_sites)[0]["kind"] == "stele"
     assert stored(staff_sites)[0]["reading"] == "Đại Việt quốc bi"
     data = edit_form(client)
     data.update({"ins-0-remove": "1", "action": "save"})
@@ -113,7 +113,7 @@ def test_errors_are_shown_next_to_the_inscription_in_the_pages_language(staff_ap
     client = staff_app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
     sign_in(client, "editor-here")
-    data = fill(edit_form(client), 0, kind="bia", reading="Đại Việt", sources="99")
+    data = fill(edit_form(client), 0, kind="stele", reading="Đại Việt", sources="99")
     fill(data, 1, location_vi="Sân đình")
     data.update({"action": "save", "csrf_token": csrf_token(client)})
     response = client.post(f"/admin/sites/{SLUG}", data=data)

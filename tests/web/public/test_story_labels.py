@@ -3,9 +3,26 @@
 The kind, rank and area a page shows are the catalogue's labels for the page's
 language; English pages show no Vietnamese label there; the sources are listed
 once; pages in a language no narrative is written in say so, in that language.
+
+Inscription kinds and source notes are checked on every published page too:
+
+- an inscription's kind (``figcaption .inscription-kind``) is exactly the label
+  of its ``[[inscription_kinds]]`` entry in the page's language; on English pages
+  it holds no Vietnamese letter at all (a kind is a common noun, never a name);
+- a source's note (``ol.sources .source-note``) is exactly the source's note in
+  the page's language (other interface languages show the English one), or, for
+  one of the words the pages translate, its gettext translation; every source of
+  a published site has its note in Vietnamese and in English. Notes may quote
+  Vietnamese names and terms, so "in English" is measured over the lower-case
+  words outside quotation marks (proper names are capitalised): under 40 % of
+  them carry a Vietnamese letter (ă â đ ê ô ơ ư or a tone mark) on English pages,
+  and at least half on Vietnamese pages when the note has three such words.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import pytest
 from babel import Locale
@@ -15,7 +32,7 @@ from builders import DEFAULT_SITES
 
 from guide import PROJECT_ROOT, create_app
 from guide.catalogue.index import Catalogue, load_catalogue
-from guide.catalogue.model import Site
+from guide.catalogue.model import STANDARD_NOTES, Site, Source
 
 TRANSLATIONS = PROJECT_ROOT / "guide" / "translations"
 FALLBACK_NOTICE = "This story is not yet available in %(wanted)s, so it is shown in %(shown)s."
@@ -36,7 +53,8 @@ def pages(tmp_path_factory):
     client = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES)}).test_client()
 
     def page(site: Site, language: str) -> BeautifulSoup:
-        response = client.get(f"/sites/{site.slug}?lang={language}")
+        # Other languages than Vietnamese live under their own path (/en/sites/...).
+        response = client.get(f"/sites/{site.slug}?lang={language}", follow_redirects=True)
         assert response.status_code == 200, (site.slug, language)
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -160,10 +178,10 @@ def test_a_vietnamese_name_on_an_english_page_is_marked_vietnamese(make_catalogu
         ),
     )
     client = create_app({"TESTING": True, "GUIDE_SITES": str(root)}).test_client()
-    soup = BeautifulSoup(client.get("/sites/dinh-chem?lang=en").data, "html.parser")
+    soup = BeautifulSoup(client.get("/en/sites/dinh-chem").data, "html.parser")
     link = soup.select_one("ol.nearby a[href$='/dinh-gan-chem']")
     assert link is not None and link.get("lang") == "vi"
-    browse = BeautifulSoup(client.get("/?lang=en").data, "html.parser")
+    browse = BeautifulSoup(client.get("/en/").data, "html.parser")
     names = {a.get_text(strip=True): a.get("lang") for a in browse.select("details.area a")}
     assert names["Đình Gần Chèm"] == "vi"
     assert names[site_facts()["name"]["en"]] is None
@@ -179,3 +197,94 @@ def test_a_malformed_area_names_table_is_refused_with_its_field(empty_catalogue)
     )
     with pytest.raises(CatalogueError, match=r"catalogue.toml: areas.names: .*\[areas.names.en\]"):
         load_catalogue(empty_catalogue)
+
+
+# Combining marks of Vietnamese letters: grave, acute, tilde, hook, dot below,
+# circumflex, breve, horn.
+VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|«[^»]*»")
+
+
+def is_vietnamese_letter(char: str) -> bool:
+    return char in "đĐ" or any(m in VIETNAMESE_MARKS for m in unicodedata.normalize("NFD", char))
+
+
+def vietnamese_share(text: str) -> tuple[float, int]:
+    """Return the share of lower-case words outside quotations with a Vietnamese letter."""
+    words = [w for w in re.findall(r"[^\W\d_]+", QUOTED.sub(" ", text)) if w[0].islower()]
+    marked = sum(1 for word in words if any(is_vietnamese_letter(ch) for ch in word))
+    return (marked / len(words) if words else 0.0), len(words)
+
+
+def test_the_measure_tells_english_notes_from_vietnamese_ones():
+    assert vietnamese_share("tọa độ (đối tượng OpenStreetMap)")[0] == 1.0
+    assert vietnamese_share("the nội công ngoại quốc layout, seven-bay front hall")[0] < 0.5
+    assert vietnamese_share("coordinate and the name “Nhà lưu niệm Chủ tịch”") == (0.0, 4)
+    assert vietnamese_share("Hoành phi")[0] == 0.0 and is_vietnamese_letter("ơ")
+
+
+def expected_note(source: Source, language: str, translate) -> str:
+    if source.standard_note is not None:
+        return translate(source.standard_note)
+    wanted = language if language in ("vi", "en") else "en"
+    return source.notes.get(wanted, "")
+
+
+@pytest.mark.parametrize("language", ["vi", "en", "zh_Hans", "ko", "ja", "fr"])
+def test_inscription_kinds_and_source_notes_are_in_the_pages_language(catalogue, pages, language):
+    translate = Translations.load(str(TRANSLATIONS), [language]).gettext
+    vocabulary = catalogue.config.vocabulary
+    wrong, kinds_seen, notes_seen = [], 0, 0
+    for site in catalogue.published():
+        soup = pages(site, language)
+        shown_kinds = [e.get_text(strip=True) for e in soup.select("figcaption .inscription-kind")]
+        wanted_kinds = []
+        for item in site.inscriptions:
+            if vocabulary.inscription_kind(item.kind) is None:
+                wrong.append((site.slug, "not an inscription kind", item.kind))
+            wanted_kinds.append(vocabulary.inscription_kind_label(item.kind, language))
+        if shown_kinds != wanted_kinds:
+            wrong.append((site.slug, "inscription kinds", shown_kinds, wanted_kinds))
+        if language == "en":
+            wrong += [
+                (site.slug, "Vietnamese inscription kind", kind)
+                for kind in shown_kinds
+                if any(is_vietnamese_letter(ch) for ch in kind)
+            ]
+        kinds_seen += len(shown_kinds)
+        for number, source in enumerate(site.sources, start=1):
+            if source.standard_note is None and not {"vi", "en"} <= set(source.notes):
+                wrong.append((site.slug, number, "note not in vi and en", source.supports))
+                continue
+            element = soup.select_one(f"li#source-{number} .source-note")
+            shown = element.get_text(strip=True)[1:-1] if element else ""
+            if shown != expected_note(source, language, translate):
+                wrong.append((site.slug, number, "note", shown))
+            share, words = vietnamese_share(shown)
+            if language == "en" and share >= 0.4:
+                wrong.append((site.slug, number, "Vietnamese note on an English page", shown))
+            if language == "vi" and words >= 3 and share < 0.5:
+                wrong.append((site.slug, number, "English note on a Vietnamese page", shown))
+            notes_seen += 1
+    assert not wrong
+    assert kinds_seen >= 20 and notes_seen >= 150, (kinds_seen, notes_seen)
+
+
+def test_every_word_the_pages_translate_has_a_vietnamese_translation():
+    from guide.web.public.story import STANDARD_NOTES as TRANSLATED
+
+    assert set(TRANSLATED) == set(STANDARD_NOTES)
+    vietnamese = Translations.load(str(TRANSLATIONS), ["vi"]).gettext
+    assert vietnamese("coordinate") == "tọa độ"
+    assert all(vietnamese(word) != word for word in STANDARD_NOTES)
+
+
+def test_a_one_word_note_is_shown_in_the_pages_language(make_catalogue):
+    from builders import site_facts
+
+    sources = [{"url": "https://www.openstreetmap.org/node/6652529905", "supports": "point"}]
+    root = make_catalogue(site_facts(sources=sources))
+    client = create_app({"TESTING": True, "GUIDE_SITES": str(root)}).test_client()
+    for path, wanted in (("/sites/dinh-chem", "vị trí"), ("/en/sites/dinh-chem", "point")):
+        soup = BeautifulSoup(client.get(path).data, "html.parser")
+        assert soup.select_one("li#source-1 .source-note").get_text(strip=True) == f"({wanted})"

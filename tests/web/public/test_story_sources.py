@@ -28,7 +28,7 @@ STORIES = {
     "en": "The house honours Lý Ông Trọng. [2][1]\n\n## Sources\n\n- <https://nhandan.vn/>\n",
 }
 INSCRIPTION = {
-    "kind": "hoành phi",
+    "kind": "horizontal-board",
     "location": {"vi": "trên cửa chính", "en": "over the main door"},
     "reading": "Vạn cổ anh linh",
     "translation": {"vi": "Anh linh muôn thuở", "en": "Heroic spirit for ever"},
