@@ -261,3 +261,12 @@ class Server:
         app = make_staff_app(sites, tmp_path, GUIDE_DATABASE_URL=self.url, **config)
         self.apps.append(app)
         return app
+
+
+def language_path(language: str, path: str) -> str:
+    """Return a public page's address in ``language``: ``/en/map``; Vietnamese at the root."""
+    from guide.web.language_paths import path_segment
+
+    if language == "vi":
+        return path
+    return f"/{path_segment(language)}{path}"

@@ -92,7 +92,7 @@ def browser_language(accept: Iterable[tuple[str, float]], languages: tuple[str, 
     for value, quality in accept:
         if quality <= 0 or value == "*":
             continue
-        exact = _asked_language(value, languages)
+        exact = asked_language(value, languages)
         if exact:
             return exact
         parts = value.replace("_", "-").split("-")
@@ -106,7 +106,7 @@ def browser_language(accept: Iterable[tuple[str, float]], languages: tuple[str, 
     return ""
 
 
-def _asked_language(value: str, languages: tuple[str, ...]) -> str:
+def asked_language(value: str, languages: tuple[str, ...]) -> str:
     """Return the interface language ``value`` names ("zh-Hans" or "zh_Hans"), else ""."""
     wanted = value.strip().replace("-", "_").lower()
     return next((code for code in languages if code.lower() == wanted), "")
@@ -135,7 +135,7 @@ def preferred_language() -> str:
     list in order, then the first interface language.
     """
     languages = available_languages()
-    remembered = _asked_language(request.cookies.get(LANGUAGE_COOKIE, ""), languages)
+    remembered = asked_language(request.cookies.get(LANGUAGE_COOKIE, ""), languages)
     if remembered:
         return remembered
     return browser_language(request.accept_languages, languages) or languages[0]
@@ -162,7 +162,7 @@ def select_language() -> str:
     """
     if "language" in g:
         return g.language
-    asked = _asked_language(request.args.get("lang", ""), available_languages())
+    asked = asked_language(request.args.get("lang", ""), available_languages())
     chosen = asked or preferred_language()
     g.language = chosen
     return chosen
@@ -170,7 +170,7 @@ def select_language() -> str:
 
 def remember_language(response: Response) -> Response:
     """Keep a language chosen with ``?lang=`` in a cookie for later pages."""
-    asked = _asked_language(request.args.get("lang", ""), available_languages())
+    asked = asked_language(request.args.get("lang", ""), available_languages())
     if asked and request.cookies.get(LANGUAGE_COOKIE) != asked:
         # Not HttpOnly: the language switcher's script writes the same cookie, and a
         # language preference is no secret.

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, g, has_request_context, redirect, request, url_for
 from werkzeug.routing import BaseConverter, Map, Rule
 
-from guide.web.i18n import available_languages
+from guide.web.i18n import asked_language, available_languages
 
 # Pages visitors read: each has an address per language. The API, assets, the
 # service worker (it must sit at the top to control every page) and /admin do not.
@@ -116,7 +116,8 @@ def add_language_paths(app: Flask) -> None:
     @app.before_request
     def redirect_old_language_links() -> Response | None:
         """Send ``/sites/x?lang=en`` (links made before languages had paths) to ``/en/sites/x``."""
-        asked = request.args.get("lang")
+        # Written either way: "zh_Hans" as the catalogue spells it, "zh-Hans" as HTML does.
+        asked = asked_language(request.args.get("lang", ""), languages)
         if request.endpoint not in PUBLIC_ENDPOINTS or asked not in languages:
             return None
         if asked == g.language:

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES, site_facts
+from builders import DEFAULT_SITES, language_path, site_facts
 
 from guide.catalogue.index import load_catalogue
 from guide.catalogue.reader import CatalogueError, read_config
@@ -100,7 +100,9 @@ def test_story_badges_show_the_labels_of_the_page_language(client):
         ("en", "Communal house", "Special national relic (batch 8)"),
         ("vi", "Đình", "Di tích quốc gia đặc biệt (đợt 8)"),
     ):
-        soup = BeautifulSoup(client.get(f"/sites/dinh-chem?lang={language}").data, "html.parser")
+        soup = BeautifulSoup(
+            client.get(language_path(language, "/sites/dinh-chem")).data, "html.parser"
+        )
         badges = [li.get_text(strip=True) for li in soup.select("ul.badges li")]
         assert badges == [kind, rank], language
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES
+from builders import DEFAULT_SITES, language_path
 from shapely.geometry import Point
 
 from guide.catalogue.index import load_catalogue
@@ -15,7 +15,7 @@ PAGE_BUDGET = 12 * 1024
 
 
 def locator_of(client, slug: str, language: str = "vi"):
-    response = client.get(f"/sites/{slug}?lang={language}")
+    response = client.get(language_path(language, f"/sites/{slug}"))
     assert response.status_code == 200
     return BeautifulSoup(response.data, "html.parser").find("svg", class_="locator")
 
@@ -69,6 +69,6 @@ def test_no_river_or_lake_is_drawn_only_what_the_data_has(client):
 
 def test_every_published_story_page_stays_under_12_kb_compressed(client):
     for site in CATALOGUE.published():
-        page = client.get(f"/sites/{site.slug}?lang=vi").data
+        page = client.get(f"/sites/{site.slug}").data
         size = len(gzip.compress(page))
         assert size <= PAGE_BUDGET, f"/sites/{site.slug}: {size} bytes compressed"

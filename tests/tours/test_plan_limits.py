@@ -248,8 +248,8 @@ def test_a_full_planner_answers_503_with_retry_after_in_the_request_language(bus
 def test_a_full_planner_page_says_so_in_the_page_language(busy_app):
     client = busy_app.test_client()
     codes = published_codes(busy_app)
-    query = f"stops={','.join(codes)}&lang=en"
-    for path in ("/tours/plan", "/tours/plan/print"):
+    query = f"stops={','.join(codes)}"
+    for path in ("/en/tours/plan", "/en/tours/plan/print"):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 503, path
         assert response.headers["Retry-After"] == "7"

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from guide.catalogue.reader import CatalogueError, read_config
 from guide.web.i18n import TRANSLATIONS
+from guide.web.language_paths import path_segment
 
 NEW = ["zh_Hans", "ko", "ja", "fr"]
 HTML_LANG = {"zh_Hans": "zh-Hans", "ko": "ko", "ja": "ja", "fr": "fr"}
@@ -45,7 +46,7 @@ def html_lang(response) -> str:
 
 @pytest.mark.parametrize("language", NEW)
 def test_home_page_is_in_the_language(client, language):
-    response = client.get(f"/?lang={language}")
+    response = client.get(f"/{path_segment(language)}/")
     page = soup(response)
     assert response.status_code == 200
     assert page.html["lang"] == HTML_LANG[language]
@@ -60,7 +61,7 @@ def test_home_page_is_in_the_language(client, language):
 
 @pytest.mark.parametrize("language", NEW)
 def test_story_page_is_in_the_language_with_the_story_in_english(client, language):
-    response = client.get(f"{STORY}?lang={language}")
+    response = client.get(f"/{path_segment(language)}{STORY}")
     page = soup(response)
     assert response.status_code == 200
     assert page.html["lang"] == HTML_LANG[language]
@@ -78,7 +79,7 @@ def test_story_page_is_in_the_language_with_the_story_in_english(client, languag
 
 @pytest.mark.parametrize("language", NEW)
 def test_map_page_is_in_the_language(client, language):
-    response = client.get(f"/map?lang={language}")
+    response = client.get(f"/{path_segment(language)}/map")
     page = soup(response)
     assert response.status_code == 200
     assert page.html["lang"] == HTML_LANG[language]
@@ -87,7 +88,7 @@ def test_map_page_is_in_the_language(client, language):
 
 
 def test_the_switcher_names_every_language_in_itself(client):
-    page = soup(client.get("/?lang=ja"))
+    page = soup(client.get("/ja/"))
     links = page.select("nav.languages a")
     assert [a.get_text(strip=True) for a in links] == [
         "Tiếng Việt",
@@ -98,8 +99,8 @@ def test_the_switcher_names_every_language_in_itself(client):
         "Français",
     ]
     assert [a["lang"] for a in links] == ["vi", "en", "zh-Hans", "ko", "ja", "fr"]
-    codes = ["vi", "en", "zh_Hans", "ko", "ja", "fr"]
-    assert [a["href"].rsplit("lang=", 1)[-1] for a in links] == codes
+    # Each language's own address; Vietnamese, at the root, as a choice the root will not undo.
+    assert [a["href"] for a in links] == ["/?lang=vi", "/en/", "/zh-hans/", "/ko/", "/ja/", "/fr/"]
     assert page.select_one("nav.languages a[aria-current]").get_text() == "日本語"
 
 
@@ -117,18 +118,21 @@ def test_the_switcher_names_every_language_in_itself(client):
     ],
 )
 def test_the_browser_preference_list_chooses_the_language(client, accept, expected):
-    assert html_lang(client.get("/", headers={"Accept-Language": accept})) == expected
+    response = client.get("/", headers={"Accept-Language": accept}, follow_redirects=True)
+    assert html_lang(response) == expected
 
 
 def test_an_explicit_choice_wins_over_the_browser(client):
     response = client.get("/?lang=fr", headers={"Accept-Language": "ja, en;q=0.8"})
-    assert html_lang(response) == "fr"
+    assert (response.status_code, response.headers["Location"]) == (301, "/fr/")
+    assert html_lang(client.get("/fr/", headers={"Accept-Language": "ja, en;q=0.8"})) == "fr"
     # Written the way HTML writes it, too.
-    assert html_lang(client.get("/?lang=zh-Hans", headers={"Accept-Language": "ko"})) == "zh-Hans"
+    response = client.get("/?lang=zh-Hans", headers={"Accept-Language": "ko"})
+    assert (response.status_code, response.headers["Location"]) == (301, "/zh-hans/")
 
 
 def test_a_planned_tour_is_shown_in_the_language(client):
-    response = client.get("/tours/plan?stops=P7ZT,3SNH&lang=ja")
+    response = client.get("/ja/tours/plan?stops=P7ZT,3SNH")
     page = soup(response)
     assert response.status_code == 200
     assert page.html["lang"] == "ja"
