@@ -176,10 +176,10 @@ class Builder:
         return every, stories
 
     # -- what to render ----------------------------------------------------------
-    def pages(self) -> list[tuple[str, str]]:
+    def pages(self, digests: tuple[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
         """Return (address, digest of its inputs) of every page and file of the export."""
         catalogue = self.catalogue()
-        every, stories = self.digests()
+        every, stories = digests or self.digests()
         languages = catalogue.config.interface_languages
         work: list[tuple[str, str]] = [
             ("/sw.js", every),
@@ -200,7 +200,12 @@ class Builder:
                 ):
                     work.append((url_for(endpoint, lang=language), every))
                 for tour in sorted(catalogue.tours):
-                    for endpoint in ("tour_pages.tour", "tour_pages.tour_print"):
+                    for endpoint in (
+                        "tour_pages.tour",
+                        "tour_pages.tour_print",
+                        "tour_pages.tour_gpx",
+                        "tour_pages.tour_geojson",
+                    ):
                         work.append((url_for(endpoint, tour=tour, lang=language), every))
                 for site in catalogue.sites:
                     if site.is_public:
@@ -254,9 +259,10 @@ class Builder:
             except (ValueError, AttributeError):
                 self.previous = {}
         catalogue = self.catalogue()
-        every, _stories = self.digests()
+        digests = self.digests()
+        every = digests[0]
         pending: set[str] = set()
-        for address, key in self.pages():
+        for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
             relative = _output_file(address, mimetype)
             pending |= self.emit(relative, key, lambda a=address: self.fetch(a))
