@@ -19,8 +19,13 @@ from guide import PROJECT_ROOT, TEMPLATES, create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
+from guide.export.parallel import render_all
 from guide.export.search import search_index
 from guide.web.addresses import STATIC_EXPORT
+from guide.web.language_paths import path_segment
+from guide.web.loaded import get_catalogue
+from guide.web.public.fonts import han_nom_faces
+from guide.web.public.story import nearby_sites
 
 MANIFEST = ".guide-build.json"
 FORMAT = 1
@@ -143,8 +148,6 @@ class Builder:
 
     # -- inputs ------------------------------------------------------------------
     def catalogue(self) -> Catalogue:
-        from guide.web.loaded import get_catalogue
-
         with self.app.app_context():
             return get_catalogue()
 
@@ -161,8 +164,6 @@ class Builder:
         )
         summaries = {site.slug: summary(site) for site in catalogue.sites}
         every = _sha(shared, *(summaries[slug] for slug in sorted(summaries)))
-        from guide.web.public.story import nearby_sites
-
         stories = {}
         with self.app.app_context():
             for site in catalogue.sites:
@@ -227,12 +228,16 @@ class Builder:
             body = _NONCE.sub("", body.decode("utf-8")).encode("utf-8")
         return body, mimetype
 
+    def fresh(self, relative: str, key: str) -> bool:
+        """Return whether the output ``relative`` was built from the same inputs and is there."""
+        old = self.previous.get(relative)
+        return bool(old and old["key"] == key and (self.out / relative).is_file())
+
     def emit(self, relative: str, key: str, render: Any, refs: bool = True) -> set[str]:
         """Write one output unless its inputs are unchanged; return what it refers to."""
-        old = self.previous.get(relative)
         target = self.out / relative
-        if old and old["key"] == key and target.is_file():
-            self.outputs[relative] = old
+        if self.fresh(relative, key):
+            self.outputs[relative] = old = self.previous[relative]
             self.report.kept += 1
             return set(old.get("refs", []))
         body, mimetype = render()
@@ -262,10 +267,16 @@ class Builder:
         digests = self.digests()
         every = digests[0]
         pending: set[str] = set()
+        work = []
         for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
-            relative = _output_file(address, mimetype)
-            pending |= self.emit(relative, key, lambda a=address: self.fetch(a))
+            work.append((address, key, _output_file(address, mimetype)))
+        stale = [address for address, key, relative in work if not self.fresh(relative, key)]
+        with self.app.test_request_context():
+            han_nom_faces()  # the font's coverage, read once before any worker is forked
+        rendered = render_all(self.fetch, stale)
+        for address, key, relative in work:
+            pending |= self.emit(relative, key, lambda a=address: rendered.pop(a))
         self.extras(catalogue, every)
         done: set[str] = set()
         while pending:
@@ -338,8 +349,7 @@ class Builder:
 
     def not_found(self) -> tuple[bytes, str]:
         response = self.client.get("/sites/-", headers={"Accept-Encoding": "identity"})
-        body = _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8")
-        return body, "text/html"
+        return _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8"), "text/html"
 
     def robots(self) -> str:
         lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/"]
@@ -350,7 +360,6 @@ class Builder:
     def sitemap(self, catalogue: Catalogue) -> bytes:
         """Return sitemap.xml: each public page once per language, with hreflang alternates."""
         languages = catalogue.config.interface_languages
-        from guide.web.language_paths import path_segment
 
         groups: list[dict[str, str]] = []
         with self.app.test_request_context():
