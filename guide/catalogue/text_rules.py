@@ -26,7 +26,11 @@ from guide.messages import N_, Message
 BIDI_CONTROLS = frozenset(chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 # What a browser or decoder puts in place of bytes that were not valid UTF-8.
 REPLACEMENT_CHARACTER = "\ufffd"
-_MULTILINE_ALLOWED = frozenset("\n\t")
+# Every character junk_problem refuses, as one search (a narrative has tens of thousands):
+# Cc is U+0000-001F and U+007F-009F; multi-line text keeps tab, line feed and carriage return.
+_JUNK = "\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd"
+_JUNK_RE = re.compile(f"[\x00-\x1f{_JUNK}]")
+_JUNK_MULTILINE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_JUNK}]")
 _HOURS_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _HOURS_HINT = "'08:00-11:30, 13:30-17:00'"
 
@@ -39,32 +43,30 @@ def junk_problem(text: str, multiline: bool = False) -> Message | None:
     replacement character U+FFFD that marks text which was not valid UTF-8.
     A carriage return is allowed in multi-line text too (browsers send CRLF).
     """
-    allowed = _MULTILINE_ALLOWED | {"\r"} if multiline else frozenset()
-    for position, character in enumerate(text, start=1):
-        code = f"U+{ord(character):04X}"
-        if character in allowed:
-            continue
-        if unicodedata.category(character) == "Cc":
-            return Message.of(
-                N_("contains the control character %(code)s (at character %(at)s): remove it"),
-                code=code,
-                at=position,
-            )
-        if character in BIDI_CONTROLS:
-            return Message.of(
-                N_("contains the bidirectional control %(code)s (at character %(at)s): remove it"),
-                code=code,
-                at=position,
-            )
-        if character == REPLACEMENT_CHARACTER:
-            return Message.of(
-                N_(
-                    "contains U+FFFD (at character %(at)s), the mark of text that was not "
-                    "valid UTF-8: type or paste the text again"
-                ),
-                at=position,
-            )
-    return None
+    hit = (_JUNK_MULTILINE_RE if multiline else _JUNK_RE).search(text)
+    if hit is None:
+        return None
+    position, character = hit.start() + 1, hit.group()
+    code = f"U+{ord(character):04X}"
+    if unicodedata.category(character) == "Cc":
+        return Message.of(
+            N_("contains the control character %(code)s (at character %(at)s): remove it"),
+            code=code,
+            at=position,
+        )
+    if character in BIDI_CONTROLS:
+        return Message.of(
+            N_("contains the bidirectional control %(code)s (at character %(at)s): remove it"),
+            code=code,
+            at=position,
+        )
+    return Message.of(
+        N_(
+            "contains U+FFFD (at character %(at)s), the mark of text that was not "
+            "valid UTF-8: type or paste the text again"
+        ),
+        at=position,
+    )
 
 
 def visible(text: str) -> str:

@@ -19,8 +19,13 @@ from guide import PROJECT_ROOT, TEMPLATES, create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
+from guide.export.parallel import render_all
 from guide.export.search import search_index
 from guide.web.addresses import STATIC_EXPORT
+from guide.web.language_paths import path_segment
+from guide.web.loaded import get_catalogue
+from guide.web.public.fonts import han_nom_faces
+from guide.web.public.story import nearby_sites
 
 MANIFEST = ".guide-build.json"
 FORMAT = 1
@@ -143,8 +148,6 @@ class Builder:
 
     # -- inputs ------------------------------------------------------------------
     def catalogue(self) -> Catalogue:
-        from guide.web.loaded import get_catalogue
-
         with self.app.app_context():
             return get_catalogue()
 
@@ -161,8 +164,6 @@ class Builder:
         )
         summaries = {site.slug: summary(site) for site in catalogue.sites}
         every = _sha(shared, *(summaries[slug] for slug in sorted(summaries)))
-        from guide.web.public.story import nearby_sites
-
         stories = {}
         with self.app.app_context():
             for site in catalogue.sites:
@@ -176,10 +177,10 @@ class Builder:
         return every, stories
 
     # -- what to render ----------------------------------------------------------
-    def pages(self) -> list[tuple[str, str]]:
+    def pages(self, digests: tuple[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
         """Return (address, digest of its inputs) of every page and file of the export."""
         catalogue = self.catalogue()
-        every, stories = self.digests()
+        every, stories = digests or self.digests()
         languages = catalogue.config.interface_languages
         work: list[tuple[str, str]] = [
             ("/sw.js", every),
@@ -200,7 +201,12 @@ class Builder:
                 ):
                     work.append((url_for(endpoint, lang=language), every))
                 for tour in sorted(catalogue.tours):
-                    for endpoint in ("tour_pages.tour", "tour_pages.tour_print"):
+                    for endpoint in (
+                        "tour_pages.tour",
+                        "tour_pages.tour_print",
+                        "tour_pages.tour_gpx",
+                        "tour_pages.tour_geojson",
+                    ):
                         work.append((url_for(endpoint, tour=tour, lang=language), every))
                 for site in catalogue.sites:
                     if site.is_public:
@@ -222,12 +228,16 @@ class Builder:
             body = _NONCE.sub("", body.decode("utf-8")).encode("utf-8")
         return body, mimetype
 
+    def fresh(self, relative: str, key: str) -> bool:
+        """Return whether the output ``relative`` was built from the same inputs and is there."""
+        old = self.previous.get(relative)
+        return bool(old and old["key"] == key and (self.out / relative).is_file())
+
     def emit(self, relative: str, key: str, render: Any, refs: bool = True) -> set[str]:
         """Write one output unless its inputs are unchanged; return what it refers to."""
-        old = self.previous.get(relative)
         target = self.out / relative
-        if old and old["key"] == key and target.is_file():
-            self.outputs[relative] = old
+        if self.fresh(relative, key):
+            self.outputs[relative] = old = self.previous[relative]
             self.report.kept += 1
             return set(old.get("refs", []))
         body, mimetype = render()
@@ -254,12 +264,19 @@ class Builder:
             except (ValueError, AttributeError):
                 self.previous = {}
         catalogue = self.catalogue()
-        every, _stories = self.digests()
+        digests = self.digests()
+        every = digests[0]
         pending: set[str] = set()
-        for address, key in self.pages():
+        work = []
+        for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
-            relative = _output_file(address, mimetype)
-            pending |= self.emit(relative, key, lambda a=address: self.fetch(a))
+            work.append((address, key, _output_file(address, mimetype)))
+        stale = [address for address, key, relative in work if not self.fresh(relative, key)]
+        with self.app.test_request_context():
+            han_nom_faces()  # the font's coverage, read once before any worker is forked
+        rendered = render_all(self.fetch, stale)
+        for address, key, relative in work:
+            pending |= self.emit(relative, key, lambda a=address: rendered.pop(a))
         self.extras(catalogue, every)
         done: set[str] = set()
         while pending:
@@ -332,8 +349,7 @@ class Builder:
 
     def not_found(self) -> tuple[bytes, str]:
         response = self.client.get("/sites/-", headers={"Accept-Encoding": "identity"})
-        body = _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8")
-        return body, "text/html"
+        return _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8"), "text/html"
 
     def robots(self) -> str:
         lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/"]
@@ -344,7 +360,6 @@ class Builder:
     def sitemap(self, catalogue: Catalogue) -> bytes:
         """Return sitemap.xml: each public page once per language, with hreflang alternates."""
         languages = catalogue.config.interface_languages
-        from guide.web.language_paths import path_segment
 
         groups: list[dict[str, str]] = []
         with self.app.test_request_context():

@@ -57,6 +57,61 @@ def area_path(geometry: BaseGeometry | None, project: Projection) -> str:
     return polygon_path(geometry, project)
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """The outlines in a locator's box: its area's path, each neighbour's path and label spot."""
+
+    area: str | None
+    neighbours: list[tuple[Outline, str, tuple[float, float] | None]]
+    # Held so that the ids in the cache's key stay theirs while the entry lives.
+    geometries: tuple[object, ...]
+
+
+# Story pages of the same area (and the same site in every language) draw the same box:
+# simplifying and cutting the outlines once per box is most of a locator's cost.
+_DRAWN: dict[tuple[object, ...], _Drawn] = {}
+_DRAWN_LIMIT = 4096
+
+
+def _outlines(
+    area: BaseGeometry | None,
+    bounds: tuple[float, float, float, float],
+    districts: Sequence[Outline],
+    project: Projection,
+) -> _Drawn:
+    """Return the simplified outlines of ``area`` and the ``districts`` in ``bounds``, cached."""
+    key = (id(area), bounds, tuple((id(d.geometry), d.name) for d in districts))
+    found = _DRAWN.get(key)
+    if found is not None:
+        return found
+    west, south, east, north = bounds
+    view = box(west, south, east, north)
+    tolerance = max(east - west, north - south) * SIMPLIFY_FRACTION
+    neighbours: list[tuple[Outline, str, tuple[float, float] | None]] = []
+    for district in districts if area is not None else ():
+        piece = district.geometry.intersection(view)
+        if piece.is_empty or not polygons(piece):
+            continue
+        outline = area_path(piece.simplify(tolerance, preserve_topology=True), project)
+        if not outline:
+            continue
+        anchor = None
+        if piece.area >= view.area * MIN_LABEL_FRACTION:
+            point = piece.representative_point()
+            anchor = project(point.x, point.y)
+        neighbours.append((district, outline, anchor))
+    area_d = None
+    if area is not None:
+        a_west, a_south, a_east, a_north = area.bounds
+        own = max(a_east - a_west, a_north - a_south) * SIMPLIFY_FRACTION
+        area_d = area_path(area.simplify(own, preserve_topology=True), project)
+    drawn = _Drawn(area_d, neighbours, (area, *(d.geometry for d in districts)))
+    if len(_DRAWN) >= _DRAWN_LIMIT:
+        _DRAWN.clear()
+    _DRAWN[key] = drawn
+    return drawn
+
+
 def locator_svg(
     site: Mark,
     neighbours: Sequence[Mark] = (),
@@ -83,10 +138,7 @@ def locator_svg(
     shapes = polygons(area)
     if shapes:
         west, south, east, north = area.bounds  # type: ignore[union-attr]
-        tolerance = max(east - west, north - south) * SIMPLIFY_FRACTION
-        simplified = area.simplify(tolerance, preserve_topology=True)  # type: ignore[union-attr]
     else:
-        simplified = None
         west = east = site.lon
         south = north = site.lat
     west = min([west, *(p.lon for p in points)])
@@ -103,33 +155,21 @@ def locator_svg(
         west, south, east, north = west - margin, south - margin, east + margin, north + margin
     project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
     parts = svg_open("locator", project, title=title, description=description, id_prefix=id_prefix)
-    view = box(west, south, east, north)
-    tolerance = max(east - west, north - south) * SIMPLIFY_FRACTION
+    drawn = _outlines(area if shapes else None, (west, south, east, north), districts, project)
     labels = []
-    for district in districts if shapes else ():
-        piece = district.geometry.intersection(view)
-        if piece.is_empty or not polygons(piece):
-            continue
-        outline = area_path(piece.simplify(tolerance, preserve_topology=True), project)
-        if not outline:
-            continue
+    for district, outline, anchor in drawn.neighbours:
+        name = escape(district.name)
         parts.append(
             f'<path class="neighbour" d="{outline}" fill-rule="evenodd">'
-            f"<title>{escape(district.name)}</title></path>"
+            f"<title>{name}</title></path>"
         )
-        if piece.area >= view.area * MIN_LABEL_FRACTION:
-            anchor = piece.representative_point()
-            x, y = project(anchor.x, anchor.y)
+        if anchor is not None:
             # Keep the whole name inside the box: about two thirds of an em per letter at 9 units.
             half = len(district.name) * LETTER_WIDTH / 2
-            x = round(min(max(x, half + 2), project.width - half - 2), 1)
-            labels.append(
-                f'<text class="area-name" x="{x:g}" y="{y:g}">{escape(district.name)}</text>'
-            )
-    if simplified is not None:
-        parts.append(
-            f'<path class="area" d="{area_path(simplified, project)}" fill-rule="evenodd"/>'
-        )
+            x = round(min(max(anchor[0], half + 2), project.width - half - 2), 1)
+            labels.append(f'<text class="area-name" x="{x:g}" y="{anchor[1]:g}">{name}</text>')
+    if drawn.area is not None:
+        parts.append(f'<path class="area" d="{drawn.area}" fill-rule="evenodd"/>')
     parts.extend(labels)
     shown = {(mark.lat, mark.lon) for mark in points}
     for mark in others:

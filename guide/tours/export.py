@@ -11,12 +11,15 @@ from guide.tours.itinerary import Plan, plan_title
 from guide.tours.request import format_time
 
 
-def plan_gpx(plan: Plan, lang: str | None = None) -> str:
-    """Return the plan as GPX 1.1: numbered waypoints in visiting order, and the route."""
+def plan_gpx(plan: Plan, lang: str | None = None, title: str = "") -> str:
+    """Return the plan as GPX 1.1: numbered waypoints in visiting order, and the route.
+
+    ``title`` names it (a curated tour's name); else the plan's own title.
+    """
     lang = lang or plan.request.lang
     gpx = gpxpy.gpx.GPX()
     gpx.creator = "Red Addresses Guide"
-    gpx.name = plan_title(plan, lang)
+    gpx.name = title or plan_title(plan, lang)
     gpx.description = plan.note(lang)
     route = gpxpy.gpx.GPXRoute(name=gpx.name, description=plan.note(lang))
     for number, visit in enumerate(plan.timetable, start=1):
@@ -45,8 +48,11 @@ def plan_gpx(plan: Plan, lang: str | None = None) -> str:
     return gpx.to_xml(version="1.1")
 
 
-def plan_geojson(plan: Plan, lang: str | None = None) -> dict[str, Any]:
-    """Return the plan as a GeoJSON FeatureCollection: numbered points and the route line."""
+def plan_geojson(plan: Plan, lang: str | None = None, title: str = "") -> dict[str, Any]:
+    """Return the plan as a GeoJSON FeatureCollection: numbered points and the route line.
+
+    ``title`` names the route (a curated tour's name); else the plan's own title.
+    """
     lang = lang or plan.request.lang
     features: list[dict[str, Any]] = []
     for number, visit in enumerate(plan.timetable, start=1):
@@ -75,7 +81,7 @@ def plan_geojson(plan: Plan, lang: str | None = None) -> dict[str, Any]:
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": line},
             "properties": {
-                "name": plan_title(plan, lang),
+                "name": title or plan_title(plan, lang),
                 "mode": plan.request.mode,
                 "return_to_start": plan.request.return_to_start,
                 "total_m": plan.total_m,

@@ -31,6 +31,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "tour_pages.index",
         "tour_pages.tour",
         "tour_pages.tour_print",
+        "tour_pages.tour_gpx",
+        "tour_pages.tour_geojson",
         "tour_pages.planner",
         "tour_pages.print_plan",
         "offline.offline_page",

@@ -68,6 +68,70 @@ def test_every_file_a_page_uses_is_in_the_export(export):
         assert (export / path).is_file() or (export / path / "index.html").is_file(), url
 
 
+def test_every_link_of_every_page_resolves_to_a_file_of_the_export(export):
+    pages = sorted(export.rglob("*.html"))
+    checked = 0
+    for page in pages:
+        if page.name == "404.html":
+            continue  # its language links lead back to a missing address, answered by itself
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        tags = soup.select("a[href], link[href], script[src], img[src], source[src]")
+        for tag in tags:
+            url = tag.get("href") or tag.get("src") or ""
+            if not url.startswith("/") or url.startswith("//"):
+                continue
+            path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+            found = (export / path).is_file() or (export / path / "index.html").is_file()
+            assert found, f"{page.relative_to(export)} links to {url}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_a_curated_tour_page_offers_its_files_and_the_planner_on_the_api_server(export):
+    from guide.catalogue.index import load_catalogue
+
+    tour = load_catalogue(SITES).tours["hoang-thanh-ba-dinh"]
+    page = export / "en/tours/hoang-thanh-ba-dinh/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    gpx = soup.select_one('a[data-link="gpx"]')["href"]
+    geojson = soup.select_one('a[data-link="geojson"]')["href"]
+    assert gpx == "/en/tours/hoang-thanh-ba-dinh.gpx"
+    assert geojson == "/en/tours/hoang-thanh-ba-dinh.geojson"
+    planner = soup.find("a", string="Change it in the planner")["href"]
+    assert planner.startswith(f"{API}/en/tours/plan?")
+    import gpxpy
+
+    track = gpxpy.parse((export / gpx.lstrip("/")).read_text(encoding="utf-8"))
+    assert track.name == tour.display_name("en")
+    sites = {site.slug: site for site in load_catalogue(SITES).sites}
+    stops = [sites[slug] for slug in tour.stops]
+    expected = [f"{n}. {site.name['en']}" for n, site in enumerate(stops, start=1)]
+    assert [point.name for point in track.waypoints] == expected
+    import json
+
+    data = json.loads((export / geojson.lstrip("/")).read_text(encoding="utf-8"))
+    points = [f["properties"]["name"] for f in data["features"] if f["geometry"]["type"] == "Point"]
+    assert points == [site.name["en"] for site in stops]
+
+
+def test_without_a_server_a_static_tour_page_leaves_the_planner_out():
+    from guide.web.addresses import STATIC_EXPORT
+
+    app = create_app({"TESTING": True, "GUIDE_SITES": str(SITES), STATIC_EXPORT: True})
+    soup = BeautifulSoup(app.test_client().get("/tours/hoang-thanh-ba-dinh").data, "html.parser")
+    assert soup.select_one('a[data-link="gpx"]')["href"] == "/tours/hoang-thanh-ba-dinh.gpx"
+    assert not soup.select('a[href*="/tours/plan?"]')
+    assert soup.find("a", string="Chỉnh sửa trong công cụ lập hành trình") is None
+
+
+def test_the_server_names_a_curated_tours_download_after_its_title(server):
+    response = server.test_client().get("/en/tours/hoang-thanh-ba-dinh.gpx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/gpx+xml"
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    assert server.test_client().get("/tours/no-such-tour.gpx").status_code == 404
+
+
 @pytest.mark.parametrize("folder", ["S/Z2HN", "s/z2hn"])
 def test_a_plaque_code_has_a_page_that_sends_the_visitor_on(export, folder):
     soup = BeautifulSoup(

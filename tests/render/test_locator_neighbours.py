@@ -72,3 +72,25 @@ def test_every_published_story_page_stays_under_12_kb_compressed(client):
         page = client.get(f"/sites/{site.slug}").data
         size = len(gzip.compress(page))
         assert size <= PAGE_BUDGET, f"/sites/{site.slug}: {size} bytes compressed"
+
+
+def test_a_locator_drawn_again_is_the_same_and_its_outlines_are_simplified_once():
+    from guide.render import locator
+    from guide.render.locator import Mark, Outline, locator_svg
+
+    site = CATALOGUE.by_slug("bao-tang-ho-chi-minh")
+    own = CATALOGUE.areas.get(site.area)
+    districts = [Outline(a.name, a.geometry) for a in CATALOGUE.areas if a.id != own.id]
+    mark = Mark(site.lat, site.lon, "", "Bảo tàng Hồ Chí Minh")
+
+    def draw(title: str) -> str:
+        return locator_svg(mark, area=own.geometry, title=title, districts=districts)
+
+    locator._DRAWN.clear()
+    first = draw("Bảo tàng Hồ Chí Minh")
+    assert len(locator._DRAWN) == 1
+    again = draw("Ho Chi Minh Museum")  # the same box in another language: drawn from the cache
+    assert len(locator._DRAWN) == 1
+    assert again == first.replace("Bảo tàng Hồ Chí Minh</title>", "Ho Chi Minh Museum</title>", 1)
+    locator._DRAWN.clear()
+    assert draw("Bảo tàng Hồ Chí Minh") == first

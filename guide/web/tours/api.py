@@ -19,7 +19,6 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
-from guide.catalogue.curated import can_follow
 from guide.messages import N_
 from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.itinerary import Plan, plan_title
@@ -31,7 +30,6 @@ from guide.tours.request import (
     TourRequest,
     parse_query,
     parse_request,
-    tour_request,
 )
 from guide.web.addresses import allow_export_origin, public_base
 from guide.web.loaded import get_catalogue
@@ -187,21 +185,6 @@ def plan_json():
     return jsonify(_plan_json(plan))
 
 
-def download_title(plan: Plan) -> str:
-    """Return what a download is named after: a curated tour's own name, else the plan's title.
-
-    A curated tour's page links its files with ``tour=<slug>``; the name is used
-    only while the plan is that tour's (another plan keeps the generic title).
-    """
-    catalogue = get_catalogue()
-    lang = plan.request.lang
-    found = catalogue.tours.get(request.args.get("tour", ""))
-    followed = found is not None and can_follow(found, catalogue)
-    if followed and tour_request(found, catalogue, lang=lang).query() == plan.request.query():
-        return found.display_name(lang)
-    return plan_title(plan, lang)
-
-
 @bp.get("/tours/plan.gpx")
 def plan_gpx_file():
     """Give the permalink's plan as a GPX 1.1 file: numbered waypoints and the route."""
@@ -214,7 +197,7 @@ def plan_gpx_file():
     return Response(
         plan_gpx(plan),
         mimetype="application/gpx+xml",
-        headers={"Content-Disposition": attachment(download_title(plan), "gpx")},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "gpx")},
     )
 
 
@@ -231,7 +214,7 @@ def plan_geojson_file():
     return Response(
         body,
         mimetype="application/geo+json",
-        headers={"Content-Disposition": attachment(download_title(plan), "geojson")},
+        headers={"Content-Disposition": attachment(plan_title(plan, plan.request.lang), "geojson")},
     )
 
 

@@ -6,6 +6,7 @@ The blueprint of the tour pages (``bp``) is here; the planner's pages
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template
@@ -13,13 +14,14 @@ from flask import Blueprint, Response, abort, render_template
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Tour
 from guide.catalogue.text import fold
+from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.plan import plan_tour
 from guide.tours.request import tour_request
 from guide.web.addresses import has_public_address
 from guide.web.i18n import select_language
 from guide.web.loaded import get_catalogue
 from guide.web.pagecache import cached_page
-from guide.web.responses import page_response
+from guide.web.responses import attachment, page_response
 from guide.web.tour_steps import (
     MODE_LABELS,
     can_follow,
@@ -98,3 +100,40 @@ def tour_print(tour: str) -> Response:
         return render_template("tours/print.html", view=view, error="")
 
     return page_response(cached_page(catalogue, render, "tour-print", found.slug))
+
+
+def _followed(tour: str) -> Tour:
+    found = get_catalogue().tours.get(tour)
+    if found is None or not can_follow(found, get_catalogue()):
+        abort(404)
+    return found
+
+
+# A file at a plain address next to the tour's page, so that a static host serves it too;
+# the server also names the download after the tour's title (a static host names it by slug).
+@bp.get("/tours/<tour>.gpx")
+def tour_gpx(tour: str) -> Response:
+    """Give a curated tour as a GPX 1.1 file: its stops in order and the route."""
+    found = _followed(tour)
+    language = select_language()
+    view = curated_plan(found, get_catalogue(), language)
+    return Response(
+        plan_gpx(view.plan, language, view.title),
+        mimetype="application/gpx+xml",
+        headers={"Content-Disposition": attachment(view.title, "gpx", found.slug)},
+    )
+
+
+@bp.get("/tours/<tour>.geojson")
+def tour_geojson(tour: str) -> Response:
+    """Give a curated tour as GeoJSON: its numbered stops and the route line."""
+    found = _followed(tour)
+    language = select_language()
+    view = curated_plan(found, get_catalogue(), language)
+    return Response(
+        json.dumps(
+            plan_geojson(view.plan, language, view.title), ensure_ascii=False, sort_keys=True
+        ),
+        mimetype="application/geo+json",
+        headers={"Content-Disposition": attachment(view.title, "geojson", found.slug)},
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from flask import request, url_for
 from flask_babel import gettext as _
@@ -14,7 +13,7 @@ from guide.catalogue.model import Site, Tour
 from guide.render.routemap import RouteStop, route_svg
 from guide.tours.itinerary import Leg, Plan, Visit, plan_title
 from guide.tours.request import PLAN_PATH, TourRequest, format_time
-from guide.web.addresses import public_url
+from guide.web.addresses import public_url, server_url
 from guide.web.loaded import get_catalogue
 from guide.web.tour_steps import (
     MODE_LABELS,
@@ -186,9 +185,13 @@ def plan_view(plan: Plan, language: str, tour: Tour | None = None) -> PlanView:
     if tour is not None:
         # A curated tour's itinerary has its own address, so a static export has it too.
         links["print"] = url_for("tour_pages.tour_print", tour=tour.slug)
-        # Its files are named after the tour (see download_title).
-        for key in ("gpx", "geojson"):
-            links[key] += f"&tour={quote(tour.slug)}"
+        links["back"] = url_for("tour_pages.tour", tour=tour.slug)
+        links["gpx"] = url_for("tour_pages.tour_gpx", tour=tour.slug)
+        links["geojson"] = url_for("tour_pages.tour_geojson", tour=tour.slug)
+        # The planner needs the guide's server: GUIDE_API_URL's, else this host's; "" in
+        # a static export without a server (the page leaves the link out).
+        links["planner"] = server_url(links["permalink"])
+        links["qr"] = server_url(links["qr"])
     title = tour.display_name(language) if tour else plan_title(plan, language)
     return PlanView(
         plan=plan,

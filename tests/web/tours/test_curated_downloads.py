@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -44,22 +44,3 @@ def test_a_curated_tours_files_carry_its_own_name(client, language, suffix):
         assert name == f"{tour.display_name(language)}.{suffix}"
         assert ascii_name.isascii() and ascii_name.endswith(f".{suffix}")
         assert ascii_name != f"tour.{suffix}"
-
-
-def test_the_tour_name_is_not_lent_to_another_plan(client):
-    tour = followed_tours(client)[0]
-    link = download_link(client, tour, "en", "gpx")
-    path, query = urlsplit(link).path, dict(parse_qsl(urlsplit(link).query))
-    tour_name = f"{tour.display_name('en')}.gpx"
-    # The same stops without the tour: the planner's own title.
-    alone = {key: value for key, value in query.items() if key != "tour"}
-    assert file_names(client.get(f"{path}?{urlencode(alone)}"))[1] != tour_name
-    # Another plan that names the tour (a changed start time) keeps the generic title too.
-    changed = {**query, "start_time": "06:15"}
-    assert query.get("start_time") != "06:15"
-    response = client.get(f"{path}?{urlencode(changed)}")
-    assert response.status_code == 200
-    assert file_names(response)[1] != tour_name
-    # A tour the catalogue does not have is ignored.
-    unknown = {**query, "tour": "no-such-tour"}
-    assert file_names(client.get(f"{path}?{urlencode(unknown)}"))[1] != tour_name
