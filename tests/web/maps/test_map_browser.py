@@ -227,7 +227,7 @@ class TestEscaping:
 def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
     from builders import DEFAULT_SITES
 
-    from guide.catalogue.reader import read_config
+    from guide.catalogue.config import read_config
 
     vocabulary = read_config(DEFAULT_SITES).vocabulary
     messages = []

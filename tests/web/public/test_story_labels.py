@@ -170,7 +170,7 @@ def test_a_vietnamese_name_on_an_english_page_is_marked_vietnamese(make_catalogu
 
 
 def test_a_malformed_area_names_table_is_refused_with_its_field(empty_catalogue):
-    from guide.catalogue.reader import CatalogueError
+    from guide.catalogue.config import CatalogueError
 
     config = empty_catalogue / "catalogue.toml"
     config.write_text(
