@@ -8,6 +8,7 @@ lives here, so that tests import it from a module of its own.
 from __future__ import annotations
 
 import io
+import random
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from guide import PROJECT_ROOT, create_app
+from guide.catalogue import codes
 from guide.catalogue.codes import record
 from guide.catalogue.layout import SITE_FILE
 
@@ -261,3 +263,79 @@ class Server:
         app = make_staff_app(sites, tmp_path, GUIDE_DATABASE_URL=self.url, **config)
         self.apps.append(app)
         return app
+
+
+OTHER = "南國山河"
+
+
+def inscribed(**overrides) -> dict:
+    """Return facts of Đình Chèm with one inscription carrying ``ORIGINAL``."""
+    inscription = {
+        "kind": "hoành phi",
+        "location": {"vi": "Tòa đại bái", "en": "Main hall"},
+        "original": ORIGINAL,
+        "reading": "Đại Việt quốc",
+        "translation": {"vi": "Nước Đại Việt", "en": "The land of Đại Việt"},
+        "sources": [1],
+    }
+    return site_facts(inscriptions=[inscription], **overrides)
+
+
+def generated(count: int, seed: int = 3) -> list[dict]:
+    """Return the facts of ``count`` published sites with Vietnamese names and distinct codes."""
+    rng = random.Random(seed)
+    taken: set[str] = set()
+    sites = []
+    for number in range(count):
+        code = ""
+        while not code or code in taken:
+            code = "".join(rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+        taken.add(code)
+        kind = rng.choice(sorted(KINDS))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
+        sites.append(
+            site_facts(
+                code=code,
+                slug=f"di-tich-{number:03d}",
+                kind=kind,
+                lat=21.094072 - rng.uniform(0.0005, 0.004),
+                lon=105.774237 - rng.uniform(0.001, 0.006),
+                name={"vi": f"{KINDS[kind]} {title}", "en": f"Site {number}"},
+            )
+        )
+    return sites
+
+
+# 大越國 and 𡨸 (chữ, U+21A38, in Extension B: only HanaMinB has it).
+NOM = "\U00021a38"
+ORIGINAL = f"大越國 {NOM}"
+
+
+KINDS = {
+    "communal-house": "Đình",
+    "temple": "Đền",
+    "pagoda": "Chùa",
+    "revolutionary": "Di tích cách mạng",
+    "memorial-house": "Nhà lưu niệm",
+}
+
+
+WORDS = [
+    "Chèm",
+    "Thụy",
+    "Phương",
+    "Hàng",
+    "Ngang",
+    "Cổ",
+    "Loa",
+    "Đống",
+    "Đa",
+    "Quán",
+    "Thánh",
+    "Kim",
+    "Liên",
+    "Tây",
+    "Đằng",
+    "Ngọc",
+    "Hà",
+]
