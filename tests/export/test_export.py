@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from builders import DEFAULT_SITES, EXPORT_BASE
 
-from guide import PROJECT_ROOT, create_app
 from guide.catalogue.text import fold
 from guide.export.build import MANIFEST, build
 
-SITES = PROJECT_ROOT / "sites"
-BASE = "https://ditich.example.vn"
-API = "https://api.ditich.example.vn"
 NONCE = re.compile(r' nonce="[^"]*"')
-
-
-@pytest.fixture(scope="session")
-def export(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export")
-    build(out, SITES, base_url=BASE, api_url=API)
-    return out
-
-
-@pytest.fixture(scope="module")
-def server():
-    # The server the export's pages send planning, feedback and counts to.
-    settings = {"GUIDE_BASE_URL": BASE, "GUIDE_API_URL": API}
-    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES), **settings})
 
 
 @pytest.mark.parametrize(
@@ -50,8 +32,8 @@ def server():
         ("/sw.js", "sw.js"),
     ],
 )
-def test_a_page_in_the_export_is_the_page_the_server_sends(export, server, address, file):
-    response = server.test_client().get(address)
+def test_a_page_in_the_export_is_the_page_the_server_sends(export, api_app, address, file):
+    response = api_app.test_client().get(address)
     assert response.status_code == 200
     sent = NONCE.sub("", response.get_data(as_text=True))
     assert (export / file).read_text(encoding="utf-8") == sent
@@ -98,7 +80,7 @@ def test_unknown_addresses_get_the_guides_404_page(export):
 def test_drafts_have_neither_pages_nor_codes(export):
     from guide.catalogue.index import load_catalogue
 
-    drafts = [site for site in load_catalogue(SITES).sites if site.status == "draft"]
+    drafts = [site for site in load_catalogue(DEFAULT_SITES).sites if site.status == "draft"]
     assert drafts
     for site in drafts:
         assert not (export / "sites" / site.slug).exists()
@@ -111,24 +93,24 @@ def test_the_sitemap_lists_each_page_with_its_languages(export):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = ElementTree.parse(export / "sitemap.xml").getroot()
     locs = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    entry = locs[f"{BASE}/en/sites/dinh-chem"]
+    entry = locs[f"{EXPORT_BASE}/en/sites/dinh-chem"]
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
-    assert alternates["vi"] == f"{BASE}/sites/dinh-chem"
-    assert alternates["en"] == f"{BASE}/en/sites/dinh-chem"
+    assert alternates["vi"] == f"{EXPORT_BASE}/sites/dinh-chem"
+    assert alternates["en"] == f"{EXPORT_BASE}/en/sites/dinh-chem"
     # Every interface language has its pages (the story falls back to English there).
     assert set(alternates) == {"vi", "en", "zh-hans", "ko", "ja", "fr"}
     robots = (export / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
+    assert f"Sitemap: {EXPORT_BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
 @pytest.mark.parametrize("query", ["dinh chem", "Đình Chèm", "chua", "den", "hoa lo", "zzz"])
-def test_the_search_index_finds_what_the_servers_search_finds(export, server, query):
+def test_the_search_index_finds_what_the_servers_search_finds(export, api_app, query):
     import json
 
     index = json.loads((export / "api/search-index.json").read_text(encoding="utf-8"))
     words = fold(query).split()
     found = {site["slug"] for site in index["sites"] if all(w in site["text"] for w in words)}
-    soup = BeautifulSoup(server.test_client().get(f"/search?q={query}").data, "html.parser")
+    soup = BeautifulSoup(api_app.test_client().get(f"/search?q={query}").data, "html.parser")
     listed = {a["href"].rsplit("/", 1)[-1] for a in soup.select("ol.results a, ul.results a")}
     assert found == listed
     if query == "dinh chem":
@@ -137,7 +119,7 @@ def test_the_search_index_finds_what_the_servers_search_finds(export, server, qu
 
 def test_a_second_build_is_byte_identical_and_an_edit_rebuilds_only_its_pages(tmp_path):
     sites = tmp_path / "sites"
-    shutil.copytree(SITES, sites)
+    shutil.copytree(DEFAULT_SITES, sites)
     first, second = tmp_path / "one", tmp_path / "two"
     build(first, sites)
     build(second, sites)
