@@ -23,9 +23,9 @@ from guide.catalogue.codes import record
 from guide.catalogue.layout import SITE_FILE
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"
-# Where the export tests publish the guide and its server.
-EXPORT_BASE = "https://ditich.example.vn"
-EXPORT_API = "https://api.ditich.example.vn"
+# The public addresses of the guide and of its server in tests (never reached).
+PUBLIC_BASE = "https://ditich.example.vn"
+PUBLIC_API = "https://api.ditich.example.vn"
 
 
 def site_facts(**overrides: Any) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def unavailable_reason() -> str | None:
 
 
 def running_host(kind: str, built: Path, tmp_path_factory) -> Iterator[NginxHost]:
-    """Yield nginx serving ``built`` with the ``kind`` config; skip (or fail in CI) without nginx."""
+    """Yield nginx serving ``built`` with the ``kind`` config; skip (fail in CI) without nginx."""
     reason = unavailable_reason()
     if reason:
         if os.environ.get("GUIDE_REQUIRE_BROWSER"):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browsing import TILE_PREFIX
-from builders import DEFAULT_SITES, EXPORT_API, EXPORT_BASE
+from builders import DEFAULT_SITES, PUBLIC_API, PUBLIC_BASE
 from nginx_host import NginxHost, running_host
 
 from guide import create_app
@@ -19,14 +19,14 @@ from guide.export.build import build
 @pytest.fixture(scope="session")
 def export(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("export")
-    build(out, DEFAULT_SITES, base_url=EXPORT_BASE, api_url=EXPORT_API)
+    build(out, DEFAULT_SITES, base_url=PUBLIC_BASE, api_url=PUBLIC_API)
     return out
 
 
 @pytest.fixture(scope="module")
 def api_app():
     # The server the export's pages send planning, feedback and counts to.
-    settings = {"GUIDE_BASE_URL": EXPORT_BASE, "GUIDE_API_URL": EXPORT_API}
+    settings = {"GUIDE_BASE_URL": PUBLIC_BASE, "GUIDE_API_URL": PUBLIC_API}
     return create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), **settings})
 
 
@@ -102,12 +102,12 @@ def search_app():
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, Path]:
     with_server, without = tmp_path_factory.mktemp("api"), tmp_path_factory.mktemp("bare")
-    build(with_server, DEFAULT_SITES, base_url=EXPORT_BASE, api_url=EXPORT_API)
-    build(without, DEFAULT_SITES, base_url=EXPORT_BASE)
+    build(with_server, DEFAULT_SITES, base_url=PUBLIC_BASE, api_url=PUBLIC_API)
+    build(without, DEFAULT_SITES, base_url=PUBLIC_BASE)
     return {"api": with_server, "bare": without}
 
 
 @pytest.fixture(scope="module")
 def api_server():
-    settings = {"GUIDE_BASE_URL": EXPORT_BASE, "GUIDE_API_URL": EXPORT_API}
+    settings = {"GUIDE_BASE_URL": PUBLIC_BASE, "GUIDE_API_URL": PUBLIC_API}
     return create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), **settings})

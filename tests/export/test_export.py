@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES, EXPORT_BASE
+from builders import DEFAULT_SITES, PUBLIC_BASE
 
 from guide.catalogue.text import fold
 from guide.export.build import MANIFEST, build
@@ -93,14 +93,14 @@ def test_the_sitemap_lists_each_page_with_its_languages(export):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = ElementTree.parse(export / "sitemap.xml").getroot()
     locs = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    entry = locs[f"{EXPORT_BASE}/en/sites/dinh-chem"]
+    entry = locs[f"{PUBLIC_BASE}/en/sites/dinh-chem"]
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
-    assert alternates["vi"] == f"{EXPORT_BASE}/sites/dinh-chem"
-    assert alternates["en"] == f"{EXPORT_BASE}/en/sites/dinh-chem"
+    assert alternates["vi"] == f"{PUBLIC_BASE}/sites/dinh-chem"
+    assert alternates["en"] == f"{PUBLIC_BASE}/en/sites/dinh-chem"
     # Every interface language has its pages (the story falls back to English there).
     assert set(alternates) == {"vi", "en", "zh-hans", "ko", "ja", "fr"}
     robots = (export / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {EXPORT_BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
+    assert f"Sitemap: {PUBLIC_BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
 @pytest.mark.parametrize("query", ["dinh chem", "Đình Chèm", "chua", "den", "hoa lo", "zzz"])
