@@ -342,3 +342,17 @@ WORDS = [
     "Ngọc",
     "Hà",
 ]
+
+
+HOAN_KIEM = {"lat": 21.0287, "lon": 105.8524, "area": "002", "ward": "Hàng Trống"}
+
+
+# Five sites in Bắc Từ Liêm (021) and one in Hoàn Kiếm (002).
+REACH_SITES = [
+    site_facts(),
+    site_facts(code="A2B3", slug="silent-old", name={"vi": "Nhà cũ im lặng"}),
+    site_facts(code="C4D5", slug="printed-lately", name={"vi": "Mới in"}),
+    site_facts(code="E6F7", slug="scanned-lately", name={"vi": "Vừa quét"}),
+    site_facts(code="G8H9", slug="taken-down", name={"vi": "Đã gỡ"}),
+    site_facts(code="J2K3", slug="ho-guom", name={"vi": "Hồ Gươm"}, **HOAN_KIEM),
+]
