@@ -21,6 +21,7 @@ from guide import PROJECT_ROOT, create_app
 from guide.catalogue import codes
 from guide.catalogue.codes import record
 from guide.catalogue.layout import SITE_FILE
+from guide.web.maps.views import LARGE_MAP_FROM
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"
 # The public addresses of the guide and of its server in tests (never reached).
@@ -356,3 +357,6 @@ REACH_SITES = [
     site_facts(code="G8H9", slug="taken-down", name={"vi": "Đã gỡ"}),
     site_facts(code="J2K3", slug="ho-guom", name={"vi": "Hồ Gươm"}, **HOAN_KIEM),
 ]
+
+
+LARGE_SITES = LARGE_MAP_FROM + 500

@@ -26,3 +26,9 @@ B = site_facts(
     code="BBBB", slug="site-b", area="001", lat=21.035257, lon=105.840252, visit_minutes=30,
     name={"vi": OTHER, "en": OTHER},
 )  # fmt: skip
+
+
+HTML_NAME = '<script>alert("x")</script> Đình <b>Hàng</b> & "Mã"'
+
+# A site name that would run script, were the map to set it as HTML.
+MARKUP_NAME = '<img src=x onerror="window.hacked=1">Đình <b>Thử</b>'

@@ -11,7 +11,6 @@ import pytest
 from babel import Locale
 from babel.support import Translations
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES
 
 from guide import PROJECT_ROOT, create_app
 from guide.catalogue.index import Catalogue, load_catalogue
@@ -21,27 +20,6 @@ TRANSLATIONS = PROJECT_ROOT / "guide" / "translations"
 FALLBACK_NOTICE = "This story is not yet available in %(wanted)s, so it is shown in %(shown)s."
 BATCH = {"vi": "đợt", "en": "batch"}
 SOURCES_HEADING = {"vi": "Nguồn", "en": "Sources"}
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DEFAULT_SITES)
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """Return a function giving the parsed story page of a site in a language."""
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path_factory.mktemp("instance")))
-    client = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES)}).test_client()
-
-    def page(site: Site, language: str) -> BeautifulSoup:
-        response = client.get(f"/sites/{site.slug}?lang={language}")
-        assert response.status_code == 200, (site.slug, language)
-        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-    yield page
-    monkeypatch.undo()
 
 
 def expected_rank(catalogue: Catalogue, site: Site, language: str) -> str:
