@@ -36,6 +36,10 @@ from guide import PROJECT_ROOT, create_app
 from guide.cli import main
 from guide.workspace.db import db, normalize_url
 
+# The folders' conftest.py files all share one module name; pytest loads them as
+# plugins, and --doctest-modules must not import them again as modules.
+collect_ignore_glob = ["conftest.py", "*/conftest.py", "*/*/conftest.py"]
+
 
 @pytest.fixture(autouse=True)
 def private_instance(tmp_path_factory, monkeypatch) -> Path:
