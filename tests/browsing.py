@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import socket
 import threading
 import time
+import tomllib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -262,3 +264,25 @@ ANSWER = [
         "display_name": "Đình Chèm, Thụy Phương, Bắc Từ Liêm, Hà Nội, Việt Nam",
     }
 ]
+
+
+def stored(sites: Path, slug: str = "dinh-chem") -> dict:
+    """Return a site's facts as stored on disk."""
+    return tomllib.loads((sites / slug / "site.toml").read_text(encoding="utf-8"))
+
+
+def media_files(sites: Path, slug: str = "dinh-chem") -> list[str]:
+    """Return the files a site lists, in order."""
+    return [entry["file"] for entry in stored(sites, slug).get("media", [])]
+
+
+def upload(client, data: bytes, name: str, kind: str = "photo", slug: str = "dinh-chem", **fields):
+    """Upload a file through the editor's upload form; return the response."""
+    form = {
+        "media-csrf_token": csrf_token(client),
+        "media-file": (io.BytesIO(data), name),
+        "media-kind": kind,
+        "media-language": fields.pop("language", "vi"),
+    }
+    form.update({f"media-{key}": value for key, value in fields.items()})
+    return client.post(f"/admin/sites/{slug}/media", data=form, content_type="multipart/form-data")

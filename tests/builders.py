@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
@@ -360,3 +361,10 @@ REACH_SITES = [
 
 
 LARGE_SITES = LARGE_MAP_FROM + 500
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
+    """Return a real PNG photo of one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 import tomli_w
-from browsing import LiveServer
-from builders import DEFAULT_SITES, PUBLIC_BASE, make_staff_app
+from browsing import LiveServer, client_as, media_files, upload
+from builders import DEFAULT_SITES, PUBLIC_BASE, make_staff_app, png
 
 from guide import create_app
 
@@ -46,3 +46,15 @@ def inscribed_sites(staff_sites):
 def inscribed_staff_app(inscribed_sites, tmp_path):
     """Return the guide with one account per role on the catalogue copy without inscriptions."""
     return make_staff_app(inscribed_sites, tmp_path)
+
+
+@pytest.fixture
+def two_photos(staff_app, staff_sites):
+    """Give Đình Chèm two photos (red, then blue); return their file names."""
+    client = client_as(staff_app, "admin")
+    first = upload(client, png((200, 30, 30)), "cong.png", caption_vi="Cổng đình")
+    second = upload(client, png((30, 30, 200)), "san.png", caption_vi="Sân đình", credit="Ban QL")
+    assert first.status_code == second.status_code == 302
+    files = media_files(staff_sites)
+    assert len(files) == 2
+    return files
