@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import socket
 import threading
 import time
+import tomllib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
 from builders import STAFF_PASSWORD
@@ -226,3 +229,60 @@ def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"the service worker did not keep {path}")
+
+
+class Nominatim(BaseHTTPRequestHandler):
+    """Answers /search like Nominatim; '/search?q=fail' answers 500."""
+
+    requests: ClassVar[list[dict]] = []
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        type(self).requests.append(
+            {"path": parts.path, "query": query, "agent": self.headers["User-Agent"]}
+        )
+        if query.get("q") == ["fail"]:
+            self.send_response(500)
+            self.end_headers()
+            return
+        body = json.dumps(ANSWER if "Chèm" in query.get("q", [""])[0] else []).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+ANSWER = [
+    {
+        "lat": "21.0940720",
+        "lon": "105.7742370",
+        "display_name": "Đình Chèm, Thụy Phương, Bắc Từ Liêm, Hà Nội, Việt Nam",
+    }
+]
+
+
+def stored(sites: Path, slug: str = "dinh-chem") -> dict:
+    """Return a site's facts as stored on disk."""
+    return tomllib.loads((sites / slug / "site.toml").read_text(encoding="utf-8"))
+
+
+def media_files(sites: Path, slug: str = "dinh-chem") -> list[str]:
+    """Return the files a site lists, in order."""
+    return [entry["file"] for entry in stored(sites, slug).get("media", [])]
+
+
+def upload(client, data: bytes, name: str, kind: str = "photo", slug: str = "dinh-chem", **fields):
+    """Upload a file through the editor's upload form; return the response."""
+    form = {
+        "media-csrf_token": csrf_token(client),
+        "media-file": (io.BytesIO(data), name),
+        "media-kind": kind,
+        "media-language": fields.pop("language", "vi"),
+    }
+    form.update({f"media-{key}": value for key, value in fields.items()})
+    return client.post(f"/admin/sites/{slug}/media", data=form, content_type="multipart/form-data")

@@ -8,19 +8,26 @@ lives here, so that tests import it from a module of its own.
 from __future__ import annotations
 
 import io
+import random
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from guide import PROJECT_ROOT, create_app
+from guide.catalogue import codes
 from guide.catalogue.codes import record
 from guide.catalogue.layout import SITE_FILE
+from guide.web.maps.views import LARGE_MAP_FROM
 
 DEFAULT_SITES = PROJECT_ROOT / "sites"
+# The public addresses of the guide and of its server in tests (never reached).
+PUBLIC_BASE = "https://ditich.example.vn"
+PUBLIC_API = "https://api.ditich.example.vn"
 
 
 def site_facts(**overrides: Any) -> dict[str, Any]:
@@ -270,3 +277,104 @@ def language_path(language: str, path: str) -> str:
     if language == "vi":
         return path
     return f"/{path_segment(language)}{path}"
+
+
+OTHER = "南國山河"
+
+
+def inscribed(**overrides) -> dict:
+    """Return facts of Đình Chèm with one inscription carrying ``ORIGINAL``."""
+    inscription = {
+        "kind": "horizontal-board",
+        "location": {"vi": "Tòa đại bái", "en": "Main hall"},
+        "original": ORIGINAL,
+        "reading": "Đại Việt quốc",
+        "translation": {"vi": "Nước Đại Việt", "en": "The land of Đại Việt"},
+        "sources": [1],
+    }
+    # The test stories are short: declared so, guide check warns of them but passes.
+    return site_facts(inscriptions=[inscription], needs_story=True, **overrides)
+
+
+def generated(count: int, seed: int = 3) -> list[dict]:
+    """Return the facts of ``count`` published sites with Vietnamese names and distinct codes."""
+    rng = random.Random(seed)
+    taken: set[str] = set()
+    sites = []
+    for number in range(count):
+        code = ""
+        while not code or code in taken:
+            code = "".join(rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+        taken.add(code)
+        kind = rng.choice(sorted(KINDS))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
+        sites.append(
+            site_facts(
+                code=code,
+                slug=f"di-tich-{number:03d}",
+                kind=kind,
+                lat=21.094072 - rng.uniform(0.0005, 0.004),
+                lon=105.774237 - rng.uniform(0.001, 0.006),
+                name={"vi": f"{KINDS[kind]} {title}", "en": f"Site {number}"},
+            )
+        )
+    return sites
+
+
+# 大越國 and 𡨸 (chữ, U+21A38, in Extension B: only HanaMinB has it).
+NOM = "\U00021a38"
+ORIGINAL = f"大越國 {NOM}"
+
+
+KINDS = {
+    "communal-house": "Đình",
+    "temple": "Đền",
+    "pagoda": "Chùa",
+    "revolutionary": "Di tích cách mạng",
+    "memorial-house": "Nhà lưu niệm",
+}
+
+
+WORDS = [
+    "Chèm",
+    "Thụy",
+    "Phương",
+    "Hàng",
+    "Ngang",
+    "Cổ",
+    "Loa",
+    "Đống",
+    "Đa",
+    "Quán",
+    "Thánh",
+    "Kim",
+    "Liên",
+    "Tây",
+    "Đằng",
+    "Ngọc",
+    "Hà",
+]
+
+
+HOAN_KIEM = {"lat": 21.0287, "lon": 105.8524, "area": "002", "ward": "Hàng Trống"}
+
+
+# Five sites in Bắc Từ Liêm (021) and one in Hoàn Kiếm (002).
+REACH_SITES = [
+    site_facts(),
+    site_facts(code="A2B3", slug="silent-old", name={"vi": "Nhà cũ im lặng"}),
+    site_facts(code="C4D5", slug="printed-lately", name={"vi": "Mới in"}),
+    site_facts(code="E6F7", slug="scanned-lately", name={"vi": "Vừa quét"}),
+    site_facts(code="G8H9", slug="taken-down", name={"vi": "Đã gỡ"}),
+    site_facts(code="J2K3", slug="ho-guom", name={"vi": "Hồ Gươm"}, **HOAN_KIEM),
+]
+
+
+LARGE_SITES = LARGE_MAP_FROM + 500
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
+    """Return a real PNG photo of one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()

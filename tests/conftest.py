@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from builders import (
     DEFAULT_SITES,
     HANG_NGANG,
     NO_SERVER,
+    PUBLIC_BASE,
     Server,
     encoded_audio,
     make_staff_app,
@@ -29,9 +32,13 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from guide import create_app
+from guide import PROJECT_ROOT, create_app
 from guide.cli import main
 from guide.workspace.db import db, normalize_url
+
+# The folders' conftest.py files all share one module name; pytest loads them as
+# plugins, and --doctest-modules must not import them again as modules.
+collect_ignore_glob = ["conftest.py", "*/conftest.py", "*/*/conftest.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -227,3 +234,61 @@ def postgres(monkeypatch) -> Iterator[Server]:
         )
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
+
+
+# --- Checks of the whole package: instance configuration, file modes, the built wheel ---
+
+
+@pytest.fixture
+def instance(tmp_path: Path, monkeypatch) -> Path:
+    """Return an instance folder with a config.py, named by GUIDE_INSTANCE."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    (folder / "config.py").write_text(
+        f'GUIDE_SITES = "{DEFAULT_SITES}"\n'
+        f'GUIDE_BASE_URL = "{PUBLIC_BASE}"\n'
+        "GUIDE_HTTPS = True\n"
+        "GUIDE_NEARBY_RADIUS_M = 800\n"
+        'SECRET_KEY = "from the instance file, long enough to sign cookies"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GUIDE_INSTANCE", str(folder))
+    for name in ("GUIDE_BASE_URL", "GUIDE_HTTPS", "GUIDE_NEARBY_RADIUS_M", "GUIDE_SITES"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+@pytest.fixture(params=[0o022, 0o027])
+def umask(request):
+    """Run the test under a given umask; restore the previous one afterwards."""
+    previous = os.umask(request.param)
+    yield request.param
+    os.umask(previous)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """Build the wheel from a copy of the source tree and install it into a fresh venv."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    shutil.copytree(
+        PROJECT_ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "*.egg-info", "__pycache__", "sites", "tests", "bench", "qr", ".*"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(source), "-w", str(work / "dist"), "--no-deps",
+         "-q"],
+        check=True,
+    )  # fmt: skip
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    wheel = next((work / "dist").glob("*.whl"))
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
+         "--no-index", "--force-reinstall", str(wheel)],
+        check=True,
+    )  # fmt: skip
+    return venv

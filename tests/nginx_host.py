@@ -8,7 +8,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+from browsing import free_port
 
 from guide import PROJECT_ROOT
 
@@ -114,3 +118,15 @@ def unavailable_reason() -> str | None:
     if not NGINX.exists() and not shutil.which("nginx"):
         return f"no nginx at {NGINX} (apt-get install nginx-light, or set GUIDE_NGINX)"
     return None
+
+
+def running_host(kind: str, built: Path, tmp_path_factory) -> Iterator[NginxHost]:
+    """Yield nginx serving ``built`` with the ``kind`` config; skip (fail in CI) without nginx."""
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get("GUIDE_REQUIRE_BROWSER"):
+            pytest.fail(f"nginx is required here but cannot run: {reason}")
+        pytest.skip(reason)
+    host = NginxHost(kind, built, tmp_path_factory.mktemp(f"nginx-{kind}"), free_port()).start()
+    yield host
+    host.stop()

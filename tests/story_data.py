@@ -118,3 +118,9 @@ def build(root: Path) -> Path:
         {"vi": UNSAFE_STORY},
     )
     return root
+
+
+PHOTO_MEDIA = [
+    {"file": "photos/test-1.jpg", "caption": {"vi": "Ảnh 1", "en": "Test photo 1"}, "credit": "T"},
+    {"file": "photos/test-2.jpg", "caption": {"vi": "Ảnh 2", "en": "Test photo 2"}, "credit": "T"},
+]

@@ -8,40 +8,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from browsing import free_port
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES
+from builders import PUBLIC_BASE
 
 from guide import PROJECT_ROOT, create_app
 from guide.settings import resolve
 
-BASE_URL = "https://ditich.example.vn"
-
-
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch) -> Path:
-    """Return an instance folder with a config.py, named by GUIDE_INSTANCE."""
-    folder = tmp_path / "instance"
-    folder.mkdir()
-    (folder / "config.py").write_text(
-        f'GUIDE_SITES = "{DEFAULT_SITES}"\n'
-        f'GUIDE_BASE_URL = "{BASE_URL}"\n'
-        "GUIDE_HTTPS = True\n"
-        "GUIDE_NEARBY_RADIUS_M = 800\n"
-        'SECRET_KEY = "from the instance file, long enough to sign cookies"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("GUIDE_INSTANCE", str(folder))
-    for name in ("GUIDE_BASE_URL", "GUIDE_HTTPS", "GUIDE_NEARBY_RADIUS_M", "GUIDE_SITES"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
-
 
 def test_defaults_then_instance_file_then_environment_then_flags(instance, monkeypatch):
-    assert resolve()["GUIDE_BASE_URL"] == BASE_URL
+    assert resolve()["GUIDE_BASE_URL"] == PUBLIC_BASE
     assert resolve()["GUIDE_WALK_SPEED_KMH"] == 4.5  # a default the file leaves alone
     monkeypatch.setenv("GUIDE_NEARBY_RADIUS_M", "1200")
     settings = resolve()
@@ -49,7 +27,7 @@ def test_defaults_then_instance_file_then_environment_then_flags(instance, monke
     assert resolve({"GUIDE_NEARBY_RADIUS_M": 300})["GUIDE_NEARBY_RADIUS_M"] == 300
     app = create_app()
     assert app.instance_path == str(instance)
-    assert app.config["GUIDE_BASE_URL"] == BASE_URL
+    assert app.config["GUIDE_BASE_URL"] == PUBLIC_BASE
     assert app.config["SECRET_KEY"].startswith("from the instance file")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["GUIDE_NEARBY_RADIUS_M"] == 1200
@@ -113,6 +91,6 @@ def test_every_way_of_serving_reads_the_instance_file(instance, tmp_path, server
         if process.stdout:
             process.stdout.close()
     page = BeautifulSoup(body, "html.parser")
-    assert page.find("link", rel="canonical")["href"] == f"{BASE_URL}/sites/dinh-chem"
+    assert page.find("link", rel="canonical")["href"] == f"{PUBLIC_BASE}/sites/dinh-chem"
     assert headers["Strict-Transport-Security"].startswith("max-age=")  # GUIDE_HTTPS
     assert (instance / "guide.sqlite3").exists()  # the database lives in that instance folder

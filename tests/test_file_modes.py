@@ -6,7 +6,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
 from builders import DEFAULT_SITES, make_staff_app
 
 from guide.catalogue.store import atomic_write_bytes, write_site_folder
@@ -15,14 +14,6 @@ from guide.cli import main
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-@pytest.fixture(params=[0o022, 0o027])
-def umask(request):
-    """Run the test under a given umask; restore the previous one afterwards."""
-    previous = os.umask(request.param)
-    yield request.param
-    os.umask(previous)
 
 
 def test_atomic_writes_get_the_umask_mode(tmp_path, umask):

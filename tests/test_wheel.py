@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,34 +17,6 @@ from bs4 import BeautifulSoup
 from guide import PROJECT_ROOT
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """Build the wheel from a copy of the source tree and install it into a fresh venv."""
-    work = tmp_path_factory.mktemp("wheel")
-    source = work / "source"
-    shutil.copytree(
-        PROJECT_ROOT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", "build", "*.egg-info", "__pycache__", "sites", "tests", "bench", "qr", ".*"
-        ),
-    )
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "-w", str(work / "dist"), "--no-deps",
-         "-q"],
-        check=True,
-    )  # fmt: skip
-    venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    wheel = next((work / "dist").glob("*.whl"))
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
-         "--no-index", "--force-reinstall", str(wheel)],
-        check=True,
-    )  # fmt: skip
-    return venv
 
 
 def outside_env(tmp_path: Path) -> dict[str, str]:

@@ -52,3 +52,11 @@ def make_app(**config):
     return create_app(
         {"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), "GUIDE_ROUTING_URL": "", **config}
     )
+
+
+DRAFT = site_facts(
+    code="EEEE", slug="site-e", status="draft", lat=None, lon=None, name={"vi": "Đình Nháp"}
+)
+
+
+ROAD = [[0, 5100, 7300], [5150, 0, 1900], [7250, 1880, 0]]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from guide.catalogue import codes
+from guide.catalogue.config import CatalogueError, read_config
 from guide.catalogue.curated import read_tours
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.geo import Areas
@@ -25,7 +26,7 @@ from guide.catalogue.layout import (
 )
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
 from guide.catalogue.nearby import Nearby, NearIndex
-from guide.catalogue.reader import CatalogueError, read_config, read_site
+from guide.catalogue.reader import read_site
 from guide.catalogue.snapshot import SNAPSHOT_NAME, Snapshot, folder_signature, snapshot_key
 from guide.messages import N_
 

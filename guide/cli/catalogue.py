@@ -10,6 +10,7 @@ import click
 
 from guide import settings
 from guide.catalogue.checks import check_catalogue
+from guide.catalogue.config import CatalogueError, read_config
 from guide.catalogue.index import Catalogue
 from guide.catalogue.interchange import (
     COLUMNS,
@@ -22,7 +23,6 @@ from guide.catalogue.interchange import (
     write_export,
 )
 from guide.catalogue.layout import CONFIG_FILE, SITE_FILE
-from guide.catalogue.reader import CatalogueError, read_config
 from guide.cli.common import open_catalogue, resolve_area, sites_option, sites_root
 
 

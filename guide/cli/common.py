@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from guide import settings
+from guide.catalogue.config import CatalogueError
 from guide.catalogue.geo import Area
 from guide.catalogue.index import Catalogue, load_catalogue
-from guide.catalogue.reader import CatalogueError
 
 
 def sites_option(command):

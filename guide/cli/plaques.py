@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from guide import settings
+from guide.catalogue.config import CatalogueError
 from guide.catalogue.index import load_catalogue
-from guide.catalogue.reader import CatalogueError
 
 
 @click.group(name="plaques")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from click._termui_impl import ProgressBar
 
 from guide import settings
 from guide.catalogue.index import Catalogue
@@ -186,12 +187,7 @@ def qr_command(
         words = catalogue.config.vocabulary
         _one_file(chosen, one_file, base, size, ec.upper(), branding, words, jobs, printed_by)
         return
-    with click.progressbar(
-        length=len(chosen),
-        label=f"{fmt.upper()} {size}",
-        file=sys.stderr,
-        item_show_func=lambda site: site.slug if site else None,
-    ) as progress:
+    with _progress(chosen, f"{fmt.upper()} {size}") as progress:
         written, failures = batch.write_signs(
             chosen,
             out,
@@ -215,6 +211,16 @@ def qr_command(
     sys.exit(1 if failures else 0)
 
 
+def _progress(chosen: list[Site], label: str) -> ProgressBar[Site]:
+    """Open a progress bar on stderr that names each site as its sign is done."""
+    return click.progressbar(
+        length=len(chosen),
+        label=label,
+        file=sys.stderr,
+        item_show_func=lambda site: site.slug if site else None,
+    )
+
+
 def _one_file(
     chosen: list[Site],
     path: Path,
@@ -229,12 +235,7 @@ def _one_file(
     """Write the chosen sites' signs as the pages of one PDF, then register them as printed."""
     from guide.render import batch, sign_book
 
-    with click.progressbar(
-        length=len(chosen),
-        label=f"PDF {size}",
-        file=sys.stderr,
-        item_show_func=lambda site: site.slug if site else None,
-    ) as progress:
+    with _progress(chosen, f"PDF {size}") as progress:
         printed, failures = sign_book.write_signs_book(
             chosen,
             path,

@@ -12,8 +12,8 @@ import click
 from sqlalchemy import select
 
 from guide import settings
+from guide.catalogue.config import CatalogueError
 from guide.catalogue.index import load_catalogue
-from guide.catalogue.reader import CatalogueError
 
 GROUPINGS = ("day", "code", "area", "language", "via")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from guide.catalogue.reader import CatalogueError
+from guide.catalogue.config import CatalogueError
 from guide.cli.common import sites_option
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from guide.catalogue.config import CatalogueError
 from guide.catalogue.index import Catalogue, load_catalogue
-from guide.catalogue.reader import CatalogueError
 from guide.cli.common import open_catalogue, resolve_area, sites_option, sites_root
 
 

@@ -21,8 +21,8 @@ from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
 from guide.catalogue.vocabulary import Vocabulary
 from guide.render import qr
-from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet
-from guide.render.sign_fonts import REGULAR, register_fonts
+from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet, sign_canvas
+from guide.render.sign_fonts import register_fonts
 from guide.render.sign_layout import DEFAULT_SIZE, SIZES, Branding, SignError, SignSize, SignText
 
 # Sites whose text a worker prepares at a time.
@@ -84,18 +84,9 @@ def signs_book(
     sites = list(sites)
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=sign_size.page,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=REGULAR,
-        initialFontSize=10,
-        lang="vi",
+    canvas = sign_canvas(
+        buffer, sign_size, f"{len(sites)} biển / signs — {sign_size.label}", branding
     )
-    canvas.setTitle(f"{len(sites)} biển / signs — {sign_size.label}")
-    canvas.setAuthor(branding.programme or (branding.title[0] if branding.title else ""))
-    canvas.setCreator("Red Addresses Guide")
     printed: list[Site] = []
     failures: list[str] = []
     for site, (_, text, failure) in zip(

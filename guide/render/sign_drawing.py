@@ -7,6 +7,7 @@ quiet zone. Sticker sheets get crop marks between the stickers.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, black, white
@@ -31,6 +32,24 @@ from guide.render.sign_layout import (
     SignText,
     sticker_positions,
 )
+
+
+def sign_canvas(buffer: io.BytesIO, sign_size: SignSize, title: str, branding: Branding) -> Canvas:
+    """Open a canvas for signs of ``sign_size`` that gives the same bytes for the same pages."""
+    canvas = Canvas(
+        buffer,
+        pagesize=sign_size.page,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=REGULAR,
+        initialFontSize=10,
+        lang="vi",
+    )
+    canvas.setTitle(title)
+    canvas.setAuthor(branding.programme or (branding.title[0] if branding.title else ""))
+    canvas.setCreator("Red Addresses Guide")
+    return canvas
+
 
 RED = Color(0.66, 0.09, 0.09)
 

@@ -23,19 +23,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
-
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.model import Site
 from guide.catalogue.store import atomic_write_bytes
 from guide.catalogue.vocabulary import UNRANKED, Vocabulary
 from guide.messages import N_, Message, translate
 from guide.render import qr
-from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet
+from guide.render.sign_drawing import draw_plaque, draw_sticker_sheet, sign_canvas
 from guide.render.sign_fonts import (
     FONT_FAMILY,
     FONT_LICENCE_FILE,
-    REGULAR,
     font_licence,
     missing_glyphs,
     nfc,
@@ -177,19 +174,8 @@ def sign_pdf(
     text = sign_text(site, base_url, ec, vocabulary)
     branding = branding or Branding()
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=sign_size.page,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=REGULAR,
-        initialFontSize=10,
-        lang="vi",
-    )
-    canvas.setTitle(f"{text.name_vi} — {sign_size.label}")
+    canvas = sign_canvas(buffer, sign_size, f"{text.name_vi} — {sign_size.label}", branding)
     canvas.setSubject(text.code.text)
-    canvas.setAuthor(branding.programme or (branding.title[0] if branding.title else ""))
-    canvas.setCreator("Red Addresses Guide")
     if sign_size.is_sticker_sheet:
         draw_sticker_sheet(canvas, sign_size, text)
     else:

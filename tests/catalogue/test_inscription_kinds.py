@@ -9,9 +9,9 @@ import pytest
 from builders import DEFAULT_SITES, site_facts
 
 from guide.catalogue.checks import check_catalogue
+from guide.catalogue.config import CatalogueError
 from guide.catalogue.index import load_catalogue
 from guide.catalogue.interchange import COLUMNS
-from guide.catalogue.reader import CatalogueError
 from guide.cli import main
 
 IDS = ["stele", "horizontal-board", "parallel-sentences", "bell", "other"]

@@ -6,33 +6,13 @@ import os
 import pickle
 import shutil
 
-import pytest
-from builders import DEFAULT_SITES, site_facts, write_site
+from builders import site_facts, write_site
 
 from guide.catalogue import snapshot
 from guide.catalogue.index import load_catalogue
 from guide.cli import main
 
 SNAPSHOT = (".cache", snapshot.SNAPSHOT_NAME)
-
-
-@pytest.fixture
-def trust_fresh_files(monkeypatch):
-    """Keep files just written in the snapshot: tests cannot wait for them to age.
-
-    A real load leaves out files changed in the last two seconds (a coarse clock
-    could hide a second change); every change a test makes here alters a size
-    or an inode, which no clock hides.
-    """
-    monkeypatch.setattr(snapshot, "RACY_NS", 0)
-
-
-@pytest.fixture
-def shipped(tmp_path, trust_fresh_files):
-    """Return a copy of the shipped catalogue (sources, media, inscriptions, warnings)."""
-    root = tmp_path / "sites"
-    shutil.copytree(DEFAULT_SITES, root, ignore=shutil.ignore_patterns(".cache"))
-    return root
 
 
 def two_sites(root):

@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from builders import DEFAULT_SITES, language_path, site_facts
 
+from guide.catalogue.config import CatalogueError, read_config
 from guide.catalogue.index import load_catalogue
-from guide.catalogue.reader import CatalogueError, read_config
 
 
 def problems_of(root):

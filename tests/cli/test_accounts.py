@@ -12,14 +12,6 @@ from guide.cli import main
 from guide.workspace.db import AuditEntry, User, db, standalone_app
 
 
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    """Point the guide at a fresh SQLite file; return its URL."""
-    url = f"sqlite:///{tmp_path / 'accounts.sqlite3'}"
-    monkeypatch.setenv("GUIDE_DATABASE_URL", url)
-    return url
-
-
 def guide(runner, *args, stdin: str | None = None):
     return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
 

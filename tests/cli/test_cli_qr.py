@@ -11,41 +11,10 @@ from scanning import open_url, pdf_pages, png_image, scan_one, svg_image
 from guide import create_app
 from guide.cli import main
 
+# The module's own setting of the environment, for every test in it.
+pytestmark = pytest.mark.usefixtures("no_base_url_from_the_environment")
+
 BASE = "https://ditich.example.vn"
-DRAFT = site_facts(
-    code="R4WD",
-    slug="den-ngoc-son",
-    status="draft",
-    kind="temple",
-    rank="",
-    lat=None,
-    lon=None,
-    area="002",
-    name={"vi": "Đền Ngọc Sơn", "en": "Ngoc Son Temple"},
-)
-
-
-@pytest.fixture(autouse=True)
-def no_base_url_from_the_environment(monkeypatch, tmp_path):
-    """Keep a GUIDE_BASE_URL of the machine (and its plaque register) out of these tests."""
-    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.delenv("GUIDE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("GUIDE_BASE_URL", raising=False)
-    monkeypatch.delenv("GUIDE_SIGN_LOGO", raising=False)
-    monkeypatch.delenv("GUIDE_SIGN_PROGRAMME", raising=False)
-
-
-@pytest.fixture
-def catalogue(make_catalogue) -> Path:
-    """Return a catalogue of two published sites in two areas, a draft and a tour of all three."""
-    root = make_catalogue(site_facts(), HANG_NGANG, DRAFT)
-    (root / "_tours").mkdir()
-    (root / "_tours" / "ven-song-hong.toml").write_text(
-        'stops = ["dinh-chem", "den-ngoc-son", "nha-48-hang-ngang"]\nmode = "walk"\n'
-        '[name]\nvi = "Ven sông Hồng"\nen = "Along the Red River"\n',
-        encoding="utf-8",
-    )
-    return root
 
 
 def run(runner, catalogue: Path, out: Path, *args: str):

@@ -6,23 +6,8 @@ import csv
 import io
 
 import pytest
-from builders import DEFAULT_SITES, PHONE, make_app
 
 from guide.cli import main
-from guide.listening.scans import counter
-
-
-@pytest.fixture
-def scanned(tmp_path, monkeypatch):
-    """Return the database URL after scans of three sites in two areas, in two languages."""
-    app = make_app(tmp_path)
-    client = app.test_client()
-    for path in ["/S/P7ZT/Q"] * 3 + ["/s/p7zt"] + ["/S/QZ6W/Q"] * 2 + ["/S/X42C?lang=en"]:
-        assert client.get(path, headers=PHONE).status_code == 302
-    assert counter(app).flush() == 7
-    monkeypatch.setenv("GUIDE_DATABASE_URL", app.config["GUIDE_DATABASE_URL"])
-    monkeypatch.setenv("GUIDE_SITES", str(DEFAULT_SITES))
-    return counter(app).today()
 
 
 def rows(output: str) -> list[list[str]]:

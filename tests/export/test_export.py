@@ -5,33 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from builders import DEFAULT_SITES, PUBLIC_API, PUBLIC_BASE
 
-from guide import PROJECT_ROOT, create_app
+from guide import create_app
 from guide.catalogue.text import fold
 from guide.export.build import MANIFEST, build
 
-SITES = PROJECT_ROOT / "sites"
-BASE = "https://ditich.example.vn"
-API = "https://api.ditich.example.vn"
 NONCE = re.compile(r' nonce="[^"]*"')
-
-
-@pytest.fixture(scope="session")
-def export(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export")
-    build(out, SITES, base_url=BASE, api_url=API)
-    return out
-
-
-@pytest.fixture(scope="module")
-def server():
-    # The server the export's pages send planning, feedback and counts to.
-    settings = {"GUIDE_BASE_URL": BASE, "GUIDE_API_URL": API}
-    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES), **settings})
 
 
 @pytest.mark.parametrize(
@@ -50,8 +33,8 @@ def server():
         ("/sw.js", "sw.js"),
     ],
 )
-def test_a_page_in_the_export_is_the_page_the_server_sends(export, server, address, file):
-    response = server.test_client().get(address)
+def test_a_page_in_the_export_is_the_page_the_server_sends(export, api_app, address, file):
+    response = api_app.test_client().get(address)
     assert response.status_code == 200
     sent = NONCE.sub("", response.get_data(as_text=True))
     assert (export / file).read_text(encoding="utf-8") == sent
@@ -90,7 +73,7 @@ def test_every_link_of_every_page_resolves_to_a_file_of_the_export(export):
 def test_a_curated_tour_page_offers_its_files_and_the_planner_on_the_api_server(export):
     from guide.catalogue.index import load_catalogue
 
-    tour = load_catalogue(SITES).tours["hoang-thanh-ba-dinh"]
+    tour = load_catalogue(DEFAULT_SITES).tours["hoang-thanh-ba-dinh"]
     page = export / "en/tours/hoang-thanh-ba-dinh/index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     gpx = soup.select_one('a[data-link="gpx"]')["href"]
@@ -98,12 +81,12 @@ def test_a_curated_tour_page_offers_its_files_and_the_planner_on_the_api_server(
     assert gpx == "/en/tours/hoang-thanh-ba-dinh.gpx"
     assert geojson == "/en/tours/hoang-thanh-ba-dinh.geojson"
     planner = soup.find("a", string="Change it in the planner")["href"]
-    assert planner.startswith(f"{API}/en/tours/plan?")
+    assert planner.startswith(f"{PUBLIC_API}/en/tours/plan?")
     import gpxpy
 
     track = gpxpy.parse((export / gpx.lstrip("/")).read_text(encoding="utf-8"))
     assert track.name == tour.display_name("en")
-    sites = {site.slug: site for site in load_catalogue(SITES).sites}
+    sites = {site.slug: site for site in load_catalogue(DEFAULT_SITES).sites}
     stops = [sites[slug] for slug in tour.stops]
     expected = [f"{n}. {site.name['en']}" for n, site in enumerate(stops, start=1)]
     assert [point.name for point in track.waypoints] == expected
@@ -117,19 +100,19 @@ def test_a_curated_tour_page_offers_its_files_and_the_planner_on_the_api_server(
 def test_without_a_server_a_static_tour_page_leaves_the_planner_out():
     from guide.web.addresses import STATIC_EXPORT
 
-    app = create_app({"TESTING": True, "GUIDE_SITES": str(SITES), STATIC_EXPORT: True})
+    app = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), STATIC_EXPORT: True})
     soup = BeautifulSoup(app.test_client().get("/tours/hoang-thanh-ba-dinh").data, "html.parser")
     assert soup.select_one('a[data-link="gpx"]')["href"] == "/tours/hoang-thanh-ba-dinh.gpx"
     assert not soup.select('a[href*="/tours/plan?"]')
     assert soup.find("a", string="Chỉnh sửa trong công cụ lập hành trình") is None
 
 
-def test_the_server_names_a_curated_tours_download_after_its_title(server):
-    response = server.test_client().get("/en/tours/hoang-thanh-ba-dinh.gpx")
+def test_the_server_names_a_curated_tours_download_after_its_title(api_app):
+    response = api_app.test_client().get("/en/tours/hoang-thanh-ba-dinh.gpx")
     assert response.status_code == 200
     assert response.mimetype == "application/gpx+xml"
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
-    assert server.test_client().get("/tours/no-such-tour.gpx").status_code == 404
+    assert api_app.test_client().get("/tours/no-such-tour.gpx").status_code == 404
 
 
 @pytest.mark.parametrize("folder", ["S/Z2HN", "s/z2hn"])
@@ -162,7 +145,7 @@ def test_unknown_addresses_get_the_guides_404_page(export):
 def test_drafts_have_neither_pages_nor_codes(export):
     from guide.catalogue.index import load_catalogue
 
-    drafts = [site for site in load_catalogue(SITES).sites if site.status == "draft"]
+    drafts = [site for site in load_catalogue(DEFAULT_SITES).sites if site.status == "draft"]
     assert drafts
     for site in drafts:
         assert not (export / "sites" / site.slug).exists()
@@ -175,24 +158,24 @@ def test_the_sitemap_lists_each_page_with_its_languages(export):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = ElementTree.parse(export / "sitemap.xml").getroot()
     locs = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
-    entry = locs[f"{BASE}/en/sites/dinh-chem"]
+    entry = locs[f"{PUBLIC_BASE}/en/sites/dinh-chem"]
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
-    assert alternates["vi"] == f"{BASE}/sites/dinh-chem"
-    assert alternates["en"] == f"{BASE}/en/sites/dinh-chem"
+    assert alternates["vi"] == f"{PUBLIC_BASE}/sites/dinh-chem"
+    assert alternates["en"] == f"{PUBLIC_BASE}/en/sites/dinh-chem"
     # Every interface language has its pages (the story falls back to English there).
     assert set(alternates) == {"vi", "en", "zh-hans", "ko", "ja", "fr"}
     robots = (export / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
+    assert f"Sitemap: {PUBLIC_BASE}/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
 @pytest.mark.parametrize("query", ["dinh chem", "Đình Chèm", "chua", "den", "hoa lo", "zzz"])
-def test_the_search_index_finds_what_the_servers_search_finds(export, server, query):
+def test_the_search_index_finds_what_the_servers_search_finds(export, api_app, query):
     import json
 
     index = json.loads((export / "api/search-index.json").read_text(encoding="utf-8"))
     words = fold(query).split()
     found = {site["slug"] for site in index["sites"] if all(w in site["text"] for w in words)}
-    soup = BeautifulSoup(server.test_client().get(f"/search?q={query}").data, "html.parser")
+    soup = BeautifulSoup(api_app.test_client().get(f"/search?q={query}").data, "html.parser")
     listed = {a["href"].rsplit("/", 1)[-1] for a in soup.select("ol.results a, ul.results a")}
     assert found == listed
     if query == "dinh chem":
@@ -201,7 +184,7 @@ def test_the_search_index_finds_what_the_servers_search_finds(export, server, qu
 
 def test_a_second_build_is_byte_identical_and_an_edit_rebuilds_only_its_pages(tmp_path):
     sites = tmp_path / "sites"
-    shutil.copytree(SITES, sites)
+    shutil.copytree(DEFAULT_SITES, sites)
     first, second = tmp_path / "one", tmp_path / "two"
     build(first, sites)
     build(second, sites)

@@ -9,61 +9,18 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browsing import free_port, wait_until_kept
+from browsing import wait_until_kept
 from bs4 import BeautifulSoup
-from nginx_host import NginxHost, unavailable_reason
+from nginx_host import NginxHost
 
-from guide import PROJECT_ROOT
-from guide.export.build import build
-
-SITES = PROJECT_ROOT / "sites"
-TILE_PREFIX = "https://tile.openstreetmap.org/"
 # Đình Chèm's plaque code in the shipped catalogue.
 CODE = "Z2HN"
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """Build the shipped catalogue once, as `guide build` does."""
-    out = tmp_path_factory.mktemp("static-site")
-    build(out, SITES)
-    return out
-
-
-def _host(kind: str, built: Path, tmp_path_factory) -> Iterator[NginxHost]:
-    reason = unavailable_reason()
-    if reason:
-        if os.environ.get("GUIDE_REQUIRE_BROWSER"):
-            pytest.fail(f"nginx is required here but cannot run: {reason}")
-        pytest.skip(reason)
-    host = NginxHost(kind, built, tmp_path_factory.mktemp(f"nginx-{kind}"), free_port()).start()
-    yield host
-    host.stop()
-
-
-@pytest.fixture(scope="session")
-def repo_host(built, tmp_path_factory) -> Iterator[NginxHost]:
-    """nginx with deploy/nginx/guide-static.conf and the build's redirect map."""
-    yield from _host("repo", built, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def minimal_host(built, tmp_path_factory) -> Iterator[NginxHost]:
-    """nginx with only `root` and `index`: a host without any rewrite rules."""
-    yield from _host("minimal", built, tmp_path_factory)
-
-
-@pytest.fixture(params=["repo", "minimal"])
-def host(request) -> NginxHost:
-    return request.getfixturevalue(f"{request.param}_host")
 
 
 def fetch(host: NginxHost, path: str, **headers: str) -> http.client.HTTPResponse:
@@ -163,42 +120,6 @@ def test_both_hosts_serve_the_built_pages_unchanged(host, built):
 # --- Chromium, with only nginx reachable ------------------------------------------------
 
 
-@pytest.fixture
-def visit(browser) -> Iterator[Any]:
-    """Return ``visit(host, locale)``: a phone-sized page that may reach only that nginx."""
-    contexts = []
-
-    def make(host: NginxHost, locale: str = "en-US") -> Any:
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
-        allowed = f"127.0.0.1:{host.port}"
-        context.requests = []  # type: ignore[attr-defined]
-
-        def only_nginx(route) -> None:
-            url = route.request.url
-            context.requests.append(url)
-            if urlsplit(url).netloc == allowed:
-                route.continue_()
-            else:
-                route.abort()
-
-        context.route("**/*", only_nginx)
-        contexts.append((context, allowed))
-        page = context.new_page()
-        page.base = host.url  # type: ignore[attr-defined]
-        return page
-
-    yield make
-    for context, allowed in contexts:
-        elsewhere = [
-            url
-            for url in context.requests
-            if urlsplit(url).netloc != allowed and not url.startswith(TILE_PREFIX)
-        ]
-        context.close()
-        # No Flask server, no other host: map tiles (blocked) are the only other address.
-        assert elsewhere == []
-
-
 def site_index(built: Path) -> dict[str, Any]:
     index = json.loads((built / "api/search-index.json").read_text(encoding="utf-8"))
     return {site["slug"]: site for site in index["sites"]}
@@ -277,17 +198,9 @@ SERVER_QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """The guide's app in-process, for the pages the server would send (no HTTP server)."""
-    from guide import create_app
-
-    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES)})
-
-
 @pytest.mark.parametrize("path", SERVER_QUERIES)
-def test_the_browser_finds_what_the_server_finds(repo_host, visit, server, path):
-    soup = BeautifulSoup(server.test_client().get(path).get_data(as_text=True), "html.parser")
+def test_the_browser_finds_what_the_server_finds(repo_host, visit, search_app, path):
+    soup = BeautifulSoup(search_app.test_client().get(path).get_data(as_text=True), "html.parser")
     expected = [(a["href"], a.get_text()) for a in soup.select("ul.results a")]
     heading = soup.select_one("#results").get_text()
     page = visit(repo_host, "vi-VN")

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from builders import PUBLIC_API, PUBLIC_BASE
 
-from guide import PROJECT_ROOT, create_app
-from guide.export.build import build
-
-SITES = PROJECT_ROOT / "sites"
-BASE = "https://ditich.example.vn"
-API = "https://api.ditich.example.vn"
 TOUR = "hoang-thanh-ba-dinh"
 
 
@@ -30,20 +25,6 @@ def planner_config(soup: BeautifulSoup) -> dict:
             start = text.index("{")
             return json.JSONDecoder().raw_decode(text[start:])[0]
     raise AssertionError("no planner configuration on the page")
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, Path]:
-    with_server, without = tmp_path_factory.mktemp("api"), tmp_path_factory.mktemp("bare")
-    build(with_server, SITES, base_url=BASE, api_url=API)
-    build(without, SITES, base_url=BASE)
-    return {"api": with_server, "bare": without}
-
-
-@pytest.fixture(scope="module")
-def api_server():
-    settings = {"GUIDE_BASE_URL": BASE, "GUIDE_API_URL": API}
-    return create_app({"TESTING": True, "GUIDE_SITES": str(SITES), **settings})
 
 
 @pytest.mark.parametrize(
@@ -64,15 +45,15 @@ def test_without_a_server_the_planner_shows_the_curated_tours_and_says_why(build
 
 def test_with_a_server_the_planner_calls_its_api(builds):
     soup = soup_of(builds["api"] / "en/tours/plan/index.html")
-    assert planner_config(soup)["planner"]["api"] == f"{API}/api/tours/plan"
-    assert soup.select_one("#plan-form")["action"] == f"{API}/en/tours/plan"
+    assert planner_config(soup)["planner"]["api"] == f"{PUBLIC_API}/api/tours/plan"
+    assert soup.select_one("#plan-form")["action"] == f"{PUBLIC_API}/en/tours/plan"
 
 
 def test_feedback_goes_to_the_server_or_is_left_out(builds):
     form = soup_of(builds["api"] / "en/sites/dinh-chem/index.html").select_one(
         "form[data-feedback]"
     )
-    assert form["action"] == f"{API}/sites/dinh-chem/feedback"
+    assert form["action"] == f"{PUBLIC_API}/sites/dinh-chem/feedback"
     bare = soup_of(builds["bare"] / "en/sites/dinh-chem/index.html")
     assert bare.select("form[data-feedback]") == []
     assert bare.select_one("#feedback") is None
@@ -82,7 +63,7 @@ def test_feedback_goes_to_the_server_or_is_left_out(builds):
 def test_plaque_codes_count_on_the_server_or_not_at_all(builds, folder):
     via = "plaque" if folder.lower().endswith("/q") else "link"
     script = soup_of(builds["api"] / folder / "index.html").script.get_text()
-    assert f'var count = "{API}/api/count/Z2HN?via={via}";' in script
+    assert f'var count = "{PUBLIC_API}/api/count/Z2HN?via={via}";' in script
     bare = soup_of(builds["bare"] / folder / "index.html")
     assert 'var count = "";' in bare.script.get_text()
     assert bare.select_one("body a")["href"] == "/sites/dinh-chem"
@@ -91,26 +72,29 @@ def test_plaque_codes_count_on_the_server_or_not_at_all(builds, folder):
 def test_the_server_answers_the_public_origin_only(api_server):
     client = api_server.test_client()
     body = {"stops": ["Z2HN", "9XT4"], "lang": "en"}
-    allowed = client.post("/api/tours/plan", json=body, headers={"Origin": BASE})
-    assert allowed.headers.get("Access-Control-Allow-Origin") == BASE
+    allowed = client.post("/api/tours/plan", json=body, headers={"Origin": PUBLIC_BASE})
+    assert allowed.headers.get("Access-Control-Allow-Origin") == PUBLIC_BASE
     other = client.post("/api/tours/plan", json=body, headers={"Origin": "https://other.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
     preflight = client.options(
         "/api/tours/plan",
-        headers={"Origin": BASE, "Access-Control-Request-Method": "POST"},
+        headers={"Origin": PUBLIC_BASE, "Access-Control-Request-Method": "POST"},
     )
-    assert preflight.headers.get("Access-Control-Allow-Origin") == BASE
+    assert preflight.headers.get("Access-Control-Allow-Origin") == PUBLIC_BASE
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     # The pages' own policy lets them reach the server, and only it.
     policy = client.get("/en/sites/dinh-chem").headers["Content-Security-Policy"]
-    assert f"connect-src 'self' {API}" in policy and f"form-action 'self' {API}" in policy
+    assert (
+        f"connect-src 'self' {PUBLIC_API}" in policy
+        and f"form-action 'self' {PUBLIC_API}" in policy
+    )
 
 
 def test_the_counting_beacon_counts_known_codes_only(api_server):
     client = api_server.test_client()
-    answer = client.post("/api/count/Z2HN?via=plaque&lang=en", headers={"Origin": BASE})
+    answer = client.post("/api/count/Z2HN?via=plaque&lang=en", headers={"Origin": PUBLIC_BASE})
     assert answer.status_code == 204
-    assert answer.headers.get("Access-Control-Allow-Origin") == BASE
+    assert answer.headers.get("Access-Control-Allow-Origin") == PUBLIC_BASE
     assert client.post("/api/count/NOPE?via=plaque").status_code == 404
 
 

@@ -5,30 +5,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browsing import LiveServer
 from builders import edit_site
 from sqlalchemy import select
 
-from guide import create_app
 from guide.cli import main
 from guide.listening.models import Plaque, PlaqueCheck
 from guide.listening.scans import counter
 from guide.web import reload_catalogue
 from guide.workspace.db import database_context, db
-
-
-@pytest.fixture
-def server(register, tmp_path):
-    app = create_app(
-        {
-            "GUIDE_SITES": str(register),
-            "TESTING": True,
-            "GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
-        }
-    )
-    live = LiveServer(app).start()
-    yield live, app
-    live.stop()
 
 
 def test_printing_records_each_plaque_with_its_size_day_and_printer(register):

@@ -20,11 +20,6 @@ from guide.render import qr
 from guide.workspace.db import db
 
 
-@pytest.fixture
-def scan_app(tmp_path):
-    return make_app(tmp_path)
-
-
 def codes_of(app, count: int) -> list[str]:
     """Return the codes of ``count`` public sites of the app's catalogue."""
     catalogue = app.extensions["guide.catalogue"]

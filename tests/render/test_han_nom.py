@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from browsing import LiveServer
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES, site_facts, write_site
+from builders import DEFAULT_SITES, NOM, ORIGINAL, inscribed, site_facts
 
 from guide import create_app
 from guide.catalogue.index import load_catalogue
@@ -16,57 +15,10 @@ from guide.cli import main
 from guide.render.han_nom import available_fonts, inscription_characters, is_han, plan_faces
 from guide.settings import HAN_NOM_FONTS
 
-# 大越國 and 𡨸 (chữ, U+21A38, in Extension B: only HanaMinB has it).
-NOM = "\U00021a38"
-ORIGINAL = f"大越國 {NOM}"
-OTHER = "南國山河"
 FONTS = available_fonts(HAN_NOM_FONTS)
 needs_font = pytest.mark.skipif(
     len(FONTS) < 2, reason=f"fonts-hanazono is not installed (looked for {HAN_NOM_FONTS})"
 )
-
-
-def inscribed(**overrides) -> dict:
-    """Return facts of Đình Chèm with one inscription carrying ``ORIGINAL``."""
-    inscription = {
-        "kind": "horizontal-board",
-        "location": {"vi": "Tòa đại bái", "en": "Main hall"},
-        "original": ORIGINAL,
-        "reading": "Đại Việt quốc",
-        "translation": {"vi": "Nước Đại Việt", "en": "The land of Đại Việt"},
-        "sources": [1],
-    }
-    # The test stories are short: declared so, guide check warns of them but passes.
-    return site_facts(inscriptions=[inscription], needs_story=True, **overrides)
-
-
-@pytest.fixture(scope="module")
-def font_app(tmp_path_factory):
-    """Return the guide on a catalogue of one inscribed published site and one draft."""
-    folder = tmp_path_factory.mktemp("han-nom")
-    root = folder / "sites"
-    root.mkdir()
-    for name in ("catalogue.toml", "areas.geojson"):
-        shutil.copyfile(DEFAULT_SITES / name, root / name)
-    write_site(root, inscribed())
-    draft = site_facts(
-        code="7K2R",
-        slug="den-nhap",
-        status="draft",
-        name={"vi": "Đền nháp"},
-        lat=None,
-        lon=None,
-        area=None,
-        inscriptions=[{"kind": "stele", "original": OTHER, "sources": [1]}],
-    )
-    write_site(root, draft)
-    return create_app(
-        {
-            "TESTING": True,
-            "GUIDE_SITES": str(root),
-            "GUIDE_FONT_CACHE": str(folder / "fonts"),
-        }
-    )
 
 
 def font_urls(client, path: str = "/sites/dinh-chem") -> tuple[str, list[str]]:

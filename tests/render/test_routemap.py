@@ -6,10 +6,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES
 
 from guide.catalogue.geo import distance_m
-from guide.catalogue.index import load_catalogue
 from guide.render.routemap import RouteStop, route_svg
 
 # The Flag Tower, Đoan Môn, the North Gate and Ba Đình Square.
@@ -20,11 +18,6 @@ STOPS = [
     RouteStop(21.036987, 105.835803, "4", "Quảng trường <Ba Đình>"),
 ]
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-
-@pytest.fixture(scope="module")
-def areas():
-    return load_catalogue(DEFAULT_SITES).areas
 
 
 def parse(svg: str) -> BeautifulSoup:

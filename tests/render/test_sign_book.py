@@ -9,83 +9,18 @@ from pathlib import Path
 import pypdf
 import pypdfium2
 import pytest
-from builders import site_facts
+from builders import generated
 from scanning import scan_one
 
-from guide.catalogue import codes
 from guide.catalogue.index import load_catalogue
 from guide.cli import main
 from guide.render import qr, sign_book
 from guide.render.signs import Branding, sign_text
 
+# The module's own setting of the environment, for every test in it.
+pytestmark = pytest.mark.usefixtures("own_register")
+
 BASE = "https://ditich.example.vn"
-KINDS = {
-    "communal-house": "Đình",
-    "temple": "Đền",
-    "pagoda": "Chùa",
-    "revolutionary": "Di tích cách mạng",
-    "memorial-house": "Nhà lưu niệm",
-}
-WORDS = [
-    "Chèm",
-    "Thụy",
-    "Phương",
-    "Hàng",
-    "Ngang",
-    "Cổ",
-    "Loa",
-    "Đống",
-    "Đa",
-    "Quán",
-    "Thánh",
-    "Kim",
-    "Liên",
-    "Tây",
-    "Đằng",
-    "Ngọc",
-    "Hà",
-]
-
-
-@pytest.fixture(autouse=True)
-def own_register(monkeypatch, tmp_path):
-    """Keep the machine's plaque register and settings out of these tests."""
-    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path / "instance"))
-    for name in ("GUIDE_DATABASE_URL", "GUIDE_BASE_URL", "GUIDE_SIGN_LOGO", "GUIDE_SIGN_PROGRAMME"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def generated(count: int, seed: int = 3) -> list[dict]:
-    """Return the facts of ``count`` published sites with Vietnamese names and distinct codes."""
-    rng = random.Random(seed)
-    taken: set[str] = set()
-    sites = []
-    for number in range(count):
-        code = ""
-        while not code or code in taken:
-            code = "".join(rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
-        taken.add(code)
-        kind = rng.choice(sorted(KINDS))
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
-        sites.append(
-            site_facts(
-                code=code,
-                slug=f"di-tich-{number:03d}",
-                kind=kind,
-                lat=21.094072 - rng.uniform(0.0005, 0.004),
-                lon=105.774237 - rng.uniform(0.001, 0.006),
-                name={"vi": f"{KINDS[kind]} {title}", "en": f"Site {number}"},
-            )
-        )
-    return sites
-
-
-@pytest.fixture
-def many(make_catalogue):
-    """Return the published sites of a catalogue of 90 generated sites, in the catalogue's order."""
-    sites = load_catalogue(make_catalogue(*generated(90))).published()
-    assert len(sites) == 90
-    return sites
 
 
 def font_files(data: bytes) -> list[str]:

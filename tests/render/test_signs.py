@@ -31,12 +31,6 @@ PLAQUES = ["a4", "a5", "a6"]
 TITLE = ("Địa chỉ đỏ Hà Nội", "Red Addresses of Hà Nội")
 
 
-@pytest.fixture
-def chem(app):
-    """Return Đình Chèm from the shipped catalogue."""
-    return app.extensions["guide.catalogue"].by_slug("dinh-chem")
-
-
 @pytest.mark.parametrize("size", PLAQUES)
 def test_a_plaque_scans_to_the_story_page_of_its_site(client, chem, size):
     dpi = 150

@@ -12,6 +12,7 @@ import pytest
 from browsing import LiveServer
 from bs4 import BeautifulSoup
 from builders import DEFAULT_SITES, edit_site, site_facts
+from tour_data import make_app
 
 from guide import create_app
 from guide.catalogue.geo import distance_matrix_m
@@ -26,12 +27,6 @@ from guide.web.tours.api import planner_limits
 SMALL = ["Z2HN", "9XT4", "8S2D", "YKW7"]
 
 
-def make_app(**config):
-    return create_app(
-        {"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), "GUIDE_ROUTING_URL": "", **config}
-    )
-
-
 def published_codes(app) -> list[str]:
     with app.app_context():
         catalogue = get_catalogue()
@@ -41,11 +36,6 @@ def published_codes(app) -> list[str]:
 def permalink(codes, **options) -> str:
     query = "&".join([f"stops={','.join(codes)}", *(f"{k}={v}" for k, v in options.items())])
     return f"/tours/plan.json?{query}"
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return load_catalogue(DEFAULT_SITES)
 
 
 # ---------------------------------------------------------------- the catalogue's matrix
@@ -211,15 +201,6 @@ def test_a_full_planner_refuses_new_large_orders_but_not_small_ones():
         release()
     large = best_order([[0, 1], [1, 0]], closed=False)
     assert limits.order(catalogue, "large", 66, lambda cpu: large) is large
-
-
-@pytest.fixture
-def busy_app():
-    app = make_app(GUIDE_PLAN_RETRY_AFTER_S=7)
-    with app.app_context():
-        release = planner_limits().hold()
-    yield app
-    release()
 
 
 def test_a_full_planner_answers_503_with_retry_after_in_the_request_language(busy_app):

@@ -7,10 +7,9 @@ import xml.etree.ElementTree as ET
 
 import gpxpy
 import pytest
-from builders import DEFAULT_SITES, site_facts
-from tour_data import A, B, C, D, walk_leg
+from builders import DEFAULT_SITES
+from tour_data import DRAFT, A, B, C, walk_leg
 
-from guide import settings
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.curated import can_follow, check_tours
 from guide.catalogue.geo import distance_m
@@ -20,21 +19,6 @@ from guide.tours import request as tour_requests
 from guide.tours.export import plan_geojson, plan_gpx
 from guide.tours.plan import next_stop, plan_tour
 from guide.tours.request import PlanError, TourRequest, parse_query, parse_request, tour_request
-from guide.tours.travel import Travel
-
-DRAFT = site_facts(
-    code="EEEE", slug="site-e", status="draft", lat=None, lon=None, name={"vi": "Đình Nháp"}
-)
-
-
-@pytest.fixture
-def catalogue(make_catalogue):
-    return load_catalogue(make_catalogue(A, B, C, D, DRAFT))
-
-
-@pytest.fixture
-def travel() -> Travel:
-    return Travel.from_settings(settings.resolve({"GUIDE_ROUTING_URL": ""}))
 
 
 def request(catalogue, **data) -> TourRequest:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from browsing import RoutingServer, closed_port
 from builders import DEFAULT_SITES
+from tour_data import ROAD
 
 from guide import settings
 from guide.catalogue.geo import distance_m
@@ -15,17 +15,10 @@ from guide.tours.travel import Travel
 
 # Đình Chèm, Nhà lưu niệm Văn Tiến Dũng, Đài tưởng niệm liệt sĩ Cổ Nhuế.
 POINTS = [(21.094072, 105.774237), (21.061514, 105.776769), (21.054724, 105.787196)]
-ROAD = [[0, 5100, 7300], [5150, 0, 1900], [7250, 1880, 0]]
 
 
 def travel(**overrides: Any) -> Travel:
     return Travel.from_settings(settings.resolve(overrides))
-
-
-@pytest.fixture
-def osrm() -> Iterator[RoutingServer]:
-    with RoutingServer(lambda path: (200, {"code": "Ok", "distances": ROAD})) as server:
-        yield server
 
 
 def test_estimates_are_geodesic_metres_times_the_detour_factor():

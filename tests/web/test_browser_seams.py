@@ -10,7 +10,7 @@ import io
 import time
 
 import pytest
-from browsing import TILE_PREFIX, LiveServer
+from browsing import TILE_PREFIX
 from builders import STAFF_PASSWORD
 from PIL import Image
 
@@ -66,14 +66,6 @@ def test_public_pages_run_under_the_security_policy_without_errors(live_server, 
     assert page.outside_requests == []
 
 
-@pytest.fixture
-def staff_server(staff_app):
-    """Serve the guide on a writable catalogue copy with waitress on loopback."""
-    server = LiveServer(staff_app).start()
-    yield server
-    server.stop()
-
-
 def kept_addresses(page) -> list[str]:
     """Return the paths of everything the service worker keeps, pages and files."""
     return page.evaluate(
@@ -98,8 +90,8 @@ def wait_until_kept(page, path: str, timeout_s: float = 15) -> None:
     raise AssertionError(f"the service worker did not keep {path}: {kept_addresses(page)}")
 
 
-def test_the_service_worker_never_keeps_staff_pages_or_form_answers(page, staff_server):
-    base = staff_server.url
+def test_the_service_worker_never_keeps_staff_pages_or_form_answers(page, seams_staff_server):
+    base = seams_staff_server.url
     page.goto(f"{base}/en/sites/dinh-chem")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     wait_until_kept(page, "/en/sites/dinh-chem")

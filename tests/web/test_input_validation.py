@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 import tomli_w
-from browsing import csrf_token, form_fields, sign_in
+from browsing import csrf_token, form_fields
 from bs4 import BeautifulSoup
 from builders import DEFAULT_SITES, site_facts, write_site
 
@@ -111,13 +111,6 @@ def test_the_import_command_refuses_a_file_nested_too_deeply(runner, empty_catal
     assert not (empty_catalogue / "codes.txt").exists()
 
 
-@pytest.fixture
-def admin(staff_app):
-    client = staff_app.test_client()
-    assert sign_in(client, "admin").status_code == 302
-    return client
-
-
 def upload(client, name: str, content: str):
     return client.post(
         "/admin/import",
@@ -128,10 +121,10 @@ def upload(client, name: str, content: str):
 
 @pytest.mark.parametrize(("name", "content", "column"), BAD_ROWS, ids=[r[0] for r in BAD_ROWS])
 def test_the_web_import_reports_the_rejected_row_and_imports_nothing(
-    admin, staff_sites, name, content, column
+    validation_admin, staff_sites, name, content, column
 ):
     before = catalogue_files(staff_sites)
-    response = upload(admin, name, content)
+    response = upload(validation_admin, name, content)
     assert response.status_code == 200
     (row,) = BeautifulSoup(response.data, "html.parser").select("table.import-report tbody tr")
     assert row["class"][0] == "rejected"
@@ -142,17 +135,20 @@ def test_the_web_import_reports_the_rejected_row_and_imports_nothing(
     assert catalogue_files(staff_sites) == before
 
 
-def test_the_web_import_refuses_a_file_nested_too_deeply(admin, staff_sites):
-    response = upload(admin, "deep.geojson", DEEP)
+def test_the_web_import_refuses_a_file_nested_too_deeply(validation_admin, staff_sites):
+    response = upload(validation_admin, "deep.geojson", DEEP)
     assert response.status_code == 422
     help_text = BeautifulSoup(response.data, "html.parser").select_one("#help-file").text
     assert "deep.geojson: nested too deeply" in help_text
 
 
-def test_a_revision_number_too_large_for_the_database_is_not_found(admin):
-    assert admin.get("/admin/sites/dinh-chem/history/99999999999999999999").status_code == 404
-    token = csrf_token(admin)
-    restore = admin.post(
+def test_a_revision_number_too_large_for_the_database_is_not_found(validation_admin):
+    assert (
+        validation_admin.get("/admin/sites/dinh-chem/history/99999999999999999999").status_code
+        == 404
+    )
+    token = csrf_token(validation_admin)
+    restore = validation_admin.post(
         "/admin/sites/dinh-chem/history/99999999999999999999/restore", data={"csrf_token": token}
     )
     assert restore.status_code == 404
@@ -215,20 +211,20 @@ EDITOR_CASES = [
 
 
 @pytest.mark.parametrize(("changes", "field"), EDITOR_CASES)
-def test_the_editor_refuses_junk_naming_the_field(admin, staff_sites, changes, field):
+def test_the_editor_refuses_junk_naming_the_field(validation_admin, staff_sites, changes, field):
     before = catalogue_files(staff_sites / "dinh-chem")
-    response = editor_post(admin, staff_sites, **changes)
+    response = editor_post(validation_admin, staff_sites, **changes)
     assert response.status_code == 422
     assert messages(response, field), BeautifulSoup(response.data, "html.parser").select(".error")
     assert catalogue_files(staff_sites / "dinh-chem") == before
 
 
-def test_the_editor_refuses_form_input_that_was_not_utf8(admin, staff_sites):
+def test_the_editor_refuses_form_input_that_was_not_utf8(validation_admin, staff_sites):
     before = catalogue_files(staff_sites / "dinh-chem")
-    data = form_fields(admin.get("/admin/sites/dinh-chem").data)
+    data = form_fields(validation_admin.get("/admin/sites/dinh-chem").data)
     data.update(action="save", name_vi="@@")
     body = urlencode(data).replace("%40%40", "%FF%FE")
-    response = admin.post(
+    response = validation_admin.post(
         "/admin/sites/dinh-chem", data=body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 422
@@ -236,10 +232,12 @@ def test_the_editor_refuses_form_input_that_was_not_utf8(admin, staff_sites):
     assert catalogue_files(staff_sites / "dinh-chem") == before
 
 
-def test_the_editor_shows_the_refusal_in_vietnamese(admin, staff_sites):
-    data = form_fields(admin.get("/admin/sites/dinh-chem").data)
+def test_the_editor_shows_the_refusal_in_vietnamese(validation_admin, staff_sites):
+    data = form_fields(validation_admin.get("/admin/sites/dinh-chem").data)
     data.update(action="save", opening_hours="17:00-08:00")
-    response = admin.post("/admin/sites/dinh-chem", data=data, headers={"Accept-Language": "vi"})
+    response = validation_admin.post(
+        "/admin/sites/dinh-chem", data=data, headers={"Accept-Language": "vi"}
+    )
     assert response.status_code == 422
     (message,) = messages(response, "opening_hours")
     assert "qua đêm" in message
@@ -248,8 +246,8 @@ def test_the_editor_shows_the_refusal_in_vietnamese(admin, staff_sites):
 @pytest.mark.parametrize(
     "query", ["lat=nan&lon=105.77", "lat=21.09&lon=inf", "text=" + "9" * 400 + ",105"]
 )
-def test_the_point_helper_refuses_points_that_are_not_finite(admin, query):
-    response = admin.get(f"/admin/api/point?{query}")
+def test_the_point_helper_refuses_points_that_are_not_finite(validation_admin, query):
+    response = validation_admin.get(f"/admin/api/point?{query}")
     assert response.status_code == 400
     assert response.get_json()["ok"] is False
 

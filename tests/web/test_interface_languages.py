@@ -9,7 +9,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from guide.catalogue.reader import CatalogueError, read_config
+from guide.catalogue.config import CatalogueError, read_config
 from guide.web.i18n import TRANSLATIONS
 from guide.web.language_paths import path_segment
 

@@ -60,16 +60,6 @@ STAFF_PAGES = [
 ]
 
 
-@pytest.fixture
-def admin_client(staff_app):
-    """Return a test client signed in as an administrator."""
-    from browsing import sign_in
-
-    client = staff_app.test_client()
-    assert sign_in(client, "admin").status_code == 302
-    return client
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("path", STAFF_PAGES)
 def test_staff_pages_have_one_main_heading_and_the_asked_language(admin_client, path, language):

@@ -10,55 +10,13 @@ break-out, quotes and U+2028; the tests read the pages as a browser would.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from browsing import LiveServer
 from bs4 import BeautifulSoup
-from builders import site_facts, write_site
-
-from guide import create_app
-
-# Everything a template engine, an HTML parser or a JavaScript parser could take for code.
-HOSTILE = (
-    "{{ 7*191 }} {% print(1) %} {{ lipsum.__globals__ }} {# c #}"
-    " </script><script>alert(1)</script> \" ' & \u2028 \u2029 <!-- x"
-)
-NAME = "Đình X " + HOSTILE
-OTHER = "Đền Y {{ lipsum.__globals__.os.getpid() }}"
-NARRATIVE = f"Câu chuyện {HOSTILE}\n\nĐoạn hai {{{{ 7*191 }}}}.\n"
-TOUR = f"Hành trình {HOSTILE}"
-# What the server would have printed, had it evaluated the texts.
-EVALUATED = ("1337", "<function", "<module", f"Đền Y {os.getpid()}")
-
-A = site_facts(
-    code="AAAA", slug="site-a", area="001", lat=21.0325, lon=105.83972, visit_minutes=45,
-    name={"vi": NAME, "en": NAME}, address=HOSTILE, kind="communal-house",
-)  # fmt: skip
-B = site_facts(
-    code="BBBB", slug="site-b", area="001", lat=21.035257, lon=105.840252, visit_minutes=30,
-    name={"vi": OTHER, "en": OTHER},
-)  # fmt: skip
-
-
-@pytest.fixture
-def hostile_app(empty_catalogue):
-    """Return the guide on a catalogue whose texts hold template syntax and script break-outs."""
-    write_site(empty_catalogue, A, {"vi": NARRATIVE, "en": NARRATIVE})
-    write_site(empty_catalogue, B)
-    tours = empty_catalogue / "_tours"
-    tours.mkdir()
-    (tours / "hostile.toml").write_text(
-        'stops = ["site-a", "site-b"]\nmode = "walk"\n\n[name]\n'
-        f"vi = {json.dumps(TOUR)}\nen = {json.dumps(TOUR)}\n\n[description]\n"
-        f"vi = {json.dumps(TOUR)}\nen = {json.dumps(TOUR)}\n",
-        encoding="utf-8",
-    )
-    return create_app(
-        {"TESTING": True, "GUIDE_SITES": str(empty_catalogue), "GUIDE_ROUTING_URL": ""}
-    )
+from hostile_data import EVALUATED, HOSTILE, NAME, OTHER, TOUR
 
 
 def strings(value: Any) -> Iterator[str]:

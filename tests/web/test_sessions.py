@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 
-import pytest
 from browsing import form_fields, sign_in
 from bs4 import BeautifulSoup
 from builders import make_staff_app
@@ -16,19 +15,19 @@ from guide.workspace.db import User, db
 SLUG = "dinh-chem"
 
 
-def copy_of(app, client):
+def copy_of(sessions_app, client):
     """Return a second client holding the same cookies, as a stolen or replayed cookie jar."""
-    other = app.test_client()
+    other = sessions_app.test_client()
     for cookie in client._cookies.values():
         other.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
     return other
 
 
-def signed_in_with_form(app, name: str):
+def signed_in_with_form(sessions_app, name: str):
     """Return a signed-in client, a copy of its cookies and the edit form that copy sees."""
-    client = app.test_client()
+    client = sessions_app.test_client()
     assert sign_in(client, name).status_code == 302
-    stolen = copy_of(app, client)
+    stolen = copy_of(sessions_app, client)
     page = stolen.get(f"/admin/sites/{SLUG}")
     assert page.status_code == 200
     return client, stolen, form_fields(page.data)
@@ -48,15 +47,8 @@ def assert_replay_refused(stolen, form: dict, sites) -> None:
     assert facts["name"]["en"] != "Replayed edit"
 
 
-@pytest.fixture
-def app(staff_sites, tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'guide.sqlite3'}"
-    monkeypatch.setenv("GUIDE_DATABASE_URL", url)  # the same database for `guide user`
-    return make_staff_app(staff_sites, tmp_path, GUIDE_DATABASE_URL=url)
-
-
-def test_a_cookie_replayed_after_signing_out_opens_nothing(app, staff_sites):
-    client, stolen, form = signed_in_with_form(app, "admin")
+def test_a_cookie_replayed_after_signing_out_opens_nothing(sessions_app, staff_sites):
+    client, stolen, form = signed_in_with_form(sessions_app, "admin")
     token = BeautifulSoup(client.get("/admin/").data, "html.parser").find(
         "meta", {"name": "csrf-token"}
     )["content"]
@@ -68,19 +60,21 @@ def test_a_cookie_replayed_after_signing_out_opens_nothing(app, staff_sites):
     assert stolen.get("/admin/").status_code == 302
 
 
-def test_a_new_password_from_the_command_line_ends_every_session(app, staff_sites, runner):
-    _client, stolen, form = signed_in_with_form(app, "editor-here")
+def test_a_new_password_from_the_command_line_ends_every_session(sessions_app, staff_sites, runner):
+    _client, stolen, form = signed_in_with_form(sessions_app, "editor-here")
     result = runner.invoke(
         main, ["user", "password", "editor-here", "--password-stdin"], input="a new long secret\n"
     )
     assert result.exit_code == 0, result.output
     assert "sessions are ended" in result.output
     assert_replay_refused(stolen, form, staff_sites)
-    assert sign_in(app.test_client(), "editor-here").status_code == 401
-    assert sign_in(app.test_client(), "editor-here", "a new long secret").status_code == 302
+    assert sign_in(sessions_app.test_client(), "editor-here").status_code == 401
+    assert (
+        sign_in(sessions_app.test_client(), "editor-here", "a new long secret").status_code == 302
+    )
 
 
-def test_a_new_password_must_be_long_enough_and_the_account_must_exist(app, runner):
+def test_a_new_password_must_be_long_enough_and_the_account_must_exist(sessions_app, runner):
     short = runner.invoke(main, ["user", "password", "admin", "--password-stdin"], input="short\n")
     assert short.exit_code == 1 and "too short" in short.output
     missing = runner.invoke(
@@ -89,8 +83,10 @@ def test_a_new_password_must_be_long_enough_and_the_account_must_exist(app, runn
     assert missing.exit_code == 1 and "no account named 'nobody'" in missing.output
 
 
-def test_removing_the_account_from_the_command_line_ends_its_sessions(app, staff_sites, runner):
-    _client, stolen, form = signed_in_with_form(app, "editor-here")
+def test_removing_the_account_from_the_command_line_ends_its_sessions(
+    sessions_app, staff_sites, runner
+):
+    _client, stolen, form = signed_in_with_form(sessions_app, "editor-here")
     assert runner.invoke(main, ["user", "remove", "editor-here"]).exit_code == 0
     assert_replay_refused(stolen, form, staff_sites)
 
@@ -110,16 +106,16 @@ def test_a_database_from_before_session_keys_gets_the_column(staff_sites, tmp_pa
         )
         connection.execute(text("INSERT INTO login_failures (address) VALUES ('203.0.113.7')"))
     engine.dispose()
-    app = make_staff_app(staff_sites, tmp_path, GUIDE_DATABASE_URL=f"sqlite:///{path}")
-    with app.app_context():
+    sessions_app = make_staff_app(staff_sites, tmp_path, GUIDE_DATABASE_URL=f"sqlite:///{path}")
+    with sessions_app.app_context():
         columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
         assert "session_key" in columns
         assert "login_failures" not in inspect(db.engine).get_table_names()
         # Accounts made before the column have no key until they sign in.
         db.session.execute(text("UPDATE users SET session_key = ''"))
         db.session.commit()
-    client = app.test_client()
+    client = sessions_app.test_client()
     assert sign_in(client, "admin").status_code == 302
     assert client.get("/admin/").status_code == 200
-    with app.app_context():
+    with sessions_app.app_context():
         assert len(db.session.query(User).filter_by(name="admin").one().session_key) == 32

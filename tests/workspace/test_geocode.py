@@ -2,64 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from browsing import csrf_token, free_port, sign_in
+from browsing import Nominatim, csrf_token, free_port, sign_in
 from bs4 import BeautifulSoup
 
 from guide.workspace.geocode import GeocoderUnreachable, lookup_address
-
-ANSWER = [
-    {
-        "lat": "21.0940720",
-        "lon": "105.7742370",
-        "display_name": "Đình Chèm, Thụy Phương, Bắc Từ Liêm, Hà Nội, Việt Nam",
-    }
-]
-
-
-class Nominatim(BaseHTTPRequestHandler):
-    """Answers /search like Nominatim; '/search?q=fail' answers 500."""
-
-    requests: ClassVar[list[dict]] = []
-
-    def do_GET(self):
-        parts = urlsplit(self.path)
-        query = parse_qs(parts.query)
-        type(self).requests.append(
-            {"path": parts.path, "query": query, "agent": self.headers["User-Agent"]}
-        )
-        if query.get("q") == ["fail"]:
-            self.send_response(500)
-            self.end_headers()
-            return
-        body = json.dumps(ANSWER if "Chèm" in query.get("q", [""])[0] else []).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def nominatim():
-    """Run a real HTTP server on loopback that answers like Nominatim; yield its base URL."""
-    Nominatim.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Nominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 def test_an_address_becomes_candidate_points(nominatim):

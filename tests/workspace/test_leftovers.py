@@ -12,15 +12,10 @@ from builders import site_facts, write_site
 
 from guide.cli import main
 
+# The module's own setting of the environment, for every test in it.
+pytestmark = pytest.mark.usefixtures("database")
+
 PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg"
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch) -> str:
-    """Point the guide at a SQLite database of the test's own (never the instance folder's)."""
-    url = f"sqlite:///{tmp_path / 'guide.sqlite3'}"
-    monkeypatch.setenv("GUIDE_DATABASE_URL", url)
-    return url
 
 
 def check(runner, root: Path, *extra: str):

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from browsing import LiveServer
 from builders import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture
-def staff_server(staff_app):
-    """Serve the guide on a writable catalogue copy with waitress on loopback."""
-    server = LiveServer(staff_app).start()
-    yield server
-    server.stop()
 
 
 def test_create_a_site_by_clicking_the_map_and_publish_it(page, staff_server, staff_sites):

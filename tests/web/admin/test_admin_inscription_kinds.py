@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import tomllib
 
-import pytest
-import tomli_w
 from browsing import client_as, field_messages, form_fields, soup
 
 SLUG = "dinh-chem"
 IDS = ["stele", "horizontal-board", "parallel-sentences", "bell", "other"]
-
-
-@pytest.fixture
-def staff_sites(staff_sites):
-    """Return the writable catalogue copy with Đình Chèm's shipped inscriptions taken out."""
-    path = staff_sites / SLUG / "site.toml"
-    facts = tomllib.loads(path.read_text(encoding="utf-8"))
-    facts.pop("inscriptions", None)
-    path.write_text(tomli_w.dumps(facts), encoding="utf-8")
-    return staff_sites
 
 
 def stored(sites) -> list[dict]:
@@ -34,8 +22,8 @@ def kind_options(client, language: str) -> list[tuple[str, str]]:
     return [(option["value"], option.get_text(strip=True)) for option in options]
 
 
-def test_the_kinds_are_offered_by_id_with_their_label_in_the_editors_language(staff_app):
-    client = client_as(staff_app, "editor-here")
+def test_the_kinds_are_offered_by_id_with_their_label_in_the_editors_language(inscribed_staff_app):
+    client = client_as(inscribed_staff_app, "editor-here")
     english = kind_options(client, "en")
     assert [value for value, _ in english] == IDS
     assert dict(english)["horizontal-board"] == "Horizontal board"
@@ -44,8 +32,8 @@ def test_the_kinds_are_offered_by_id_with_their_label_in_the_editors_language(st
     assert vietnamese["parallel-sentences"] == "Câu đối"
 
 
-def test_a_kind_outside_the_list_is_refused_next_to_its_input(staff_app, staff_sites):
-    client = client_as(staff_app, "editor-here")
+def test_a_kind_outside_the_list_is_refused_next_to_its_input(inscribed_staff_app, inscribed_sites):
+    client = client_as(inscribed_staff_app, "editor-here")
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     data = form_fields(client.get(f"/admin/sites/{SLUG}").data)
     # An old page, or a hand-made request, sends the Vietnamese word itself.
@@ -61,12 +49,12 @@ def test_a_kind_outside_the_list_is_refused_next_to_its_input(staff_app, staff_s
     assert response.status_code == 422
     messages = field_messages(response, "ins-0-kind")
     assert any("'hoành phi'" in m and ", ".join(IDS) in m for m in messages), messages
-    assert stored(staff_sites) == []
+    assert stored(inscribed_sites) == []
 
 
-def test_a_listed_kind_is_saved_by_its_id(staff_app, staff_sites):
-    client = client_as(staff_app, "editor-here")
+def test_a_listed_kind_is_saved_by_its_id(inscribed_staff_app, inscribed_sites):
+    client = client_as(inscribed_staff_app, "editor-here")
     data = form_fields(client.get(f"/admin/sites/{SLUG}").data)
     data.update({"ins-0-kind": "bell", "ins-0-reading": "Đại Việt", "action": "save"})
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
-    assert [item["kind"] for item in stored(staff_sites)] == ["bell"]
+    assert [item["kind"] for item in stored(inscribed_sites)] == ["bell"]

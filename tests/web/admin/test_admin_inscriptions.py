@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import tomllib
 
-import pytest
-import tomli_w
 from browsing import client_as, csrf_token, field_messages, form_fields, sign_in, soup
 
 from guide.catalogue.index import load_catalogue
 
 SLUG = "dinh-chem"
-
-
-@pytest.fixture
-def staff_sites(staff_sites):
-    """Return the writable catalogue copy with Đình Chèm's shipped inscriptions taken out.
-
-    The tests add, number and remove inscriptions from a site that has none.
-    """
-    path = staff_sites / SLUG / "site.toml"
-    facts = tomllib.loads(path.read_text(encoding="utf-8"))
-    facts.pop("inscriptions", None)
-    path.write_text(tomli_w.dumps(facts), encoding="utf-8")
-    return staff_sites
 
 
 def edit_form(client) -> dict:
@@ -43,8 +28,8 @@ def fill(data: dict, number: int, **values: str) -> dict:
     return data
 
 
-def test_the_editor_shows_blank_inscription_fieldsets_without_javascript(staff_app):
-    client = client_as(staff_app, "editor-here")
+def test_the_editor_shows_blank_inscription_fieldsets_without_javascript(inscribed_staff_app):
+    client = client_as(inscribed_staff_app, "editor-here")
     page = soup(client.get(f"/admin/sites/{SLUG}"))
     sets = page.select("fieldset.inscription")
     assert len(sets) == 2
@@ -54,8 +39,10 @@ def test_the_editor_shows_blank_inscription_fieldsets_without_javascript(staff_a
     assert page.select_one("input[name='ins-0-location-en']") is not None
 
 
-def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_app, staff_sites):
-    client = client_as(staff_app, "editor-here")
+def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(
+    inscribed_staff_app, inscribed_sites
+):
+    client = client_as(inscribed_staff_app, "editor-here")
     data = fill(
         edit_form(client),
         0,
@@ -69,7 +56,7 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
     )
     data["action"] = "save"
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
-    assert stored(staff_sites) == [
+    assert stored(inscribed_sites) == [
         {
             "kind": "horizontal-board",
             "location": {"vi": "Tòa đại bái"},
@@ -79,7 +66,7 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
             "sources": [1, 2],
         }
     ]
-    site = load_catalogue(staff_sites).by_slug(SLUG)
+    site = load_catalogue(inscribed_sites).by_slug(SLUG)
     assert site.inscriptions[0].original == "大越國 \U00021a38"
     # The saved inscription comes back in the form, with two blank ones after it.
     data = edit_form(client)
@@ -87,30 +74,32 @@ def test_add_change_and_remove_an_inscription_each_saved_with_a_revision(staff_a
     assert data["ins-rows"] == "3" and data["ins-1-original"] == ""
     data.update({"ins-0-kind": "stele", "ins-0-reading": "Đại Việt quốc bi", "action": "save"})
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
-    assert stored(staff_sites)[0]["kind"] == "stele"
-    assert stored(staff_sites)[0]["reading"] == "Đại Việt quốc bi"
+    assert stored(inscribed_sites)[0]["kind"] == "stele"
+    assert stored(inscribed_sites)[0]["reading"] == "Đại Việt quốc bi"
     data = edit_form(client)
     data.update({"ins-0-remove": "1", "action": "save"})
     assert client.post(f"/admin/sites/{SLUG}", data=data).status_code == 302
-    assert stored(staff_sites) == []
+    assert stored(inscribed_sites) == []
     history = soup(client.get(f"/admin/sites/{SLUG}/history"))
     assert len(history.select("tbody tr")) >= 3
 
 
-def test_saving_other_fields_keeps_the_inscriptions(staff_app, staff_sites):
-    client = client_as(staff_app, "admin")
+def test_saving_other_fields_keeps_the_inscriptions(inscribed_staff_app, inscribed_sites):
+    client = client_as(inscribed_staff_app, "admin")
     slug = "chua-tran-quoc"
-    before = tomllib.loads((staff_sites / slug / "site.toml").read_text(encoding="utf-8"))
+    before = tomllib.loads((inscribed_sites / slug / "site.toml").read_text(encoding="utf-8"))
     response = client.get(f"/admin/sites/{slug}")
     data = form_fields(response.data)
     data.update({"opening_hours": "08:00-11:30", "action": "save"})
     assert client.post(f"/admin/sites/{slug}", data=data).status_code == 302
-    after = tomllib.loads((staff_sites / slug / "site.toml").read_text(encoding="utf-8"))
+    after = tomllib.loads((inscribed_sites / slug / "site.toml").read_text(encoding="utf-8"))
     assert before["inscriptions"] and after["inscriptions"] == before["inscriptions"]
 
 
-def test_errors_are_shown_next_to_the_inscription_in_the_pages_language(staff_app, staff_sites):
-    client = staff_app.test_client()
+def test_errors_are_shown_next_to_the_inscription_in_the_pages_language(
+    inscribed_staff_app, inscribed_sites
+):
+    client = inscribed_staff_app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
     sign_in(client, "editor-here")
     data = fill(edit_form(client), 0, kind="stele", reading="Đại Việt", sources="99")
@@ -120,14 +109,14 @@ def test_errors_are_shown_next_to_the_inscription_in_the_pages_language(staff_ap
     assert response.status_code == 422
     assert any("từ 1 đến" in m for m in field_messages(response, "ins-0-sources"))
     assert field_messages(response, "ins-1"), "a location alone is not an inscription"
-    assert stored(staff_sites) == []
+    assert stored(inscribed_sites) == []
     # What was typed stays in the form.
     page = soup(response)
     assert page.select_one("textarea[name='ins-0-reading']").get_text().strip() == "Đại Việt"
 
 
-def test_source_numbers_must_be_numbers(staff_app, staff_sites):
-    client = client_as(staff_app, "editor-here")
+def test_source_numbers_must_be_numbers(inscribed_staff_app, inscribed_sites):
+    client = client_as(inscribed_staff_app, "editor-here")
     data = fill(edit_form(client), 0, reading="Đại Việt", sources="the first one")
     data["action"] = "save"
     response = client.post(f"/admin/sites/{SLUG}", data=data)
@@ -135,13 +124,15 @@ def test_source_numbers_must_be_numbers(staff_app, staff_sites):
     assert any("numbers of the sources" in m for m in field_messages(response, "ins-0-sources"))
 
 
-def test_the_check_warning_about_original_text_shows_in_the_editor(staff_app, staff_sites):
-    client = client_as(staff_app, "editor-here")
+def test_the_check_warning_about_original_text_shows_in_the_editor(
+    inscribed_staff_app, inscribed_sites
+):
+    client = client_as(inscribed_staff_app, "editor-here")
     data = fill(edit_form(client), 0, original="Dai Viet quoc", sources="1")
     data["action"] = "check"
     response = client.post(f"/admin/sites/{SLUG}", data=data)
     assert response.status_code == 200
-    assert stored(staff_sites) == []
+    assert stored(inscribed_sites) == []
     assert field_messages(response, "ins-0-original") == [
         "original should hold the Hán/Nôm characters; put the reading in reading"
     ]

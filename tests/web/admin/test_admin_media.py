@@ -6,14 +6,13 @@ real photos made by Pillow and real recordings encoded by PyAV.
 
 from __future__ import annotations
 
-import io
 import tomllib
 from pathlib import Path
 
 import pytest
-from browsing import csrf_token, form_fields, sign_in
+from browsing import client_as, csrf_token, form_fields, media_files, stored, upload
 from bs4 import BeautifulSoup
-from PIL import Image
+from builders import png
 
 from guide.catalogue.checks import check_catalogue
 from guide.catalogue.index import load_catalogue
@@ -21,46 +20,9 @@ from guide.catalogue.index import load_catalogue
 SLUG = "dinh-chem"  # in area 021: editor-here may edit it, editor-other may not
 
 
-def client_as(app, role: str):
-    """Return a test client signed in as ``role`` (or anonymous)."""
-    client = app.test_client()
-    if role != "anonymous":
-        assert sign_in(client, role).status_code == 302
-    return client
-
-
 def soup(response) -> BeautifulSoup:
     """Parse a response's HTML."""
     return BeautifulSoup(response.data, "html.parser")
-
-
-def stored(sites: Path, slug: str = SLUG) -> dict:
-    """Return a site's facts as stored on disk."""
-    return tomllib.loads((sites / slug / "site.toml").read_text(encoding="utf-8"))
-
-
-def media_files(sites: Path, slug: str = SLUG) -> list[str]:
-    """Return the files a site lists, in order."""
-    return [entry["file"] for entry in stored(sites, slug).get("media", [])]
-
-
-def png(colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
-    """Return a real PNG photo of one colour."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def upload(client, data: bytes, name: str, kind: str = "photo", slug: str = SLUG, **fields):
-    """Upload a file through the editor's upload form; return the response."""
-    form = {
-        "media-csrf_token": csrf_token(client),
-        "media-file": (io.BytesIO(data), name),
-        "media-kind": kind,
-        "media-language": fields.pop("language", "vi"),
-    }
-    form.update({f"media-{key}": value for key, value in fields.items()})
-    return client.post(f"/admin/sites/{slug}/media", data=form, content_type="multipart/form-data")
 
 
 def media_form(client, slug: str = SLUG) -> dict:
@@ -90,18 +52,6 @@ def revision_summaries(client, slug: str = SLUG) -> list[str]:
     """Return the summaries of a site's revisions, newest first."""
     rows = soup(client.get(f"/admin/sites/{slug}/history")).select("table.history tbody tr")
     return [row.select("td")[3].text for row in rows]
-
-
-@pytest.fixture
-def two_photos(staff_app, staff_sites):
-    """Give Đình Chèm two photos (red, then blue); return their file names."""
-    client = client_as(staff_app, "admin")
-    first = upload(client, png((200, 30, 30)), "cong.png", caption_vi="Cổng đình")
-    second = upload(client, png((30, 30, 200)), "san.png", caption_vi="Sân đình", credit="Ban QL")
-    assert first.status_code == second.status_code == 302
-    files = media_files(staff_sites)
-    assert len(files) == 2
-    return files
 
 
 # --- Captions in every language, credit and licence -------------------------------------

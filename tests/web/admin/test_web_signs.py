@@ -8,15 +8,6 @@ from scanning import open_url, pdf_pages, pdf_text, png_image, scan, scan_one, s
 
 from guide import create_app
 
-BASE = "https://ditich.example.vn"
-
-
-@pytest.fixture
-def signing_client():
-    """Return a test client of the guide with its public address set."""
-    app = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), "GUIDE_BASE_URL": BASE})
-    return app.test_client()
-
 
 def test_without_a_base_url_the_download_is_404_with_the_setting_named():
     app = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES), "GUIDE_BASE_URL": ""})

@@ -286,26 +286,6 @@ def test_a_post_without_csrf_token_is_refused(staff_app):
     assert {r.status for r in stored(staff_app)} == {"new"}
 
 
-@pytest.fixture
-def smtp_server():
-    """Start a real SMTP server on loopback that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Keep:
-        def __init__(self) -> None:
-            self.messages: list[tuple[str, list[str], bytes]] = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
-            return "250 OK"
-
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
-
-
 def test_an_answer_is_mailed_when_the_contact_is_an_address(staff_sites, tmp_path, smtp_server):
     controller, received = smtp_server
     app = make_staff_app(

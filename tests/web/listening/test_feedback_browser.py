@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from browsing import LiveServer
 from sqlalchemy import select
 
 from guide.listening.models import Feedback
@@ -11,13 +10,6 @@ from guide.workspace.db import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 SLUG = "dinh-chem"
-
-
-@pytest.fixture
-def server(staff_app):
-    live = LiveServer(staff_app).start()
-    yield live
-    live.stop()
 
 
 def rows(app) -> list[Feedback]:

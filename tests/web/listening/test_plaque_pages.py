@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from browsing import LiveServer, form_fields, sign_in
 from bs4 import BeautifulSoup
-from builders import make_staff_app
 from sqlalchemy import select
 
 from guide import create_app
@@ -19,17 +18,6 @@ from guide.workspace.db import AuditEntry, db
 
 # Printed by the register fixture: Đình Chèm (7K2Q, area 021) and 48 Hàng Ngang (59PK, 002).
 HERE, ELSEWHERE = "7K2Q", "59PK"
-
-
-@pytest.fixture
-def staff(register, tmp_path):
-    """Return the workspace on the register's catalogue and database."""
-    return make_staff_app(
-        register,
-        tmp_path,
-        GUIDE_DATABASE_URL=f"sqlite:///{tmp_path / 'instance' / 'guide.sqlite3'}",
-        GUIDE_BASE_URL="https://ditich.example.vn",
-    )
 
 
 def client_of(app, name: str):

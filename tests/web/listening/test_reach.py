@@ -6,10 +6,9 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
-import pytest
 from browsing import sign_in
 from bs4 import BeautifulSoup
-from builders import make_staff_app, site_facts
+from builders import REACH_SITES, make_staff_app, site_facts
 
 from guide.listening.models import (
     EVENT_ARRIVAL,
@@ -24,16 +23,6 @@ from guide.listening.periods import local_today
 from guide.workspace.db import db
 
 ZONE = "Asia/Ho_Chi_Minh"
-HOAN_KIEM = {"lat": 21.0287, "lon": 105.8524, "area": "002", "ward": "Hàng Trống"}
-# Five sites in Bắc Từ Liêm (021) and one in Hoàn Kiếm (002).
-SITES = [
-    site_facts(),
-    site_facts(code="A2B3", slug="silent-old", name={"vi": "Nhà cũ im lặng"}),
-    site_facts(code="C4D5", slug="printed-lately", name={"vi": "Mới in"}),
-    site_facts(code="E6F7", slug="scanned-lately", name={"vi": "Vừa quét"}),
-    site_facts(code="G8H9", slug="taken-down", name={"vi": "Đã gỡ"}),
-    site_facts(code="J2K3", slug="ho-guom", name={"vi": "Hồ Gươm"}, **HOAN_KIEM),
-]
 
 
 def today() -> date:
@@ -48,9 +37,9 @@ def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.data, "html.parser")
 
 
-def scans(app, *rows: tuple) -> None:
+def scans(reach_app, *rows: tuple) -> None:
     """Store (day, code, language, via, count[, event]) rows of daily counts."""
-    with app.app_context():
+    with reach_app.app_context():
         for day, code, language, via, count, *event in rows:
             db.session.add(
                 ScanCount(
@@ -65,8 +54,10 @@ def scans(app, *rows: tuple) -> None:
         db.session.commit()
 
 
-def plaque(app, code: str, slug: str, printed_days_ago: int, state: str = "installed") -> None:
-    with app.app_context():
+def plaque(
+    reach_app, code: str, slug: str, printed_days_ago: int, state: str = "installed"
+) -> None:
+    with reach_app.app_context():
         db.session.add(
             Plaque(
                 code=code,
@@ -80,8 +71,8 @@ def plaque(app, code: str, slug: str, printed_days_ago: int, state: str = "insta
         db.session.commit()
 
 
-def feedback(app, slug: str, useful: bool | None, status: str = "new", **more) -> None:
-    with app.app_context():
+def feedback(reach_app, slug: str, useful: bool | None, status: str = "new", **more) -> None:
+    with reach_app.app_context():
         db.session.add(
             Feedback(
                 slug=slug,
@@ -96,13 +87,8 @@ def feedback(app, slug: str, useful: bool | None, status: str = "new", **more) -
         db.session.commit()
 
 
-@pytest.fixture
-def app(make_catalogue, tmp_path):
-    return make_staff_app(make_catalogue(*SITES), tmp_path)
-
-
-def client_as(app, role: str):
-    client = app.test_client()
+def client_as(reach_app, role: str):
+    client = reach_app.test_client()
     assert sign_in(client, role).status_code == 302
     return client
 
@@ -119,10 +105,10 @@ def table_rows(page: BeautifulSoup, selector: str) -> list[list[str]]:
 # --- Arrivals per day ------------------------------------------------------------------
 
 
-def test_the_day_chart_has_a_bar_per_day_and_the_table_the_same_numbers(app):
+def test_the_day_chart_has_a_bar_per_day_and_the_table_the_same_numbers(reach_app):
     since, until = ago(9), ago(0)
     scans(
-        app,
+        reach_app,
         (ago(9), "7K2Q", "vi", VIA_PLAQUE, 4),
         (ago(9), "7K2Q", "en", VIA_LINK, 1),
         (ago(3), "A2B3", "vi", VIA_PLAQUE, 2),
@@ -132,7 +118,7 @@ def test_the_day_chart_has_a_bar_per_day_and_the_table_the_same_numbers(app):
         (ago(3), "J2K3", "vi", VIA_PLAQUE, 30),
         (ago(10), "7K2Q", "vi", VIA_PLAQUE, 90),
     )
-    response = client_as(app, "admin").get(
+    response = client_as(reach_app, "admin").get(
         f"/admin/reach?area=021&since={since.isoformat()}&until={until.isoformat()}"
     )
     assert response.status_code == 200
@@ -159,9 +145,11 @@ def test_the_day_chart_has_a_bar_per_day_and_the_table_the_same_numbers(app):
     assert dict(r for r in table_rows(page, "table.languages-table")) == {"VI": "6", "EN": "8"}
 
 
-def test_the_default_period_is_the_last_30_days(app):
-    scans(app, (ago(29), "7K2Q", "vi", VIA_PLAQUE, 3), (ago(30), "7K2Q", "vi", VIA_PLAQUE, 100))
-    page = soup(client_as(app, "admin").get("/admin/reach?area=021"))
+def test_the_default_period_is_the_last_30_days(reach_app):
+    scans(
+        reach_app, (ago(29), "7K2Q", "vi", VIA_PLAQUE, 3), (ago(30), "7K2Q", "vi", VIA_PLAQUE, 100)
+    )
+    page = soup(client_as(reach_app, "admin").get("/admin/reach?area=021"))
     bars = page.select("svg.day-chart rect.bar")
     assert len(bars) == 30
     assert bars[0]["data-day"] == ago(29).isoformat()
@@ -169,9 +157,9 @@ def test_the_default_period_is_the_last_30_days(app):
     assert page.select_one(".total-arrivals").get_text(strip=True) == "3"
 
 
-def test_top_and_bottom_codes_name_their_sites_and_include_codes_never_scanned(app):
-    scans(app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 9), (ago(1), "E6F7", "vi", VIA_LINK, 2))
-    page = soup(client_as(app, "viewer").get("/admin/reach?area=021&lang=vi"))
+def test_top_and_bottom_codes_name_their_sites_and_include_codes_never_scanned(reach_app):
+    scans(reach_app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 9), (ago(1), "E6F7", "vi", VIA_LINK, 2))
+    page = soup(client_as(reach_app, "viewer").get("/admin/reach?area=021&lang=vi"))
     top = table_rows(page, "table.top-table")
     assert top[0] == ["7K2Q", "Đình Chèm", "9"]
     assert top[1] == ["E6F7", "Vừa quét", "2"]
@@ -181,8 +169,8 @@ def test_top_and_bottom_codes_name_their_sites_and_include_codes_never_scanned(a
     assert "J2K3" not in {row[0] for row in top + bottom}
 
 
-def test_a_period_that_cannot_be_read_is_refused_naming_the_field(app):
-    client = client_as(app, "admin")
+def test_a_period_that_cannot_be_read_is_refused_naming_the_field(reach_app):
+    client = client_as(reach_app, "admin")
     for query, field in (
         ("since=2026-02-30", "since=2026-02-30"),
         ("until=yesterday", "until=yesterday"),
@@ -198,15 +186,15 @@ def test_a_period_that_cannot_be_read_is_refused_naming_the_field(app):
 # --- Silent plaques --------------------------------------------------------------------
 
 
-def test_silent_plaques_follow_the_printed_date_the_last_scan_and_the_state(app):
-    plaque(app, "A2B3", "silent-old", 40)  # no scan ever: silent
-    plaque(app, "C4D5", "printed-lately", 10)  # too new to tell
-    plaque(app, "E6F7", "scanned-lately", 40)
-    scans(app, (ago(5), "E6F7", "vi", VIA_PLAQUE, 1))  # scanned 5 days ago: alive
-    plaque(app, "G8H9", "taken-down", 40, state="removed")  # removed: not silent
-    plaque(app, "7K2Q", "dinh-chem", 60)
-    scans(app, (ago(45), "7K2Q", "vi", VIA_PLAQUE, 3))  # last scan 45 days ago: silent
-    page = soup(client_as(app, "editor-here").get("/admin/reach?area=021"))
+def test_silent_plaques_follow_the_printed_date_the_last_scan_and_the_state(reach_app):
+    plaque(reach_app, "A2B3", "silent-old", 40)  # no scan ever: silent
+    plaque(reach_app, "C4D5", "printed-lately", 10)  # too new to tell
+    plaque(reach_app, "E6F7", "scanned-lately", 40)
+    scans(reach_app, (ago(5), "E6F7", "vi", VIA_PLAQUE, 1))  # scanned 5 days ago: alive
+    plaque(reach_app, "G8H9", "taken-down", 40, state="removed")  # removed: not silent
+    plaque(reach_app, "7K2Q", "dinh-chem", 60)
+    scans(reach_app, (ago(45), "7K2Q", "vi", VIA_PLAQUE, 3))  # last scan 45 days ago: silent
+    page = soup(client_as(reach_app, "editor-here").get("/admin/reach?area=021"))
     rows = {row.get("data-code"): row for row in page.select("table.silent-table tbody tr")}
     assert set(rows) == {"A2B3", "7K2Q"}
     cells = [cell.get_text(strip=True) for cell in rows["A2B3"].find_all("td")]
@@ -215,21 +203,21 @@ def test_silent_plaques_follow_the_printed_date_the_last_scan_and_the_state(app)
     assert rows["7K2Q"].find_all("td")[5].get_text(strip=True) == ago(45).isoformat()
 
 
-def test_a_site_without_any_plaque_is_listed_as_such(app):
+def test_a_site_without_any_plaque_is_listed_as_such(reach_app):
     for code, slug in (("7K2Q", "dinh-chem"), ("A2B3", "silent-old"), ("C4D5", "printed-lately")):
-        plaque(app, code, slug, 5)
-    page = soup(client_as(app, "admin").get("/admin/reach?area=021&lang=en"))
+        plaque(reach_app, code, slug, 5)
+    page = soup(client_as(reach_app, "admin").get("/admin/reach?area=021&lang=en"))
     rows = page.select("table.silent-table tbody tr.no-plaque")
     assert {row["data-code"] for row in rows} == {"E6F7", "G8H9"}
     assert all("no plaque printed" in row.get_text() for row in rows)
-    page = soup(client_as(app, "admin").get("/admin/reach?area=021&lang=vi"))
+    page = soup(client_as(reach_app, "admin").get("/admin/reach?area=021&lang=vi"))
     assert "chưa in biển" in page.select_one("tr.no-plaque").get_text()
 
 
 def test_the_silent_days_are_a_setting(make_catalogue, tmp_path):
-    app = make_staff_app(make_catalogue(*SITES), tmp_path, GUIDE_SILENT_DAYS=7)
-    plaque(app, "C4D5", "printed-lately", 10)
-    page = soup(client_as(app, "admin").get("/admin/reach?area=021"))
+    reach_app = make_staff_app(make_catalogue(*REACH_SITES), tmp_path, GUIDE_SILENT_DAYS=7)
+    plaque(reach_app, "C4D5", "printed-lately", 10)
+    page = soup(client_as(reach_app, "admin").get("/admin/reach?area=021"))
     assert [r["data-code"] for r in page.select("table.silent-table tbody tr:not(.no-plaque)")] == [
         "C4D5"
     ]
@@ -238,14 +226,14 @@ def test_the_silent_days_are_a_setting(make_catalogue, tmp_path):
 # --- Feedback ---------------------------------------------------------------------------
 
 
-def test_feedback_figures_and_the_link_to_the_queue(app):
-    feedback(app, "dinh-chem", True)
-    feedback(app, "dinh-chem", True, status="resolved", handled_at=datetime.utcnow())
-    feedback(app, "silent-old", False)
-    feedback(app, "silent-old", None, status="answered", handled_at=datetime.utcnow())
-    feedback(app, "ho-guom", False)  # another area
-    feedback(app, "dinh-chem", False, received_on=ago(40))  # before the period, still open
-    page = soup(client_as(app, "admin").get("/admin/reach?area=021&lang=en"))
+def test_feedback_figures_and_the_link_to_the_queue(reach_app):
+    feedback(reach_app, "dinh-chem", True)
+    feedback(reach_app, "dinh-chem", True, status="resolved", handled_at=datetime.utcnow())
+    feedback(reach_app, "silent-old", False)
+    feedback(reach_app, "silent-old", None, status="answered", handled_at=datetime.utcnow())
+    feedback(reach_app, "ho-guom", False)  # another area
+    feedback(reach_app, "dinh-chem", False, received_on=ago(40))  # before the period, still open
+    page = soup(client_as(reach_app, "admin").get("/admin/reach?area=021&lang=en"))
     assert page.select_one(".useful-ratio").get_text(" ", strip=True).startswith("67 %")
     assert page.select_one(".feedback-received").get_text(strip=True) == "4"
     assert page.select_one(".feedback-handled").get_text(strip=True) == "2"
@@ -258,30 +246,35 @@ def test_feedback_figures_and_the_link_to_the_queue(app):
 # --- Who sees what ----------------------------------------------------------------------
 
 
-def test_editors_see_their_own_areas_only(app):
-    assert client_as(app, "editor-other").get("/admin/reach?area=021").status_code == 403
-    assert client_as(app, "editor-other").get("/admin/reach/report?area=021").status_code == 403
-    assert client_as(app, "editor-other").get("/admin/reach/report.csv?area=021").status_code == 403
-    assert client_as(app, "editor-here").get("/admin/reach?area=021").status_code == 200
+def test_editors_see_their_own_areas_only(reach_app):
+    assert client_as(reach_app, "editor-other").get("/admin/reach?area=021").status_code == 403
+    assert (
+        client_as(reach_app, "editor-other").get("/admin/reach/report?area=021").status_code == 403
+    )
+    assert (
+        client_as(reach_app, "editor-other").get("/admin/reach/report.csv?area=021").status_code
+        == 403
+    )
+    assert client_as(reach_app, "editor-here").get("/admin/reach?area=021").status_code == 200
     # Without an area an editor gets their own, never the whole city.
-    page = soup(client_as(app, "editor-here").get("/admin/reach"))
+    page = soup(client_as(reach_app, "editor-here").get("/admin/reach"))
     options = [o["value"] for o in page.select("select[name=area] option")]
     assert options == ["021"]
-    assert client_as(app, "viewer").get("/admin/reach?area=002").status_code == 200
-    assert client_as(app, "admin").get("/admin/reach?area=999").status_code == 404
-    anonymous = app.test_client().get("/admin/reach?area=021")
+    assert client_as(reach_app, "viewer").get("/admin/reach?area=002").status_code == 200
+    assert client_as(reach_app, "admin").get("/admin/reach?area=999").status_code == 404
+    anonymous = reach_app.test_client().get("/admin/reach?area=021")
     assert anonymous.status_code == 302 and "/admin/login" in anonymous.headers["Location"]
 
 
-def test_the_workspace_menu_leads_to_the_reach_page(app):
-    page = soup(client_as(app, "viewer").get("/admin/?lang=vi"))
+def test_the_workspace_menu_leads_to_the_reach_page(reach_app):
+    page = soup(client_as(reach_app, "viewer").get("/admin/?lang=vi"))
     link = page.select_one("header.top nav.menu a[href='/admin/reach']")
     assert link is not None and link.get_text(strip=True) == "Lượt tiếp cận"
 
 
-def test_the_whole_city_adds_every_area(app):
-    scans(app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 2), (ago(1), "J2K3", "en", VIA_PLAQUE, 3))
-    page = soup(client_as(app, "admin").get("/admin/reach"))
+def test_the_whole_city_adds_every_area(reach_app):
+    scans(reach_app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 2), (ago(1), "J2K3", "en", VIA_PLAQUE, 3))
+    page = soup(client_as(reach_app, "admin").get("/admin/reach"))
     assert page.select_one(".total-arrivals").get_text(strip=True) == "5"
     assert page.select_one("select[name=area] option[selected]")["value"] == ""
 
@@ -292,9 +285,9 @@ def test_the_whole_city_adds_every_area(app):
 def test_a_site_name_with_markup_is_shown_as_text_in_page_and_svg(make_catalogue, tmp_path):
     name = '<script>alert("x")</script><b>Đình</b>'
     sites = make_catalogue(site_facts(name={"vi": name}))
-    app = make_staff_app(sites, tmp_path)
-    scans(app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 4))
-    response = client_as(app, "admin").get("/admin/reach?area=021")
+    reach_app = make_staff_app(sites, tmp_path)
+    scans(reach_app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 4))
+    response = client_as(reach_app, "admin").get("/admin/reach?area=021")
     assert b"<script>alert" not in response.data
     page = soup(response)
     assert not [s for s in page.find_all("script") if "alert" in s.get_text()]
@@ -308,25 +301,25 @@ def test_a_site_name_with_markup_is_shown_as_text_in_page_and_svg(make_catalogue
 # --- Monthly report and CSV ---------------------------------------------------------------
 
 
-def month_rows(app) -> str:
+def month_rows(reach_app) -> str:
     """Store a month of figures in the month before this one; return it as YYYY-MM."""
     first = today().replace(day=1) - timedelta(days=1)
     month = first.replace(day=1)
     scans(
-        app,
+        reach_app,
         (month, "7K2Q", "vi", VIA_PLAQUE, 12),
         (month + timedelta(days=3), "7K2Q", "en", VIA_LINK, 5),
         (month + timedelta(days=3), "A2B3", "vi", VIA_PLAQUE, 2),
         (month - timedelta(days=1), "7K2Q", "vi", VIA_PLAQUE, 1000),  # the month before
     )
-    feedback(app, "dinh-chem", True, received_on=month + timedelta(days=2))
-    feedback(app, "dinh-chem", False, received_on=month + timedelta(days=4))
+    feedback(reach_app, "dinh-chem", True, received_on=month + timedelta(days=2))
+    feedback(reach_app, "dinh-chem", False, received_on=month + timedelta(days=4))
     return month.strftime("%Y-%m")
 
 
-def test_the_csv_report_parses_and_matches_the_page(app):
-    month = month_rows(app)
-    client = client_as(app, "admin")
+def test_the_csv_report_parses_and_matches_the_page(reach_app):
+    month = month_rows(reach_app)
+    client = client_as(reach_app, "admin")
     response = client.get(f"/admin/reach/report.csv?area=021&month={month}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -351,9 +344,9 @@ def test_the_csv_report_parses_and_matches_the_page(app):
 
 
 def test_a_formula_in_a_site_name_stays_text_in_the_csv(make_catalogue, tmp_path):
-    app = make_staff_app(make_catalogue(site_facts(name={"vi": "=HYPERLINK(1)"})), tmp_path)
-    scans(app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 1))
-    response = client_as(app, "admin").get(
+    reach_app = make_staff_app(make_catalogue(site_facts(name={"vi": "=HYPERLINK(1)"})), tmp_path)
+    scans(reach_app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 1))
+    response = client_as(reach_app, "admin").get(
         f"/admin/reach/report.csv?area=021&since={ago(1).isoformat()}"
     )
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -364,22 +357,22 @@ def test_a_formula_in_a_site_name_stays_text_in_the_csv(make_catalogue, tmp_path
 # --- The same figures on PostgreSQL -------------------------------------------------------
 
 
-def _scenario(app) -> list[list[str]]:
+def _scenario(reach_app) -> list[list[str]]:
     """Store one of everything and return the CSV of the last 30 days of area 021."""
     scans(
-        app,
+        reach_app,
         (ago(2), "7K2Q", "vi", VIA_PLAQUE, 6),
         (ago(2), "7K2Q", "en", VIA_LINK, 2),
         (ago(20), "A2B3", "vi", VIA_PLAQUE, 1),
         (ago(45), "A2B3", "vi", VIA_PLAQUE, 9),
         (ago(1), "J2K3", "vi", VIA_PLAQUE, 4),
     )
-    plaque(app, "A2B3", "silent-old", 60)
-    plaque(app, "C4D5", "printed-lately", 35)
-    plaque(app, "G8H9", "taken-down", 60, state="removed")
-    feedback(app, "dinh-chem", True)
-    feedback(app, "dinh-chem", False, status="dismissed", handled_at=datetime.utcnow())
-    response = client_as(app, "admin").get(
+    plaque(reach_app, "A2B3", "silent-old", 60)
+    plaque(reach_app, "C4D5", "printed-lately", 35)
+    plaque(reach_app, "G8H9", "taken-down", 60, state="removed")
+    feedback(reach_app, "dinh-chem", True)
+    feedback(reach_app, "dinh-chem", False, status="dismissed", handled_at=datetime.utcnow())
+    response = client_as(reach_app, "admin").get(
         f"/admin/reach/report.csv?area=021&since={ago(29).isoformat()}"
     )
     assert response.status_code == 200
@@ -387,7 +380,7 @@ def _scenario(app) -> list[list[str]]:
 
 
 def test_the_figures_are_the_same_on_postgresql(postgres, make_catalogue, tmp_path):
-    sites = make_catalogue(*SITES)
+    sites = make_catalogue(*REACH_SITES)
     for folder in ("pg", "sqlite"):
         (tmp_path / folder).mkdir()
     on_postgres = _scenario(postgres.staff_app(sites, tmp_path / "pg"))

@@ -3,52 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import timedelta
 
-import pytest
-from browsing import LiveServer
-from builders import STAFF_PASSWORD, make_staff_app, site_facts
-
-from guide.catalogue.codes import ALPHABET
-from guide.listening.models import VIA_LINK, VIA_PLAQUE, Feedback, Plaque, ScanCount
-from guide.listening.periods import local_today
-from guide.workspace.db import db
+from builders import STAFF_PASSWORD
 
 A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
-
-
-@pytest.fixture
-def report_server(make_catalogue, tmp_path):
-    """Serve a catalogue of 14 sites with a month of scans, plaques and feedback."""
-    sites = [site_facts()] + [
-        site_facts(code=f"RR{ALPHABET[n]}Z", slug=f"dia-diem-{n}", name={"vi": f"Địa điểm số {n}"})
-        for n in range(2, 15)
-    ]
-    app = make_staff_app(make_catalogue(*sites), tmp_path)
-    today = local_today("Asia/Ho_Chi_Minh")
-    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    with app.app_context():
-        for offset in range(28):
-            day = month + timedelta(days=offset)
-            db.session.add(ScanCount(day=day, code="7K2Q", language="vi", via=VIA_PLAQUE, count=3))
-            db.session.add(ScanCount(day=day, code="RR4Z", language="en", via=VIA_LINK, count=1))
-        db.session.add(
-            Plaque(
-                code="RR5Z",
-                slug="dia-diem-3",
-                size="a5",
-                printed_on=month - timedelta(days=90),
-                state="installed",
-                where="cổng đình",
-            )
-        )
-        db.session.add(
-            Feedback(slug="dinh-chem", area="021", received_on=month, language="vi", useful=True)
-        )
-        db.session.commit()
-    server = LiveServer(app).start()
-    yield server, month.strftime("%Y-%m")
-    server.stop()
 
 
 def test_the_monthly_report_prints_on_one_or_two_a4_pages(browser, report_server, tmp_path):

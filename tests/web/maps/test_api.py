@@ -9,63 +9,10 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from builders import site_facts
+from hostile_data import HTML_NAME
 from PIL import Image
 
 from guide import create_app
-
-HTML_NAME = '<script>alert("x")</script> Đình <b>Hàng</b> & "Mã"'
-
-
-@pytest.fixture
-def api_catalogue(make_catalogue):
-    """A small catalogue: four published sites, one draft, one with a photo."""
-    return make_catalogue(
-        site_facts(tags=["lễ hội", "Lý Thường Kiệt"]),
-        site_facts(
-            code="CH7A",
-            slug="chua-tran-quoc",
-            kind="pagoda",
-            rank="",
-            lat=21.04785,
-            lon=105.83673,
-            area="003",
-            name={"vi": "Chùa Trấn Quốc", "en": "Trấn Quốc Pagoda"},
-        ),
-        site_facts(
-            code="HN48",
-            slug="nha-48-hang-ngang",
-            kind="revolutionary",
-            rank="national",
-            lat=21.034328,
-            lon=105.850439,
-            area="002",
-            tags=["cách mạng"],
-            name={"vi": "Nhà 48 Hàng Ngang", "en": "48 Hàng Ngang"},
-        ),
-        site_facts(
-            code="HT3X",
-            slug="dinh-html",
-            kind="communal-house",
-            rank="",
-            lat=21.030769,
-            lon=105.852782,
-            area="002",
-            name={"vi": HTML_NAME},
-        ),
-        site_facts(
-            code="DR4F",
-            slug="ban-nhap",
-            status="draft",
-            kind="communal-house",
-            name={"vi": "Đình bản nháp"},
-        ),
-    )
-
-
-@pytest.fixture
-def api(api_catalogue):
-    app = create_app({"TESTING": True, "GUIDE_SITES": str(api_catalogue)})
-    return app.test_client()
 
 
 def features(client, query: str = "") -> list[dict]:

@@ -6,9 +6,8 @@ from urllib.parse import quote
 
 import pytest
 from browsing import CLUSTERS, MARKERS, TILE_PREFIX, settle
-from builders import site_facts
+from hostile_data import MARKUP_NAME
 
-from guide import create_app
 from guide.catalogue.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -207,15 +206,10 @@ def test_embedded_map_has_no_chrome_and_fills_the_frame(live_server, page):
 class TestEscaping:
     """A catalogue whose site name holds HTML."""
 
-    NAME = '<img src=x onerror="window.hacked=1">Đình <b>Thử</b>'
+    NAME = MARKUP_NAME
 
-    @pytest.fixture
-    def app(self, make_catalogue):
-        root = make_catalogue(site_facts(name={"vi": self.NAME, "en": self.NAME}))
-        return create_app({"TESTING": True, "GUIDE_SITES": str(root)})
-
-    def test_a_name_with_html_shows_as_text(self, live_server, page):
-        open_map(page, live_server, "?site=7K2Q")
+    def test_a_name_with_html_shows_as_text(self, escaping_server, page):
+        open_map(page, escaping_server, "?site=7K2Q")
         popup = page.locator(".leaflet-popup-content .site-popup")
         popup.wait_for()
         assert popup.locator("h2").inner_text() == self.NAME
@@ -227,7 +221,7 @@ class TestEscaping:
 def test_markers_take_their_kind_colour_without_breaking_the_security_policy(live_server, page):
     from builders import DEFAULT_SITES
 
-    from guide.catalogue.reader import read_config
+    from guide.catalogue.config import read_config
 
     vocabulary = read_config(DEFAULT_SITES).vocabulary
     messages = []

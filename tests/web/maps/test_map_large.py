@@ -4,79 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import random
-import shutil
-from pathlib import Path
 
 import pytest
-import tomli_w
 from bs4 import BeautifulSoup
+from builders import DEFAULT_SITES, LARGE_SITES
 
-from guide import PROJECT_ROOT, create_app
-from guide.catalogue import codes
 from guide.catalogue.index import load_catalogue
 from guide.render import map_data
-from guide.web.maps.views import LARGE_MAP_FROM
 
-SITES = LARGE_MAP_FROM + 500
-SHIPPED = PROJECT_ROOT / "sites"
-VOCABULARY = load_catalogue(SHIPPED).config.vocabulary
+VOCABULARY = load_catalogue(DEFAULT_SITES).config.vocabulary
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 MARKERS = ".leaflet-marker-pane .site-marker"
-
-
-@pytest.fixture(scope="module")
-def large_catalogue(tmp_path_factory) -> Path:
-    """Write a catalogue of SITES published sites scattered near the shipped ones."""
-    root = tmp_path_factory.mktemp("large") / "sites"
-    shipped = load_catalogue(SHIPPED)
-    anchors = [site for site in shipped if site.has_location]
-    root.mkdir()
-    for name in ("catalogue.toml", shipped.config.areas_file):
-        shutil.copyfile(SHIPPED / name, root / name)
-    rng = random.Random(11)
-    taken: set[str] = set()
-    made = 0
-    while made < SITES:
-        anchor = rng.choice(anchors)
-        lat = round(anchor.lat + rng.uniform(-0.003, 0.003), 6)
-        lon = round(anchor.lon + rng.uniform(-0.003, 0.003), 6)
-        area = shipped.areas.locate(lat, lon)
-        if area is None:
-            continue
-        code = ""
-        while not code or code in taken:
-            code = "".join(rng.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
-        taken.add(code)
-        slug = f"di-tich-{made:05d}"
-        facts = {
-            "code": code,
-            "slug": slug,
-            "status": "published",
-            "kind": rng.choice(["communal-house", "temple", "pagoda", "revolutionary"]),
-            "rank": rng.choice(["", "national", "city"]),
-            "lat": lat,
-            "lon": lon,
-            "address": "",
-            "ward": "",
-            "area": area.id,
-            "visit_minutes": 30,
-            "opening_hours": "",
-            "tags": [],
-            "name": {"vi": f"Di tích Số {made}", "en": f"Site number {made}"},
-            "sources": [],
-            "media": [],
-        }
-        (root / slug).mkdir()
-        (root / slug / "site.toml").write_text(tomli_w.dumps(facts), encoding="utf-8")
-        (root / slug / "story.vi.md").write_text("Câu chuyện.\n", encoding="utf-8")
-        made += 1
-    return root
-
-
-@pytest.fixture(scope="module")
-def large_app(large_catalogue):
-    return create_app({"TESTING": True, "GUIDE_SITES": str(large_catalogue)})
 
 
 def decoded(positions: dict) -> list[tuple[float, float]]:
@@ -91,7 +29,7 @@ def decoded(positions: dict) -> list[tuple[float, float]]:
 def test_positions_and_details_list_every_site_in_one_order_within_a_metre(large_catalogue):
     sites = load_catalogue(large_catalogue).published()
     positions, details = map_data.positions(sites, VOCABULARY), map_data.details(sites)
-    assert positions["count"] == details["count"] == len(sites) == SITES
+    assert positions["count"] == details["count"] == len(sites) == LARGE_SITES
     by_code = {site.code: site for site in sites}
     for (lat, lon), code, slug, group, level in zip(
         decoded(positions),
@@ -153,10 +91,12 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
     try:
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-state=ready]", timeout=20_000)
-        assert page.get_attribute(".guide-map", "data-shown") == str(SITES)
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
         assert page.locator(CLUSTERS).count() > 0
         assert not any("sites.geojson" in url for url in requested)
-        assert page.locator("#map-count").inner_text().startswith(f"{SITES:,}".replace(",", "."))
+        assert (
+            page.locator("#map-count").inner_text().startswith(f"{LARGE_SITES:,}".replace(",", "."))
+        )
 
         # Clicking clusters zooms in, until single sites show.
         for _ in range(12):

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
-from browsing import LiveServer, wait_until_kept
-from builders import DEFAULT_SITES, edit_site
-from story_data import build, make_photo
+from browsing import wait_until_kept
+from builders import DEFAULT_SITES
 
-from guide import create_app
 from guide.catalogue.index import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-PHOTO_MEDIA = [
-    {"file": "photos/test-1.jpg", "caption": {"vi": "Ảnh 1", "en": "Test photo 1"}, "credit": "T"},
-    {"file": "photos/test-2.jpg", "caption": {"vi": "Ảnh 2", "en": "Test photo 2"}, "credit": "T"},
-]
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    """Return the guide on a copy of the shipped catalogue, with two test photos on Đình Chèm."""
-    root = tmp_path / "sites"
-    shutil.copytree(DEFAULT_SITES, root)
-    edit_site(root / "dinh-chem", media=PHOTO_MEDIA)
-    make_photo(root / "dinh-chem" / "photos" / "test-1.jpg")
-    make_photo(root / "dinh-chem" / "photos" / "test-2.jpg")
-    return create_app(
-        {"TESTING": True, "GUIDE_SITES": str(root), "GUIDE_PHOTO_CACHE": str(tmp_path / "cache")}
-    )
 
 
 def watch(page) -> list[str]:
@@ -72,9 +50,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_fit_a_phone_without_errors_or_outside_requests(live_server, page, path):
+def test_pages_fit_a_phone_without_errors_or_outside_requests(photo_server, page, path):
     errors = watch(page)
-    response = page.goto(live_server.url + path)
+    response = page.goto(photo_server.url + path)
     assert response.status == (404 if path == "/S/ZZZZ" else 200)
     scroll_through(page)
     assert horizontal_overflow(page) <= 0
@@ -88,21 +66,21 @@ def test_pages_fit_a_phone_without_errors_or_outside_requests(live_server, page,
 
 
 @pytest.mark.parametrize("path", ["/sites/dinh-chem", "/", "/passport", "/search?q=chem"])
-def test_pages_reflow_at_200_percent_zoom(live_server, page, path):
+def test_pages_reflow_at_200_percent_zoom(photo_server, page, path):
     # 200% zoom on a 360 px wide phone leaves 180 CSS pixels for the page.
     page.set_viewport_size({"width": 180, "height": 370})
-    page.goto(live_server.url + path)
+    page.goto(photo_server.url + path)
     scroll_through(page)
     assert horizontal_overflow(page) <= 0
 
 
-def test_photos_load_from_the_guide_itself_in_a_size_for_the_phone(live_server, page):
-    page.goto(live_server.url + "/en/sites/dinh-chem")
+def test_photos_load_from_the_guide_itself_in_a_size_for_the_phone(photo_server, page):
+    page.goto(photo_server.url + "/en/sites/dinh-chem")
     first = page.locator("figure.photo img").first
     first.wait_for()
     page.wait_for_function("() => document.querySelector('figure.photo img').complete")
     current = first.evaluate("img => img.currentSrc")
-    assert current.startswith(live_server.url + "/photos/dinh-chem/")
+    assert current.startswith(photo_server.url + "/photos/dinh-chem/")
     # A 360 px screen at device scale 1 takes the 360 px size, not the 720 or 1080 px ones.
     assert "/360/photos/" in current
     assert first.get_attribute("alt") == "Test photo 1"
@@ -145,13 +123,13 @@ CONTRAST = """
 
 
 @pytest.mark.parametrize("path", ["/sites/dinh-chem", "/", "/passport", "/S/ZZZZ"])
-def test_text_colour_contrast_meets_wcag_aa(live_server, page, path):
-    page.goto(live_server.url + path)
+def test_text_colour_contrast_meets_wcag_aa(photo_server, page, path):
+    page.goto(photo_server.url + path)
     assert page.evaluate(CONTRAST) == []
 
 
-def test_images_and_controls_have_names_for_screen_readers(live_server, page):
-    page.goto(live_server.url + "/sites/dinh-chem")
+def test_images_and_controls_have_names_for_screen_readers(photo_server, page):
+    page.goto(photo_server.url + "/sites/dinh-chem")
     assert page.evaluate("[...document.images].filter(i => !i.alt.trim()).length") == 0
     unlabelled = page.evaluate(
         "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
@@ -163,15 +141,15 @@ def test_images_and_controls_have_names_for_screen_readers(live_server, page):
     assert "Đình Chèm" in page.locator("#locator-title").text_content()
 
 
-def test_opening_a_story_stamps_the_passport(live_server, page):
-    page.goto(live_server.url + "/S/Z2HN?lang=en")
+def test_opening_a_story_stamps_the_passport(photo_server, page):
+    page.goto(photo_server.url + "/S/Z2HN?lang=en")
     status = page.locator("#stamp-status")
     status.wait_for()
     page.wait_for_function("() => document.getElementById('stamp-status').textContent.length > 0")
     assert "1" in status.text_content()
     stamps = page.evaluate("JSON.parse(localStorage.getItem('guide.passport'))")
     assert list(stamps) == ["dinh-chem"]
-    page.goto(live_server.url + "/en/passport")
+    page.goto(photo_server.url + "/en/passport")
     row = page.locator("[data-area='021']")
     assert row.locator("[data-progress-text]").text_content() == "1 of 4 in Bắc Từ Liêm District"
     assert row.locator("progress").evaluate("p => p.value") == 1
@@ -184,21 +162,21 @@ def test_opening_a_story_stamps_the_passport(live_server, page):
     assert page.outside_requests == []
 
 
-def test_share_copies_the_link_when_the_phone_has_no_share_sheet(live_server, page):
+def test_share_copies_the_link_when_the_phone_has_no_share_sheet(photo_server, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(live_server.url + "/en/sites/dinh-chem")
+    page.goto(photo_server.url + "/en/sites/dinh-chem")
     if page.evaluate("'share' in navigator"):
         pytest.skip("this Chromium has a share sheet")
     page.get_by_role("button", name="Share this page").click()
     page.wait_for_function("() => document.getElementById('share-status').textContent.length > 0")
     assert page.locator("#share-status").text_content() == "Link copied."
     assert (
-        page.evaluate("navigator.clipboard.readText()") == live_server.url + "/en/sites/dinh-chem"
+        page.evaluate("navigator.clipboard.readText()") == photo_server.url + "/en/sites/dinh-chem"
     )
 
 
-def test_a_page_visited_once_loads_again_with_the_server_stopped(live_server, page):
-    base = live_server.url
+def test_a_page_visited_once_loads_again_with_the_server_stopped(photo_server, page):
+    base = photo_server.url
     # Chromium asks for English: the plaque opens the English story.
     page.goto(base + "/S/Z2HN")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -206,7 +184,7 @@ def test_a_page_visited_once_loads_again_with_the_server_stopped(live_server, pa
     wait_until_kept(page, "/S/Z2HN")
     wait_until_kept(page, "/passport")
     name = page.locator("h1").text_content()
-    live_server.stop()
+    photo_server.stop()
     with pytest.raises(OSError):
         urllib.request.urlopen(base + "/en/sites/dinh-chem", timeout=3)
 
@@ -226,20 +204,6 @@ def test_a_page_visited_once_loads_again_with_the_server_stopped(live_server, pa
     assert page.locator("h1").text_content() in ("Không có kết nối mạng", "No connection")
 
 
-@pytest.fixture
-def unsafe_server(tmp_path: Path, empty_catalogue: Path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "GUIDE_SITES": str(build(empty_catalogue)),
-            "GUIDE_PHOTO_CACHE": str(tmp_path / "cache"),
-        }
-    )
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
 def test_a_script_in_a_narrative_never_runs(unsafe_server, page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -253,23 +217,23 @@ def test_a_script_in_a_narrative_never_runs(unsafe_server, page):
     assert page.outside_requests == []
 
 
-def test_the_language_switcher_remembers_the_choice_for_plaque_codes(live_server, browser):
+def test_the_language_switcher_remembers_the_choice_for_plaque_codes(photo_server, browser):
     context = browser.new_context(locale="en-US", viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        live_server.url) else route.abort())  # fmt: skip
+        photo_server.url) else route.abort())  # fmt: skip
     try:
         # An English browser scanning a plaque gets the English story.
-        page.goto(live_server.url + "/S/Z2HN")
-        assert page.url == live_server.url + "/en/sites/dinh-chem"
+        page.goto(photo_server.url + "/S/Z2HN")
+        assert page.url == photo_server.url + "/en/sites/dinh-chem"
         page.click("nav.languages a[data-language=vi]")
-        page.wait_for_url(live_server.url + "/sites/dinh-chem")
+        page.wait_for_url(photo_server.url + "/sites/dinh-chem")
         assert page.evaluate("localStorage.getItem('guide.lang')") == "vi"
         # The next plaque, and the root, keep the visitor's choice over the browser's.
-        page.goto(live_server.url + "/S/Z2HN")
-        assert page.url == live_server.url + "/sites/dinh-chem"
-        page.goto(live_server.url + "/")
-        assert page.url == live_server.url + "/"
+        page.goto(photo_server.url + "/S/Z2HN")
+        assert page.url == photo_server.url + "/sites/dinh-chem"
+        page.goto(photo_server.url + "/")
+        assert page.url == photo_server.url + "/"
         assert page.locator("html").get_attribute("lang") == "vi"
     finally:
         context.close()

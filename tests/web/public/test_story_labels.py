@@ -28,7 +28,6 @@ import pytest
 from babel import Locale
 from babel.support import Translations
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES
 
 from guide import PROJECT_ROOT, create_app
 from guide.catalogue.index import Catalogue, load_catalogue
@@ -38,28 +37,6 @@ TRANSLATIONS = PROJECT_ROOT / "guide" / "translations"
 FALLBACK_NOTICE = "This story is not yet available in %(wanted)s, so it is shown in %(shown)s."
 BATCH = {"vi": "đợt", "en": "batch"}
 SOURCES_HEADING = {"vi": "Nguồn", "en": "Sources"}
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DEFAULT_SITES)
-
-
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """Return a function giving the parsed story page of a site in a language."""
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("GUIDE_INSTANCE", str(tmp_path_factory.mktemp("instance")))
-    client = create_app({"TESTING": True, "GUIDE_SITES": str(DEFAULT_SITES)}).test_client()
-
-    def page(site: Site, language: str) -> BeautifulSoup:
-        # Other languages than Vietnamese live under their own path (/en/sites/...).
-        response = client.get(f"/sites/{site.slug}?lang={language}", follow_redirects=True)
-        assert response.status_code == 200, (site.slug, language)
-        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-    yield page
-    monkeypatch.undo()
 
 
 def expected_rank(catalogue: Catalogue, site: Site, language: str) -> str:
@@ -188,7 +165,7 @@ def test_a_vietnamese_name_on_an_english_page_is_marked_vietnamese(make_catalogu
 
 
 def test_a_malformed_area_names_table_is_refused_with_its_field(empty_catalogue):
-    from guide.catalogue.reader import CatalogueError
+    from guide.catalogue.config import CatalogueError
 
     config = empty_catalogue / "catalogue.toml"
     config.write_text(

@@ -7,41 +7,18 @@ import json
 import os
 import re
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from builders import edit_site, read_site
 from geopy.distance import geodesic
 from PIL import Image
-from story_data import CHEM, build
+from story_data import CHEM
 
 from guide import create_app
 from guide.catalogue.codes import record
 
 BUDGET_BYTES = 40 * 1024
-
-
-@pytest.fixture
-def story_root(empty_catalogue: Path) -> Path:
-    return build(empty_catalogue)
-
-
-@pytest.fixture
-def story_app(story_root: Path, tmp_path: Path):
-    return create_app(
-        {
-            "TESTING": True,
-            "GUIDE_SITES": str(story_root),
-            "GUIDE_PHOTO_CACHE": str(tmp_path / "photo-cache"),
-            "GUIDE_BASE_URL": "https://ditich.example.vn",
-        }
-    )
-
-
-@pytest.fixture
-def story_client(story_app):
-    return story_app.test_client()
 
 
 def soup_of(response) -> BeautifulSoup:

@@ -160,20 +160,6 @@ def test_a_typical_tour_prints_on_one_a4_page_with_a_qr_code_of_its_link(app, li
     assert parse_qs(scanned.query)["start"] == ["75A8"]
 
 
-@pytest.fixture
-def hours_server(make_catalogue):
-    """Serve a catalogue whose Binh Temple closes for lunch."""
-    from browsing import LiveServer
-    from tour_data import A, B, C, D
-
-    from guide import create_app
-
-    app = create_app({"TESTING": True, "GUIDE_SITES": str(make_catalogue(A, B, C, D))})
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
 def test_closing_times_are_warned_about_and_the_page_fits_a_phone(hours_server, page):
     open_planner(page, hours_server, "lang=en")
     for code in ("AAAA", "BBBB"):

@@ -19,17 +19,12 @@ CITADEL_TOUR = "hoang-thanh-ba-dinh"
 BTL_TOUR = "hanh-trinh-dia-chi-do-bac-tu-liem"
 
 
-@pytest.fixture
-def client():
-    return make_app().test_client()
-
-
 def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def api_plan(client, **body) -> dict:
-    response = client.post("/api/tours/plan", json=body)
+def api_plan(planner_client, **body) -> dict:
+    response = planner_client.post("/api/tours/plan", json=body)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -71,12 +66,12 @@ def same_as_api(rows: list[dict], answer: dict) -> None:
 # ---------------------------------------------------------------- the planner
 
 
-def test_the_planner_offers_every_site_to_pick(client):
-    response = client.get("/tours/plan")
+def test_the_planner_offers_every_site_to_pick(planner_client):
+    response = planner_client.get("/tours/plan")
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == "Lập hành trình"
-    catalogue = client.application.extensions["guide.catalogue"]
+    catalogue = planner_client.application.extensions["guide.catalogue"]
     located = {site.code for site in catalogue.published() if site.has_location}
     boxes = soup.select("#plan-sites input[name=stops]")
     assert {box["value"] for box in boxes} == located
@@ -94,8 +89,8 @@ def test_the_planner_offers_every_site_to_pick(client):
     assert soup.select_one(".plan-map .guide-map") is not None
 
 
-def test_the_planner_is_in_english_too(client):
-    soup = soup_of(client.get("/en/tours/plan"))
+def test_the_planner_is_in_english_too(planner_client):
+    soup = soup_of(planner_client.get("/en/tours/plan"))
     assert soup.h1.get_text() == "Plan a tour"
     assert soup.select_one("#plan-submit").get_text() == "Plan the tour"
     names = [li["data-name"] for li in soup.select("#plan-sites li")]
@@ -119,9 +114,9 @@ def test_the_planner_is_in_english_too(client):
     ],
 )
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_permalink_opens_with_the_same_plan_as_the_api(client, body, lang):
-    answer = api_plan(client, **body, lang=lang)
-    response = client.get(answer["links"]["permalink"])
+def test_a_permalink_opens_with_the_same_plan_as_the_api(planner_client, body, lang):
+    answer = api_plan(planner_client, **body, lang=lang)
+    response = planner_client.get(answer["links"]["permalink"])
     assert response.status_code == 200
     soup = soup_of(response)
     result = soup.select_one("#plan-result")
@@ -165,13 +160,13 @@ def test_a_permalink_opens_with_the_same_plan_as_the_api(client, body, lang):
         assert form.select_one(f"input[name='visit.{code}']")["value"] == str(minutes)
 
 
-def test_the_form_sent_without_its_script_plans_like_the_api(client):
+def test_the_form_sent_without_its_script_plans_like_the_api(planner_client):
     """Ticked sites come as separate values, minutes as visit.CODE: the plan is the same."""
     answer = api_plan(
-        client, stops=["GKQH", "T7BR", "YYDU"], mode="bike", return_to_start=True,
+        planner_client, stops=["GKQH", "T7BR", "YYDU"], mode="bike", return_to_start=True,
         start_time="09:00", visit_minutes={"T7BR": 45}, lang="en",
     )  # fmt: skip
-    response = client.get(
+    response = planner_client.get(
         "/en/tours/plan?q=&kind=&area=&stops=GKQH&stops=T7BR&stops=YYDU"
         "&visit.GKQH=30&visit.T7BR=45&visit.YYDU=&visit.JZ37=90"
         "&start=&mode=bike&start_time=09:00&return=1"
@@ -186,8 +181,8 @@ def test_the_form_sent_without_its_script_plans_like_the_api(client):
     assert parse_qs(shared.query)["visit"] == ["T7BR:45"]
 
 
-def test_showing_matching_sites_does_not_plan(client):
-    response = client.get("/tours/plan?q=dinh+chem&stops=GKQH&action=filter")
+def test_showing_matching_sites_does_not_plan(planner_client):
+    response = planner_client.get("/tours/plan?q=dinh+chem&stops=GKQH&action=filter")
     assert response.status_code == 200
     soup = soup_of(response)
     shown = [li["data-code"] for li in soup.select("#plan-sites li:not([hidden])")]
@@ -212,8 +207,8 @@ def test_showing_matching_sites_does_not_plan(client):
         ("start=GKQH", "stops", "pick at least two"),
     ],
 )
-def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
-    response = client.get(f"/en/tours/plan?{query}")
+def test_bad_parameters_get_a_message_on_the_page(planner_client, query, field, words):
+    response = planner_client.get(f"/en/tours/plan?{query}")
     assert response.status_code == 400
     soup = soup_of(response)
     error = soup.select_one("#plan-error")
@@ -225,23 +220,23 @@ def test_bad_parameters_get_a_message_on_the_page(client, query, field, words):
     assert soup.select_one("form#plan-form") is not None
     assert soup.select_one("#plan-sites input[value=GKQH]").has_attr("checked")
     assert soup.select_one("#plan-result").has_attr("hidden")
-    printed = client.get(f"/en/tours/plan/print?{query}")
+    printed = planner_client.get(f"/en/tours/plan/print?{query}")
     assert printed.status_code == 400
     assert words in soup_of(printed).select_one("[role=alert]").get_text()
 
 
-def test_bad_parameters_are_explained_in_vietnamese(client):
-    soup = soup_of(client.get("/tours/plan?stops=GKQH"))
+def test_bad_parameters_are_explained_in_vietnamese(planner_client):
+    soup = soup_of(planner_client.get("/tours/plan?stops=GKQH"))
     assert "chọn ít nhất hai địa điểm khác nhau" in soup.select_one("#plan-error").get_text()
 
 
 def test_opening_hours_warnings_show_in_the_timetable(make_catalogue):
     root = make_catalogue(A, B, C, D)
-    client = create_app({"TESTING": True, "GUIDE_SITES": str(root)}).test_client()
+    planner_client = create_app({"TESTING": True, "GUIDE_SITES": str(root)}).test_client()
     query = "stops=AAAA,BBBB&start=AAAA&start_time=11:20&lang=en"
-    answer = client.get(f"/tours/plan.json?{query}").get_json()
+    answer = planner_client.get(f"/tours/plan.json?{query}").get_json()
     assert answer["warnings"], "the plan should warn that Binh Temple is closed"
-    soup = soup_of(client.get(f"/en/tours/plan?{query.replace('&lang=en', '')}"))
+    soup = soup_of(planner_client.get(f"/en/tours/plan?{query.replace('&lang=en', '')}"))
     same_as_api(timetable(soup, "#plan-result"), answer)
     box = soup.select_one("#plan-result [data-field=warnings]")
     assert not box.has_attr("hidden")
@@ -258,9 +253,9 @@ def decode_qr(png: bytes) -> str:
 
 
 def test_the_itinerary_has_the_route_map_the_timetable_and_the_qr_code():
-    client = make_app(GUIDE_BASE_URL="https://ditich.example.vn").test_client()
-    answer = api_plan(client, stops=CITADEL, start="75A8", return_to_start=True, lang="vi")
-    response = client.get(f"/tours/plan/print?{answer['query']}")
+    planner_client = make_app(GUIDE_BASE_URL="https://ditich.example.vn").test_client()
+    answer = api_plan(planner_client, stops=CITADEL, start="75A8", return_to_start=True, lang="vi")
+    response = planner_client.get(f"/tours/plan/print?{answer['query']}")
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == answer["title"]
@@ -280,7 +275,7 @@ def test_the_itinerary_has_the_route_map_the_timetable_and_the_qr_code():
     assert soup.select_one(".plan-note").get_text() == answer["note"]
     qr = soup.select_one(".it-qr img")
     assert qr["src"] == answer["links"]["qr"]
-    link = decode_qr(client.get(qr["src"]).data)
+    link = decode_qr(planner_client.get(qr["src"]).data)
     assert link == "https://ditich.example.vn" + answer["links"]["permalink"]
     assert soup.select_one(".it-link").get_text() == link
 
@@ -288,11 +283,11 @@ def test_the_itinerary_has_the_route_map_the_timetable_and_the_qr_code():
 # ---------------------------------------------------------------- curated tours
 
 
-def test_the_home_page_leads_to_the_tours_and_the_planner(client):
-    home = soup_of(client.get("/"))
+def test_the_home_page_leads_to_the_tours_and_the_planner(planner_client):
+    home = soup_of(planner_client.get("/"))
     link = home.select_one("a[href='/tours']")
     assert link is not None and link.get_text() == "Hành trình"
-    tours = client.get("/tours")
+    tours = planner_client.get("/tours")
     assert tours.status_code == 200
     soup = soup_of(tours)
     listed = {a.get_text(): a["href"] for a in soup.select(".tour-list h2 a")}
@@ -301,16 +296,18 @@ def test_the_home_page_leads_to_the_tours_and_the_planner(client):
         "Hành trình địa chỉ đỏ Bắc Từ Liêm": f"/tours/{BTL_TOUR}",
     }
     assert soup.select_one("a[href='/tours/plan']") is not None
-    english = soup_of(client.get("/en/tours"))
+    english = soup_of(planner_client.get("/en/tours"))
     assert "Imperial Citadel – Ba Đình" in [a.get_text() for a in english.select(".tour-list a")]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(client, lang):
-    catalogue = client.application.extensions["guide.catalogue"]
+def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(planner_client, lang):
+    catalogue = planner_client.application.extensions["guide.catalogue"]
     tour = catalogue.tours[CITADEL_TOUR]
     codes = [catalogue.by_slug(slug).code for slug in tour.stops]
-    response = client.get(f"/tours/{CITADEL_TOUR}" if lang == "vi" else f"/en/tours/{CITADEL_TOUR}")
+    response = planner_client.get(
+        f"/tours/{CITADEL_TOUR}" if lang == "vi" else f"/en/tours/{CITADEL_TOUR}"
+    )
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == tour.name[lang]
@@ -319,7 +316,7 @@ def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(client,
     assert [row["id"] for row in rows] == codes
     # Its timetable is the planner's, for the stops as listed.
     answer = api_plan(
-        client, stops=codes, start=codes[0], mode=tour.mode, keep_order=True, lang=lang
+        planner_client, stops=codes, start=codes[0], mode=tour.mode, keep_order=True, lang=lang
     )
     same_as_api(rows, answer)
     links = [tr.th.a["href"] for tr in soup.select("table.timetable tr.stop")]
@@ -329,39 +326,41 @@ def test_a_curated_tour_page_shows_its_stops_in_order_with_the_timetable(client,
     # Downloads keep the curated order, at a plain address a static host serves too.
     gpx_link = soup.select_one("a[data-link=gpx]")["href"]
     assert gpx_link == f"{prefix}/tours/{CITADEL_TOUR}.gpx"
-    gpx = gpxpy.parse(client.get(gpx_link).get_data(as_text=True))
+    gpx = gpxpy.parse(planner_client.get(gpx_link).get_data(as_text=True))
     names = [row["name"] for row in answer["timetable"]]
     assert [w.name for w in gpx.waypoints] == [f"{n}. {name}" for n, name in enumerate(names, 1)]
     planner = soup.find("a", href=answer["links"]["permalink"])
     assert planner is not None
-    same_as_api(timetable(soup_of(client.get(planner["href"])), "#plan-result"), answer)
+    same_as_api(timetable(soup_of(planner_client.get(planner["href"])), "#plan-result"), answer)
 
 
-def test_an_unknown_tour_is_not_found(client):
-    assert client.get("/tours/nowhere").status_code == 404
+def test_an_unknown_tour_is_not_found(planner_client):
+    assert planner_client.get("/tours/nowhere").status_code == 404
 
 
 # ---------------------------------------------------------------- story pages on a tour
 
 
-def next_stop_box(client, slug: str, query: str, prefix: str = ""):
-    response = client.get(f"{prefix}/sites/{slug}?{query}")
+def next_stop_box(planner_client, slug: str, query: str, prefix: str = ""):
+    response = planner_client.get(f"{prefix}/sites/{slug}?{query}")
     assert response.status_code == 200
     return soup_of(response).select_one("nav.tour-step")
 
 
-def expected_leg(client, here: str, there: str, detour: float, kmh: float) -> tuple[int, int]:
+def expected_leg(
+    planner_client, here: str, there: str, detour: float, kmh: float
+) -> tuple[int, int]:
     """Return metres and minutes between two sites, computed from their coordinates."""
-    catalogue = client.application.extensions["guide.catalogue"]
+    catalogue = planner_client.application.extensions["guide.catalogue"]
     a, b = catalogue.by_slug(here), catalogue.by_slug(there)
     metres = distance_m((a.lat, a.lon), (b.lat, b.lon)) * detour
     return round(metres), max(1, round(metres / (kmh * 1000 / 60)))
 
 
-def test_a_story_page_opened_from_a_tour_shows_the_next_stop(client):
-    catalogue = client.application.extensions["guide.catalogue"]
+def test_a_story_page_opened_from_a_tour_shows_the_next_stop(planner_client):
+    catalogue = planner_client.application.extensions["guide.catalogue"]
     tour = catalogue.tours[CITADEL_TOUR]
-    box = next_stop_box(client, tour.stops[1], f"tour={CITADEL_TOUR}")
+    box = next_stop_box(planner_client, tour.stops[1], f"tour={CITADEL_TOUR}")
     assert box is not None
     where = box.select_one(".tour-step-where")
     assert where.get_text(" ", strip=True).startswith("Điểm dừng 2/6 của hành trình")
@@ -369,10 +368,10 @@ def test_a_story_page_opened_from_a_tour_shows_the_next_stop(client):
     link = box.select_one(".next-stop a")
     assert link["href"] == f"/sites/{tour.stops[2]}?tour={CITADEL_TOUR}"
     assert link.get_text() == catalogue.by_slug(tour.stops[2]).name["vi"]
-    metres, minutes = expected_leg(client, tour.stops[1], tour.stops[2], 1.3, 4.5)
+    metres, minutes = expected_leg(planner_client, tour.stops[1], tour.stops[2], 1.3, 4.5)
     assert box.select_one(".distance").get_text() == f"{metres} m, đi bộ khoảng {minutes} phút"
     # Following the link keeps the tour.
-    following = next_stop_box(client, tour.stops[2], urlsplit(link["href"]).query)
+    following = next_stop_box(planner_client, tour.stops[2], urlsplit(link["href"]).query)
     assert (
         following.select_one(".tour-step-where")
         .get_text(" ", strip=True)
@@ -380,10 +379,10 @@ def test_a_story_page_opened_from_a_tour_shows_the_next_stop(client):
     )
 
 
-def test_the_next_stop_of_a_bicycle_tour_in_english(client):
-    tour_stops = client.application.extensions["guide.catalogue"].tours[BTL_TOUR].stops
-    box = next_stop_box(client, tour_stops[0], f"tour={BTL_TOUR}", "/en")
-    metres, minutes = expected_leg(client, tour_stops[0], tour_stops[1], 1.3, 12)
+def test_the_next_stop_of_a_bicycle_tour_in_english(planner_client):
+    tour_stops = planner_client.application.extensions["guide.catalogue"].tours[BTL_TOUR].stops
+    box = next_stop_box(planner_client, tour_stops[0], f"tour={BTL_TOUR}", "/en")
+    metres, minutes = expected_leg(planner_client, tour_stops[0], tour_stops[1], 1.3, 12)
     distance = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres} m"
     assert box.select_one(".distance").get_text() == (f"{distance}, about {minutes} min by bicycle")
     assert box.select_one(".tour-step-where").get_text(" ", strip=True) == (
@@ -391,38 +390,38 @@ def test_the_next_stop_of_a_bicycle_tour_in_english(client):
     )
 
 
-def test_the_last_stop_says_the_tour_is_complete(client):
-    tour = client.application.extensions["guide.catalogue"].tours[CITADEL_TOUR]
-    box = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}")
+def test_the_last_stop_says_the_tour_is_complete(planner_client):
+    tour = planner_client.application.extensions["guide.catalogue"].tours[CITADEL_TOUR]
+    box = next_stop_box(planner_client, tour.stops[-1], f"tour={CITADEL_TOUR}")
     assert box.select_one(".next-stop") is None
     assert box.select_one(".tour-complete").get_text() == (
         "Đây là điểm dừng cuối: bạn đã hoàn thành hành trình."
     )
-    english = next_stop_box(client, tour.stops[-1], f"tour={CITADEL_TOUR}", "/en")
+    english = next_stop_box(planner_client, tour.stops[-1], f"tour={CITADEL_TOUR}", "/en")
     assert english.select_one(".tour-complete").get_text() == (
         "This is the last stop: you have completed the tour."
     )
 
 
-def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(client):
+def test_the_tour_variant_of_a_story_page_is_kept_apart_from_the_plain_page(planner_client):
     """Story pages are cached per address and language: a tour must not leak into them."""
     slug = "doan-mon"
-    plain = client.get(f"/sites/{slug}")
-    on_tour = client.get(f"/sites/{slug}?tour={CITADEL_TOUR}")
-    again = client.get(f"/sites/{slug}")
+    plain = planner_client.get(f"/sites/{slug}")
+    on_tour = planner_client.get(f"/sites/{slug}?tour={CITADEL_TOUR}")
+    again = planner_client.get(f"/sites/{slug}")
     assert soup_of(plain).select_one("nav.tour-step") is None
     assert soup_of(on_tour).select_one("nav.tour-step") is not None
     assert soup_of(again).select_one("nav.tour-step") is None
     assert plain.headers["ETag"] == again.headers["ETag"] != on_tour.headers["ETag"]
-    other = client.get(f"/en/sites/{slug}?tour={CITADEL_TOUR}")
+    other = planner_client.get(f"/en/sites/{slug}?tour={CITADEL_TOUR}")
     assert soup_of(other).select_one(".tour-step-where a").get_text() == (
         "Imperial Citadel – Ba Đình"
     )
 
 
 @pytest.mark.parametrize("tour", ["nowhere", BTL_TOUR])
-def test_a_tour_that_does_not_stop_here_is_said_so(client, tour):
-    soup = soup_of(client.get(f"/en/sites/doan-mon?tour={tour}"))
+def test_a_tour_that_does_not_stop_here_is_said_so(planner_client, tour):
+    soup = soup_of(planner_client.get(f"/en/sites/doan-mon?tour={tour}"))
     assert soup.select_one("nav.tour-step") is None
     notice = soup.select_one("article .notice[role=note]")
     assert f"“{tour}” is not a tour that stops here" in notice.get_text()
