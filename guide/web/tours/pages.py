@@ -73,33 +73,26 @@ def index() -> Response:
 @bp.get("/tours/<tour>")
 def tour(tour: str) -> Response:
     """Show a curated tour: its description, route map, stops and timetable, and downloads."""
-    catalogue = get_catalogue()
-    found = catalogue.tours.get(tour)
-    if found is None or not can_follow(found, catalogue):
-        abort(404)
-    language = select_language()
-
-    def render() -> str:
-        view = curated_plan(found, catalogue, language)
-        return render_template("tours/tour.html", tour=found, view=view)
-
-    return page_response(cached_page(catalogue, render, "tour", found.slug))
+    return _tour_page(tour, "tours/tour.html", "tour")
 
 
 @bp.get("/tours/<tour>/print")
 def tour_print(tour: str) -> Response:
     """Show a curated tour's printable itinerary: route map, numbered timetable and QR code."""
+    return _tour_page(tour, "tours/print.html", "tour-print", error="")
+
+
+def _tour_page(tour: str, template: str, key: str, **context: Any) -> Response:
+    """Render one of a followable curated tour's pages, kept until the catalogue changes."""
+    found = _followed(tour)
     catalogue = get_catalogue()
-    found = catalogue.tours.get(tour)
-    if found is None or not can_follow(found, catalogue):
-        abort(404)
     language = select_language()
 
     def render() -> str:
         view = curated_plan(found, catalogue, language)
-        return render_template("tours/print.html", view=view, error="")
+        return render_template(template, tour=found, view=view, **context)
 
-    return page_response(cached_page(catalogue, render, "tour-print", found.slug))
+    return page_response(cached_page(catalogue, render, key, found.slug))
 
 
 def _followed(tour: str) -> Tour:
