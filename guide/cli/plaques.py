@@ -10,6 +10,7 @@ import click
 from guide import settings
 from guide.catalogue.config import CatalogueError
 from guide.catalogue.index import load_catalogue
+from guide.cli.common import sites_option
 
 
 @click.group(name="plaques")
@@ -18,13 +19,7 @@ def plaques() -> None:
 
 
 @plaques.command(name="check")
-@click.option(
-    "--sites",
-    "sites_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Catalogue folder (default: the GUIDE_SITES setting, else ./sites).",
-)
+@sites_option
 @click.option(
     "--base-url",
     metavar="URL",
