@@ -137,14 +137,33 @@ class Catalogue:
 
         The metres of each result are measured when it is first read (``guide.catalogue.nearby``).
         """
+        index = self._near_index()
+        positions = index.query(lat, lon, radius_m)
+        if status is not None:
+            positions = positions[self._statuses[positions] == status]
+        return Nearby(self._located, index.points, positions, lat, lon)
+
+    def in_box(
+        self,
+        bounds: tuple[float, float, float, float],
+        lat: float,
+        lon: float,
+        *,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[Site]:
+        """Return the sites in ``bounds`` (west, south, east, north), nearest to a point first."""
+        positions = self._near_index().in_box(bounds, lat, lon)
+        if status is not None:
+            positions = positions[self._statuses[positions] == status]
+        return [self._located[int(p)] for p in positions[:limit]]
+
+    def _near_index(self) -> NearIndex:
         if self._index is None:
             # Statuses first: another thread that sees the index also sees them.
             self._statuses = np.array([s.status for s in self._located], dtype=object)
             self._index = NearIndex([(s.lat, s.lon) for s in self._located])  # type: ignore[misc]
-        positions = self._index.query(lat, lon, radius_m)
-        if status is not None:
-            positions = positions[self._statuses[positions] == status]
-        return Nearby(self._located, self._index.points, positions, lat, lon)
+        return self._index
 
 
 def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:

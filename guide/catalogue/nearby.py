@@ -80,6 +80,23 @@ class NearIndex:
         by_distance = np.argsort(rough, kind="stable")
         return self._order[low + inside[by_distance]]
 
+    def in_box(
+        self, bounds: tuple[float, float, float, float], lat: float, lon: float
+    ) -> np.ndarray:
+        """Return the positions of the points in ``bounds`` (west, south, east, north).
+
+        They come nearest to (``lat``, ``lon``) first, by an equirectangular
+        distance: enough to choose which points a small map shows.
+        """
+        west, south, east, north = bounds
+        low = int(np.searchsorted(self._lat, south, side="left"))
+        high = int(np.searchsorted(self._lat, north, side="right"))
+        lons = self._lon[low:high]
+        inside = np.nonzero((lons >= west) & (lons <= east))[0]
+        scale = math.cos(math.radians(lat))
+        rough = (self._lat[low:high][inside] - lat) ** 2 + ((lons[inside] - lon) * scale) ** 2
+        return self._order[low + inside[np.argsort(rough, kind="stable")]]
+
 
 class Nearby(Sequence[tuple[T, float]], Generic[T]):
     """(item, metres) pairs, nearest first; geodesic metres are measured on first reading.

@@ -112,6 +112,38 @@ def _outlines(
     return drawn
 
 
+def locator_box(
+    site: Mark,
+    neighbours: Sequence[Mark] = (),
+    area: BaseGeometry | None = None,
+    *,
+    with_neighbours: bool = True,
+) -> tuple[float, float, float, float]:
+    """Return the (west, south, east, north) a locator shows: the area, the marks, a margin.
+
+    The margin around the area, where its neighbouring areas show, is left out
+    when ``with_neighbours`` is false; without an area the box is centred on the marks.
+    """
+    points = [site, *neighbours]
+    if polygons(area):
+        west, south, east, north = area.bounds  # type: ignore[union-attr]
+    else:
+        west = east = site.lon
+        south = north = site.lat
+    west = min([west, *(p.lon for p in points)])
+    east = max([east, *(p.lon for p in points)])
+    south = min([south, *(p.lat for p in points)])
+    north = max([north, *(p.lat for p in points)])
+    if not polygons(area):
+        half = max(MIN_SPAN_DEGREES, north - south, east - west) / 2
+        middle_lat, middle_lon = (south + north) / 2, (west + east) / 2
+        return middle_lon - half, middle_lat - half, middle_lon + half, middle_lat + half
+    if with_neighbours:
+        margin = max(east - west, north - south) * MARGIN_FRACTION
+        return west - margin, south - margin, east + margin, north + margin
+    return west, south, east, north
+
+
 def locator_svg(
     site: Mark,
     neighbours: Sequence[Mark] = (),
@@ -136,23 +168,7 @@ def locator_svg(
     """
     points = [site, *neighbours]
     shapes = polygons(area)
-    if shapes:
-        west, south, east, north = area.bounds  # type: ignore[union-attr]
-    else:
-        west = east = site.lon
-        south = north = site.lat
-    west = min([west, *(p.lon for p in points)])
-    east = max([east, *(p.lon for p in points)])
-    south = min([south, *(p.lat for p in points)])
-    north = max([north, *(p.lat for p in points)])
-    if not shapes:
-        half = max(MIN_SPAN_DEGREES, north - south, east - west) / 2
-        middle_lat, middle_lon = (south + north) / 2, (west + east) / 2
-        south, north = middle_lat - half, middle_lat + half
-        west, east = middle_lon - half, middle_lon + half
-    elif districts:
-        margin = max(east - west, north - south) * MARGIN_FRACTION
-        west, south, east, north = west - margin, south - margin, east + margin, north + margin
+    west, south, east, north = locator_box(site, neighbours, area, with_neighbours=bool(districts))
     project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
     parts = svg_open("locator", project, title=title, description=description, id_prefix=id_prefix)
     drawn = _outlines(area if shapes else None, (west, south, east, north), districts, project)

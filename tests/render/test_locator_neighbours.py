@@ -94,3 +94,41 @@ def test_a_locator_drawn_again_is_the_same_and_its_outlines_are_simplified_once(
     assert again == first.replace("Bảo tàng Hồ Chí Minh</title>", "Ho Chi Minh Museum</title>", 1)
     locator._DRAWN.clear()
     assert draw("Bảo tàng Hồ Chí Minh") == first
+
+
+def test_a_dense_catalogue_shows_the_nearest_other_sites_and_keeps_the_page_light(tmp_path):
+    import math
+    import shutil
+
+    from builders import generated, write_site
+
+    from guide import create_app
+    from guide.web.public.story import OTHER_DOTS
+
+    root = tmp_path / "sites"
+    root.mkdir()
+    for name in ("catalogue.toml", "areas.geojson"):
+        shutil.copyfile(DEFAULT_SITES / name, root / name)
+    for facts in generated(400):
+        write_site(root, {**facts, "needs_story": True})
+    dense = load_catalogue(root)
+    site = dense.by_slug("di-tich-000")
+    client = create_app({"TESTING": True, "GUIDE_SITES": str(root)}).test_client()
+    page = client.get(language_path("en", f"/sites/{site.slug}")).data
+    assert len(gzip.compress(page)) <= PAGE_BUDGET
+    svg = BeautifulSoup(page, "html.parser").find("svg", class_="locator")
+    dots = {circle.title.get_text() for circle in svg.select("circle.other")}
+    assert len(dots) == OTHER_DOTS
+    numbered = {g.title.get_text() for g in svg.select("g.near")}
+
+    def apart(other) -> float:
+        scale = math.cos(math.radians(site.lat))
+        return math.hypot(other.lat - site.lat, (other.lon - site.lon) * scale)
+
+    others = [s for s in dense.published() if s.slug != site.slug]
+    shown = [s for s in others if s.display_name("en") in dots]
+    hidden = [
+        s for s in others if s.display_name("en") not in dots | numbered | {site.display_name("en")}
+    ]
+    assert len(shown) == OTHER_DOTS
+    assert max(map(apart, shown)) <= min(map(apart, hidden))

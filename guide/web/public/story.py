@@ -23,7 +23,7 @@ from markupsafe import Markup
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
-from guide.render.locator import Mark, Outline, locator_svg
+from guide.render.locator import Mark, Outline, locator_box, locator_svg
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.tours.travel import Travel
@@ -33,6 +33,8 @@ from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
 
 NEARBY_LIMIT = 6
+# The locator's small dots for other sites: the nearest this many in its box.
+OTHER_DOTS = 40
 # The photo width used for link previews (Open Graph) and JSON-LD.
 PREVIEW_WIDTH = 1080
 PHOTO_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
@@ -214,24 +216,35 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
             "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
             name=name,
         )
+        here = Mark(site.lat, site.lon, "", name)  # type: ignore[arg-type]
+        marks = [
+            Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
+            for n in nearby
+        ]
+        districts = [Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area]
+        bounds = locator_box(here, marks, area.geometry if area else None)
+        numbered = {site.slug, *(n.site.slug for n in nearby)}
+        # The nearest of the other sites in view: a dense catalogue would fill the page.
+        in_view = catalogue.in_box(
+            bounds,
+            site.lat,  # type: ignore[arg-type]
+            site.lon,  # type: ignore[arg-type]
+            status="published",
+            limit=OTHER_DOTS + len(numbered),
+        )
         cache[key] = Markup(
             locator_svg(
-                Mark(site.lat, site.lon, "", name),  # type: ignore[arg-type]
-                [
-                    Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
-                    for n in nearby
-                ],
+                here,
+                marks,
                 area.geometry if area else None,
                 title=title,
                 description=description if nearby else "",
-                districts=[
-                    Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area
-                ],
+                districts=districts,
                 others=[
                     Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
-                    for o in catalogue.published()
-                    if o.has_location and o.slug != site.slug
-                ],
+                    for o in in_view
+                    if o.slug not in numbered
+                ][:OTHER_DOTS],
             )
         )
     return cache[key]
