@@ -26,9 +26,26 @@ _ROOTS: dict[str, Path] = {"": Path(__file__).resolve().parent.parent / "static"
 def register_root(prefix: str, folder: Path) -> None:
     """Serve the files of ``folder`` under ``/static/<prefix>/``."""
     _ROOTS[prefix] = Path(folder).resolve()
+    _FOUND.clear()
 
 
 def _locate(name: str) -> Path | None:
+    """Return the file serving ``name``; a found file is remembered until it goes away."""
+    found = _FOUND.get(name)
+    if found is not None and found.is_file():
+        return found
+    path = _search(name)
+    if path is not None and len(_FOUND) < _FOUND_LIMIT:
+        _FOUND[name] = path
+    return path
+
+
+# Resolving a name walks the folders of every root: pages ask for the same few assets.
+_FOUND: dict[str, Path] = {}
+_FOUND_LIMIT = 1024
+
+
+def _search(name: str) -> Path | None:
     prefix, _, rest = name.partition("/")
     candidates = []
     if prefix in _ROOTS and rest:

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, get_translations, gettext
 from markupsafe import Markup
 
 from guide.messages import Message, MessageError
@@ -203,11 +203,39 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     Babel(app, locale_selector=select_language)
     app.after_request(remember_language)
+    _install_template_gettext(app)
     app.jinja_env.globals["current_language"] = select_language
     app.jinja_env.globals["languages"] = available_languages
     app.jinja_env.globals["endonym"] = endonym
     app.jinja_env.filters["html_lang"] = html_lang
     app.jinja_env.filters["translated"] = translated
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Give templates gettext callables that find a locale's catalogue in one dictionary.
+
+    Flask-Babel's own look the catalogue up through several context lookups on
+    every call, and a page calls them dozens of times. Keyed by the locale, so a
+    ``force_locale`` block still gets its own language.
+    """
+    by_locale: dict[Locale, object] = {}
+
+    def catalogue():  # babel's Translations, or NullTranslations outside a request
+        locale = get_locale()
+        found = by_locale.get(locale) if locale is not None else None
+        if found is None:
+            found = get_translations()
+            if locale is not None:
+                by_locale[locale] = found
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
