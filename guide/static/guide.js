@@ -1,6 +1,7 @@
 /* Behaviour of the guide's public pages: keep pages for offline use, stamp the
-   passport, share a page and read a story aloud. Everything works without this
-   file; it only adds. Stamps stay in this browser (localStorage): nothing is sent. */
+   passport, count a story's view, share a page and read a story aloud. Everything
+   works without this file; it only adds. Stamps stay in this browser (localStorage):
+   nothing about them is sent. */
 (() => {
   "use strict";
   const STAMPS = "guide.passport";
@@ -84,6 +85,23 @@
     const status = document.getElementById("stamp-status");
     if (save(all) && status) {
       status.textContent = fill(status.dataset.stamped, {count: Object.keys(all).length});
+    }
+  }
+
+  /* Views: with a guide server (data-views), a story page counts itself once when it is
+     shown, wherever it was served from; the server keeps a number per day, nothing else.
+     A copy opened without a connection is not sent (nor kept to send later), and a page
+     prerendered ahead of a click counts only when it is shown. A failure is never seen. */
+  const views = story ? story.dataset.views : "";
+  if (views && navigator.sendBeacon) {
+    const count = () => {
+      if (navigator.onLine === false) return;
+      try { navigator.sendBeacon(views); } catch (error) { /* counting never breaks a page */ }
+    };
+    if (document.prerendering) {
+      document.addEventListener("prerenderingchange", count, {once: true});
+    } else {
+      count();
     }
   }
 

@@ -59,6 +59,17 @@ def test_feedback_goes_to_the_server_or_is_left_out(builds):
     assert bare.select_one("#feedback") is None
 
 
+@pytest.mark.parametrize(
+    ("file", "language"),
+    [("sites/dinh-chem/index.html", "vi"), ("en/sites/dinh-chem/index.html", "en")],
+)
+def test_story_pages_count_their_views_on_the_server_or_not_at_all(builds, file, language):
+    article = soup_of(builds["api"] / file).select_one("article[data-story]")
+    assert article["data-views"] == f"{PUBLIC_API}/api/count/Z2HN?event=view&lang={language}"
+    bare = soup_of(builds["bare"] / file).select_one("article[data-story]")
+    assert bare.get("data-views") is None
+
+
 @pytest.mark.parametrize("folder", ["S/Z2HN/Q", "s/z2hn/q", "S/Z2HN"])
 def test_plaque_codes_count_on_the_server_or_not_at_all(builds, folder):
     via = "plaque" if folder.lower().endswith("/q") else "link"

@@ -31,6 +31,7 @@ from guide.catalogue.text import fold
 from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countable
 from guide.render.jsonhtml import json_for_html
+from guide.web.addresses import api_base
 from guide.web.i18n import available_languages, preferred_language, root_language, select_language
 from guide.web.language_paths import language_url
 from guide.web.loaded import get_catalogue
@@ -194,14 +195,18 @@ def story(slug: str) -> Response:
         abort(404)
     if not site.is_public:
         abort(404)
-    count_view(current_app, request, site.code, select_language())
+    # With a guide server named (GUIDE_API_URL) the page counts itself with a beacon
+    # (``data-views``), so the server's page and the export's are the same bytes and
+    # a view is counted once, wherever the page was served from.
+    if not api_base():
+        count_view(current_app, request, site.code, select_language())
     # Opened from a curated tour, the page also shows the way to the next stop: that
     # variant is kept apart from the plain page (and from other tours) in the cache.
     tour = request.args.get("tour", "").strip()
     return page_response(
         cached_page(
             catalogue,
-            lambda: render_story(site, tour),
+            lambda: render_story(site, tour, counted=True),
             site.slug,
             site_version(site),
             ("tour", tour),
@@ -209,17 +214,36 @@ def story(slug: str) -> Response:
     )
 
 
-def render_story(site: Site, tour: str = "") -> str:
+def render_story(site: Site, tour: str = "", counted: bool = False) -> str:
     """Render a site's story page (on a curated tour when ``tour`` names one).
 
-    The staff preview of drafts uses it too.
+    The staff preview of drafts uses it too, uncounted; a ``counted`` page of a
+    public site carries the address its view is counted at when there is a server.
     """
     language = select_language()
     page = story_page(site, language)
     step = tour_step(tour, site, language) if tour else None
+    views = view_count_url(site, language) if counted else ""
     return render_template(
-        "public/story.html", page=page, site=site, tour_step=step, tour_asked=tour
+        "public/story.html",
+        page=page,
+        site=site,
+        tour_step=step,
+        tour_asked=tour,
+        views_url=views,
     )
+
+
+def view_count_url(site: Site, language: str) -> str:
+    """Return where the story page of ``site`` counts its view, or "" without a guide server.
+
+    Only GUIDE_API_URL names one: without it the server counts the view itself
+    and a static export without a server counts nothing.
+    """
+    base = api_base()
+    if not base or not site.is_public:
+        return ""
+    return base + url_for("arrivals.count", code=site.code, event="view", lang=language)
 
 
 @bp.get("/passport")
