@@ -4,7 +4,9 @@ A plaque code page or a story page served from a static host tells the guide's
 server (``GUIDE_API_URL``) with ``navigator.sendBeacon``: a POST without a body,
 so the browser sends it without a CORS preflight. The counts are those of
 ``/S/<CODE>/Q`` and of the story pages: per code, day, language and way, with
-nothing about the visitor kept.
+nothing about the visitor kept. When GUIDE_API_URL is set, the server's own
+story pages carry the same beacon and the server does not count their GET, so
+a view is counted once whichever host served the page.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from browsing import client_as
 from bs4 import BeautifulSoup
-from builders import PHONE, PUBLIC_API, PUBLIC_BASE, make_app
+from builders import PHONE, PUBLIC_API, PUBLIC_BASE, make_app, make_staff_app
 from sqlalchemy import select
 
 from guide.listening.models import ScanCount
@@ -102,3 +103,12 @@ def test_a_static_export_without_a_server_carries_no_counting_address(tmp_path):
     app = make_app(tmp_path, GUIDE_STATIC_EXPORT=True, GUIDE_BASE_URL=PUBLIC_BASE)
     page = app.test_client().get("/en/sites/dinh-chem", headers=PHONE)
     assert views_address(page.data) is None
+
+
+def test_the_staff_preview_of_a_published_page_is_not_counted(staff_sites, tmp_path):
+    app = make_staff_app(staff_sites, tmp_path, **WITH_SERVER)
+    client = client_as(app, "admin")
+    preview = client.get("/admin/sites/dinh-chem/preview")
+    assert preview.status_code == 200
+    assert views_address(preview.data) is None
+    assert stored(app) == {}
