@@ -11,13 +11,20 @@ that language's path (``url_defaults``); an old ``?lang=`` link is redirected
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, has_request_context, redirect, request, url_for
 from werkzeug.routing import BaseConverter, Map, Rule
 
-from guide.web.i18n import asked_language, available_languages
+from guide.web.i18n import (
+    asked_language,
+    available_languages,
+    endonym,
+    html_lang,
+    select_language,
+)
 
 # Pages visitors read: each has an address per language. The API, assets, the
 # service worker (it must sit at the top to control every page) and /admin do not.
@@ -61,6 +68,26 @@ def language_url(code: str) -> str:
     return f"{request.path}?{urlencode({**args, 'lang': code})}"
 
 
+@dataclass(frozen=True)
+class LanguageLink:
+    """One link of the language switcher: this page in another language."""
+
+    code: str
+    href: str
+    lang: str
+    name: str
+    current: bool
+
+
+def language_links() -> list[LanguageLink]:
+    """Return the language switcher of the page being rendered, a link per interface language."""
+    current = select_language()
+    return [
+        LanguageLink(code, language_url(code), html_lang(code), endonym(code), code == current)
+        for code in available_languages()
+    ]
+
+
 def _language_converter(languages: tuple[str, ...]) -> type[BaseConverter]:
     """Return a URL converter that matches the path prefixes of ``languages`` only."""
     segments = {path_segment(code): code for code in languages}
@@ -85,6 +112,7 @@ def add_language_paths(app: Flask) -> None:
     ``url_for(..., lang="en")`` yields the prefixed path and no ``lang`` the bare one.
     """
     app.jinja_env.globals["language_path"] = path_segment
+    app.jinja_env.globals["language_links"] = language_links
     with app.app_context():
         languages = available_languages()
     further = languages[1:]

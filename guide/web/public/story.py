@@ -29,6 +29,7 @@ from guide.render.photos import photo_info
 from guide.tours.travel import Travel
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
+from guide.web.language_paths import path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
 
@@ -160,6 +161,11 @@ class StoryPage:
             data["image"] = [self.absolute_url(photo.preview) for photo in self.photos]
         # No "<" or "&" appears raw, so no "</script>" in a name can end the element early.
         return json_for_html(data)
+
+    @property
+    def alternates(self) -> list[tuple[str, str]]:
+        """Return (hreflang, address) of this page in every interface language."""
+        return [(path_segment(code), self.alternate_url(code)) for code in available_languages()]
 
     def alternate_url(self, code: str) -> str:
         """Return the address of this story page in language ``code`` (for hreflang)."""
