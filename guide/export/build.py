@@ -127,6 +127,24 @@ def _refs(path: str, text: str, mimetype: str) -> set[str]:
     return found
 
 
+def write_output(
+    out: Path, relative: str, key: str, body: bytes, mimetype: str, refs: bool
+) -> dict[str, Any]:
+    """Write ``body`` to ``out/relative`` unless it is there already; return its record."""
+    found: set[str] = set()
+    if refs and mimetype.startswith(_TEXT_TYPES):
+        found = _refs("/" + relative, body.decode("utf-8", "replace"), mimetype)
+    target = out / relative
+    try:
+        same = target.read_bytes() == body
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        same = False
+    if not same:
+        target.write_bytes(body)
+    return {"key": key, "sha": _sha(body), "refs": sorted(found)}
+
+
 class Builder:
     """Render a catalogue's public pages through the guide's views into ``out``."""
 
@@ -235,21 +253,28 @@ class Builder:
 
     def emit(self, relative: str, key: str, render: Any, refs: bool = True) -> set[str]:
         """Write one output unless its inputs are unchanged; return what it refers to."""
-        target = self.out / relative
         if self.fresh(relative, key):
-            self.outputs[relative] = old = self.previous[relative]
-            self.report.kept += 1
-            return set(old.get("refs", []))
+            return self.keep(relative)
         body, mimetype = render()
-        found: set[str] = set()
-        if refs and mimetype.startswith(_TEXT_TYPES):
-            found = _refs("/" + relative, body.decode("utf-8", "replace"), mimetype)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != body:
-            target.write_bytes(body)
-        self.outputs[relative] = {"key": key, "sha": _sha(body), "refs": sorted(found)}
+        return self.record(relative, write_output(self.out, relative, key, body, mimetype, refs))
+
+    def keep(self, relative: str) -> set[str]:
+        """Keep an output of the previous build; return what it refers to."""
+        self.outputs[relative] = old = self.previous[relative]
+        self.report.kept += 1
+        return set(old.get("refs", []))
+
+    def record(self, relative: str, output: dict[str, Any]) -> set[str]:
+        """Note an output written by this build; return what it refers to."""
+        self.outputs[relative] = output
         self.report.written.append(relative)
-        return found
+        return set(output["refs"])
+
+    def write_page(self, item: tuple[str, str, str]) -> dict[str, Any]:
+        """Render the page at ``address`` into the file ``relative``; return its record."""
+        address, key, relative = item
+        body, mimetype = self.fetch(address)
+        return write_output(self.out, relative, key, body, mimetype, True)
 
     def run(self) -> BuildReport:
         """Build the export into ``out`` and return what was done."""
@@ -271,12 +296,16 @@ class Builder:
         for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
             work.append((address, key, _output_file(address, mimetype)))
-        stale = [address for address, key, relative in work if not self.fresh(relative, key)]
+        stale = [item for item in work if not self.fresh(item[2], item[1])]
         with self.app.test_request_context():
             han_nom_faces()  # the font's coverage, read once before any worker is forked
-        rendered = render_all(self.fetch, stale)
+        # Workers write the pages themselves: only each page's record comes back.
+        written = render_all(self.write_page, stale)
         for address, key, relative in work:
-            pending |= self.emit(relative, key, lambda a=address: rendered.pop(a))
+            if (address, key, relative) in written:
+                pending |= self.record(relative, written[address, key, relative])
+            else:
+                pending |= self.keep(relative)
         self.extras(catalogue, every)
         done: set[str] = set()
         while pending:

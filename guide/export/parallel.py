@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
-Fetch = Callable[[str], tuple[bytes, str]]
+Item = TypeVar("Item", bound=Hashable)
 # Fewer pages than this render in the building process: forking costs more than it saves.
 MIN_PAGES = 64
 WORKERS = 2
 WARM_PAGES = 24
 
-# The fetch of the build in progress, inherited by the forked workers.
-_FETCH: Fetch | None = None
+# The work of the build in progress, inherited by the forked workers.
+_WORK: Callable[[Any], Any] | None = None
 
 
-def _render(address: str) -> tuple[str, tuple[bytes, str]]:
-    assert _FETCH is not None
-    return address, _FETCH(address)
+def _render(item: Any) -> tuple[Any, Any]:
+    assert _WORK is not None
+    return item, _WORK(item)
 
 
 def workers() -> int:
@@ -28,26 +29,27 @@ def workers() -> int:
 
 
 def render_all(
-    fetch: Fetch, addresses: Sequence[str], jobs: int = 0
-) -> dict[str, tuple[bytes, str]]:
-    """Return ``fetch(address)`` of every address, in ``jobs`` forked processes when it pays.
+    work: Callable[[Item], Any], items: Sequence[Item], jobs: int = 0
+) -> dict[Item, Any]:
+    """Return ``work(item)`` of every item, in ``jobs`` forked processes when it pays.
 
     Workers are forked from the building process, so they start with its app and
     catalogue already loaded; an error in a worker (a page that does not render)
-    is raised here as it would be in the building process.
+    is raised here as it would be in the building process. What ``work`` returns
+    travels back through a pipe: the pages' records, not their bytes.
     """
-    global _FETCH
+    global _WORK
     jobs = jobs or workers()
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if jobs < 2 or len(addresses) < MIN_PAGES or not forkable:
-        return {address: fetch(address) for address in addresses}
+    if jobs < 2 or len(items) < MIN_PAGES or not forkable:
+        return {item: work(item) for item in items}
     # The first pages render here: what the guide loads on first use (templates, fonts'
     # coverage, map code) is then loaded once, before the workers are forked.
-    done = {address: fetch(address) for address in addresses[:WARM_PAGES]}
-    _FETCH = fetch
+    done = {item: work(item) for item in items[:WARM_PAGES]}
+    _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            done.update(pool.imap_unordered(_render, addresses[WARM_PAGES:], chunksize=8))
+            done.update(pool.imap_unordered(_render, items[WARM_PAGES:], chunksize=8))
             return done
     finally:
-        _FETCH = None
+        _WORK = None
