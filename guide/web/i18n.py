@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_locale, get_translations, gettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from guide.messages import Message, MessageError
@@ -236,6 +239,16 @@ def _install_template_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+    @pass_context
+    def template_gettext(context: Context, message: str, **variables: Any) -> str:
+        # What Jinja's newstyle gettext does, without its two further indirect calls.
+        text = catalogue().ugettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
 
 
 def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:
