@@ -157,6 +157,8 @@ class Builder:
             "GUIDE_BASE_URL": self.base_url,
             "GUIDE_API_URL": api_url.strip().rstrip("/"),
             STATIC_EXPORT: True,
+            # Only staff sign-in is limited, and the export signs no one in.
+            "RATELIMIT_ENABLED": False,
         }
         self.app: Flask = create_app(dict(self.settings))
         self.client = self.app.test_client()

@@ -211,49 +211,47 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
     """Return the inline SVG locator of ``site`` in its area with its neighbours numbered."""
     if not site.has_location:
         return Markup("")
-    key = ("locator", site.slug, language, tuple(n.site.slug for n in nearby))
-    cache = _cache(catalogue)
-    if key not in cache:
-        area = catalogue.areas.get(site.area)
-        name = site.display_name(language)
-        area_name = catalogue.areas.name_of(site.area, language)
-        title = gettext("Where %(name)s is in %(area)s", name=name, area=area_name)
-        description = gettext(
-            "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
-            name=name,
+    area = catalogue.areas.get(site.area)
+    name = site.display_name(language)
+    area_name = catalogue.areas.name_of(site.area, language)
+    title = gettext("Where %(name)s is in %(area)s", name=name, area=area_name)
+    description = gettext(
+        "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
+        name=name,
+    )
+    here = Mark(site.lat, site.lon, "", name)  # type: ignore[arg-type]
+    marks = [
+        Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
+        for n in nearby
+    ]
+    districts = [Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area]
+    bounds = locator_box(here, marks, area.geometry if area else None)
+    numbered = {site.slug, *(n.site.slug for n in nearby)}
+    # The nearest of the other sites in view: a dense catalogue would fill the page.
+    in_view = catalogue.in_box(
+        bounds,
+        site.lat,  # type: ignore[arg-type]
+        site.lon,  # type: ignore[arg-type]
+        status="published",
+        limit=OTHER_DOTS + len(numbered),
+    )
+    # Not kept: the page cache keeps whole pages, and the outlines, the costly part,
+    # are kept by the locator itself.
+    return Markup(
+        locator_svg(
+            here,
+            marks,
+            area.geometry if area else None,
+            title=title,
+            description=description if nearby else "",
+            districts=districts,
+            others=[
+                Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
+                for o in in_view
+                if o.slug not in numbered
+            ][:OTHER_DOTS],
         )
-        here = Mark(site.lat, site.lon, "", name)  # type: ignore[arg-type]
-        marks = [
-            Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
-            for n in nearby
-        ]
-        districts = [Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area]
-        bounds = locator_box(here, marks, area.geometry if area else None)
-        numbered = {site.slug, *(n.site.slug for n in nearby)}
-        # The nearest of the other sites in view: a dense catalogue would fill the page.
-        in_view = catalogue.in_box(
-            bounds,
-            site.lat,  # type: ignore[arg-type]
-            site.lon,  # type: ignore[arg-type]
-            status="published",
-            limit=OTHER_DOTS + len(numbered),
-        )
-        cache[key] = Markup(
-            locator_svg(
-                here,
-                marks,
-                area.geometry if area else None,
-                title=title,
-                description=description if nearby else "",
-                districts=districts,
-                others=[
-                    Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
-                    for o in in_view
-                    if o.slug not in numbered
-                ][:OTHER_DOTS],
-            )
-        )
-    return cache[key]
+    )
 
 
 def photos_of(site: Site, language: str, name: str) -> list[PhotoView]:
