@@ -272,11 +272,28 @@ class Builder:
         self.report.written.append(relative)
         return set(output["refs"])
 
-    def write_page(self, item: tuple[str, str, str]) -> dict[str, Any]:
-        """Render the page at ``address`` into the file ``relative``; return its record."""
-        address, key, relative = item
-        body, mimetype = self.fetch(address)
-        return write_output(self.out, relative, key, body, mimetype, True)
+    def emit_many(self, outputs: list[tuple[str, str, Any, bool]]) -> set[str]:
+        """Write (relative, key, render, refs) outputs on every core; return what they refer to.
+
+        Workers render and write the files themselves: only each file's record
+        comes back to this process.
+        """
+
+        def write(index: int) -> dict[str, Any]:
+            relative, key, render, refs = outputs[index]
+            body, mimetype = render()
+            return write_output(self.out, relative, key, body, mimetype, refs)
+
+        stale = [
+            i for i, (relative, key, _, _) in enumerate(outputs) if not self.fresh(relative, key)
+        ]
+        written = render_all(write, stale)
+        found: set[str] = set()
+        for index, (relative, _, _, _) in enumerate(outputs):
+            found |= (
+                self.record(relative, written[index]) if index in written else self.keep(relative)
+            )
+        return found
 
     def run(self) -> BuildReport:
         """Build the export into ``out`` and return what was done."""
@@ -298,16 +315,14 @@ class Builder:
         for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
             work.append((address, key, _output_file(address, mimetype)))
-        stale = [item for item in work if not self.fresh(item[2], item[1])]
         with self.app.test_request_context():
             han_nom_faces()  # the font's coverage, read once before any worker is forked
-        # Workers write the pages themselves: only each page's record comes back.
-        written = render_all(self.write_page, stale)
-        for address, key, relative in work:
-            if (address, key, relative) in written:
-                pending |= self.record(relative, written[address, key, relative])
-            else:
-                pending |= self.keep(relative)
+        pending |= self.emit_many(
+            [
+                (relative, key, lambda a=address: self.fetch(a), True)
+                for address, key, relative in work
+            ]
+        )
         self.extras(catalogue, every)
         done: set[str] = set()
         while pending:
@@ -348,6 +363,7 @@ class Builder:
                 rules.append((site.code, targets))
             title = catalogue.config.title.get(languages[0], "")
         api = self.settings["GUIDE_API_URL"]
+        code_pages: list[tuple[str, str, Any, bool]] = []
         for code, targets in rules:
             name = next(iter(catalogue.by_code(code).name.values()))
             # /S/<CODE>/Q is what plaques print (a scan), /S/<CODE> a typed or shared link.
@@ -357,8 +373,11 @@ class Builder:
                 folders = [f"S/{code}", f"s/{code.lower()}"]
                 if marker:
                     folders = [f"{folder}/{m}" for folder in folders for m in ("Q", "q")]
-                for folder in folders:
-                    self.emit(f"{folder}/index.html", every, lambda d=data: (d, "text/html"), False)
+                code_pages += [
+                    (f"{folder}/index.html", every, lambda d=data: (d, "text/html"), False)
+                    for folder in folders
+                ]
+        self.emit_many(code_pages)
         self.emit("_redirects", every, lambda: (netlify_redirects(rules).encode(), "text/plain"))
         self.emit(
             "nginx-codes.conf",
