@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, url_for
+from werkzeug.test import EnvironBuilder
 
 from guide import PROJECT_ROOT, TEMPLATES, create_app
 from guide.catalogue.index import Catalogue
@@ -236,8 +237,14 @@ class Builder:
 
     # -- rendering ---------------------------------------------------------------
     def fetch(self, address: str) -> tuple[bytes, str]:
-        response = self.client.get(address, headers={"Accept-Encoding": "identity"})
+        """Return the body and type of the guide's answer at ``address``, or raise BuildError."""
+        # The request goes through the app's own dispatch, as the server's requests do,
+        # without a test client's cookie jar and response wrapping around it.
+        environ = EnvironBuilder(path=address, headers={"Accept-Encoding": "identity"})
+        with self.app.request_context(environ.get_environ()):
+            response = self.app.full_dispatch_request()
         try:
+            response.direct_passthrough = False  # a file sent from disk is read here
             if response.status_code != 200:
                 raise BuildError(f"{address}: the guide answered {response.status_code}")
             body = response.get_data()
