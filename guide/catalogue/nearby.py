@@ -122,15 +122,16 @@ class NearIndex:
             ).tolist()
         r2 = radius_m * radius_m
         at = lon + 180
+        metres_per_degree = math.radians(_M_MIN)
         wanted = []
         for row in range(first, last + 1):
             edge = row * _ROW_DEG - 90
-            gap = max(edge - lat, lat - edge - _ROW_DEG, 0.0)
             # What the geodesic spends going north it cannot spend going east.
-            across = math.sqrt(max(r2 - (math.radians(gap) * _M_MIN) ** 2, 0.0)) * per_m
+            north_m = max(edge - lat, lat - edge - _ROW_DEG, 0.0) * metres_per_degree
+            east_m = r2 - north_m * north_m
+            across = math.sqrt(east_m) * per_m + _KEY_SLACK if east_m > 0 else _KEY_SLACK
             base = row * _ROW_KEY + at
-            wanted.append(base - across - _KEY_SLACK)
-            wanted.append(base + across + _KEY_SLACK)
+            wanted += (base - across, base + across)
         return np.searchsorted(self._keys, wanted).tolist()
 
     def query(self, lat: float, lon: float, radius_m: float) -> np.ndarray:
