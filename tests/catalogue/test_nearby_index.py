@@ -58,3 +58,55 @@ def test_an_empty_index_and_a_slice_of_results():
     assert found[-1][0] == "c" and found[0][1] == 0.0
     with pytest.raises(IndexError):
         found[3]
+
+
+def test_radius_zero_finds_only_points_at_the_place_in_the_order_given():
+    points = [(21.0, 105.8), (21.0000001, 105.8), (21.0, 105.8), (21.001, 105.8)]
+    index = NearIndex(points)
+    assert list(index.query(21.0, 105.8, 0)) == [0, 2]
+    assert list(index.query(21.0, 105.8, -1)) == []
+    assert list(NearIndex([]).query(21.0, 105.8, 0)) == []
+
+
+def test_sites_at_the_same_spot_come_in_the_order_given():
+    points = [(21.002, 105.8), (21.001, 105.8), (21.002, 105.8), (21.001, 105.8)]
+    index = NearIndex(points)
+    assert list(index.query(21.0, 105.8, 500)) == [1, 3, 0, 2]
+
+
+@pytest.mark.parametrize(
+    ("centre", "radius"),
+    [
+        ((89.999, 0.0), 5000),
+        ((-89.9995, 120.0), 2000),
+        ((0.0, 179.999), 3000),
+        ((10.0, -179.9995), 1500),
+        ((21.03, 105.85), 25_000),
+    ],
+)
+def test_near_the_poles_across_the_antimeridian_and_far_the_answer_is_a_full_scan(centre, radius):
+    rng = random.Random(f"{centre}{radius}")
+    points = []
+    for _ in range(150):
+        line = Geodesic.WGS84.Direct(*centre, rng.uniform(-180, 180), rng.uniform(0, 2 * radius))
+        points.append((line["lat2"], line["lon2"]))
+    index = NearIndex(points)
+    found = Nearby(list(range(150)), index.points, index.query(*centre, radius), *centre)
+    expected = scan(points, *centre, radius)
+    assert 0 < len(expected) < 150
+    assert [(p, round(m, 6)) for p, m in found] == [(p, round(m, 6)) for m, p in expected]
+
+
+def test_a_dense_town_matches_a_full_scan_at_every_radius():
+    rng = random.Random(5)
+    points = [(rng.uniform(21.0, 21.02), rng.uniform(105.84, 105.86)) for _ in range(3000)]
+    # Exact repeats, as when two plaques share a building.
+    points += points[:50]
+    index = NearIndex(points)
+    positions = list(range(len(points)))
+    for radius in (0.5, 40, 700, 1500):
+        lat, lon = rng.uniform(21.0, 21.02), rng.uniform(105.84, 105.86)
+        found = Nearby(positions, index.points, index.query(lat, lon, radius), lat, lon)
+        assert [(round(m, 6), p) for p, m in found] == [
+            (round(m, 6), p) for m, p in scan(points, lat, lon, radius)
+        ]
