@@ -26,7 +26,8 @@ import pickle
 import struct
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,12 +133,14 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _typed(name: str, value: Any) -> Any:
-    if name in _LISTS:
-        return [_LISTS[name](*values) for values in value]
-    if name in _RECORDS:
-        return _RECORDS[name](*value)
-    return value
+# Where each list of records and the rank detail sit in a record, and where the folder goes
+# among Site's arguments: a site is then made with one positional call.
+_LIST_AT = tuple((_FIELDS.index(name), record) for name, record in _LISTS.items())
+_RANK_AT = _FIELDS.index("rank_detail")
+_FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
+# Most sites have no rank detail; the record is frozen, so they all share one.
+_NO_RANK = RankDetail()
+_NO_RANK_VALUES = _values(_NO_RANK)
 
 
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
@@ -147,12 +150,39 @@ def site_record(site: Site | None) -> tuple[Any, ...] | None:
     return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
 
 
-def site_from_record(record: tuple[Any, ...] | None, folder: Path) -> Site | None:
-    """Return the site that ``site_record`` gave ``record`` for, in ``folder``."""
+def site_from_record(record: tuple[Any, ...] | None, folder: Path | str) -> Site | None:
+    """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
+
+    The values were validated when the record was made, so they are used as they are.
+    """
     if record is None:
         return None
-    values = {name: _typed(name, value) for name, value in zip(_FIELDS, record, strict=True)}
-    return Site(**values, folder=folder)
+    if len(record) != len(_FIELDS):
+        raise ValueError(f"a site record has {len(record)} values, not {len(_FIELDS)}")
+    args = list(record)
+    for at, kind in _LIST_AT:
+        items = args[at]
+        args[at] = [kind(*values) for values in items] if items else []
+    rank = args[_RANK_AT]
+    args[_RANK_AT] = _NO_RANK if rank == _NO_RANK_VALUES else RankDetail(*rank)
+    args.insert(_FOLDER_AT, folder)
+    return Site(*args)
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Pause the cycle collector while tens of thousands of small containers are made.
+
+    It would walk the growing heap again and again (most of a large load's time);
+    what is made then holds no cycles, and anything else waits for the next collection.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Unpickler(pickle.Unpickler):
@@ -192,31 +222,23 @@ class Snapshot:
             return {}
         if not data.startswith(_MAGIC):
             return {}
-        # The collector would walk the growing heap again and again while tens of
-        # thousands of small containers are made; none of them can form a cycle.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            stored_key, entries = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
-        except Exception:  # any damage at all means: read the files again
-            return {}
-        finally:
-            if collecting:
-                gc.enable()
+        with no_collection():
+            try:
+                stored_key, entries = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
+            except Exception:  # any damage at all means: read the files again
+                return {}
         if stored_key != key or not isinstance(entries, dict):
             return {}
         return entries
 
-    def lookup(
-        self, name: str, folder: str, root: Path
-    ) -> tuple[Site | None, list[Problem]] | None:
-        """Return the site and problems of folder ``name`` when its files are unchanged."""
+    def lookup(self, name: str, folder: str) -> tuple[Site | None, list[Problem]] | None:
+        """Return the site and problems of folder ``name`` (at ``folder``) when unchanged."""
         entry = self.entries.get(name)
         if entry is None or not _matches(folder, entry[0]):
             return None
         try:
-            site = site_from_record(entry[1], root / name)
-            problems = [Problem(*values) for values in entry[2]]
+            site = site_from_record(entry[1], folder)
+            problems = [Problem(*values) for values in entry[2]] if entry[2] else []
         except (TypeError, ValueError):
             return None
         self.reused += 1
