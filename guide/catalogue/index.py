@@ -208,9 +208,16 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
             folder = os.path.join(base, name)
             kept = snapshot.lookup(name, folder)
             if kept is None:
-                # The signature is taken before reading: a change during the read shows next time.
-                signature = folder_signature(folder, config.languages) if use_cache else None
-                site, found = read_site(root / name, config, areas)
+                # The folder is listed once, and the signature taken before reading: a change
+                # during the read shows next time.
+                try:
+                    present: list[str] | None = os.listdir(folder)
+                except OSError:
+                    present = None
+                signature = (
+                    folder_signature(folder, config.languages, present) if use_cache else None
+                )
+                site, found = read_site(root / name, config, areas, present=present)
                 snapshot.remember(name, signature, site, found)
             else:
                 site, found = kept

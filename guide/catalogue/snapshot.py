@@ -59,11 +59,17 @@ def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
     return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
 
 
-def folder_signature(folder: str, languages: Iterable[str]) -> Signature | None:
-    """Return the signature of a site folder's files, or None when it cannot be taken."""
+def folder_signature(
+    folder: str, languages: Iterable[str], present: Iterable[str] | None = None
+) -> Signature | None:
+    """Return the signature of a site folder's files, or None when it cannot be taken.
+
+    ``present`` is the folder's listing when the caller has just taken it.
+    """
     wanted = {SITE_FILE, *(story_name(language) for language in languages)}
     try:
-        listed = ("", *sorted(name for name in os.listdir(folder) if name in wanted))
+        names = os.listdir(folder) if present is None else present
+        listed = ("", *sorted(name for name in names if name in wanted))
         # One tuple for every folder with the same files: the snapshot stores it once.
         names = _NAMES.setdefault(listed, listed)
         return names, _stamps(folder, names)
