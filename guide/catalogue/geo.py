@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import shapely
 from geographiclib.geodesic import Geodesic
-from geopy.distance import geodesic
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
@@ -36,6 +35,9 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     >>> 1100 < distance_m((21.0, 105.8), (21.01, 105.8)) < 1110
     True
     """
+    # Imported here: geopy brings an HTTP stack (requests) that serving pages never needs.
+    from geopy.distance import geodesic
+
     return geodesic(a, b).meters
 
 
