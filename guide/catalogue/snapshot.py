@@ -228,9 +228,11 @@ class Snapshot:
             return {}
         if not data.startswith(_MAGIC):
             return {}
+        stream = io.BytesIO(data)  # shares the bytes read: no second copy of the file
+        stream.seek(len(_MAGIC))
         with no_collection():
             try:
-                stored_key, entries = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
+                stored_key, entries = _Unpickler(stream).load()
             except Exception:  # any damage at all means: read the files again
                 return {}
         if stored_key != key or not isinstance(entries, dict):
