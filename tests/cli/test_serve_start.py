@@ -14,13 +14,9 @@ from guide.workspace import accounts
 LATER = ("geopy", "requests", "folium", "pandas")
 
 
-def test_the_server_starts_without_the_libraries_of_later_pages(tmp_path):
-    code = (
-        "import sys\n"
-        "from guide import create_app\n"
-        f"create_app({{'GUIDE_SITES': {str(DEFAULT_SITES)!r}}})\n"
-        f"print(' '.join(name for name in {LATER!r} if name in sys.modules))\n"
-    )
+def imported(code: str, tmp_path, wanted: tuple[str, ...]) -> list[str]:
+    """Return which of ``wanted`` a fresh interpreter has imported after running ``code``."""
+    code += f"\nimport sys\nprint(' '.join(name for name in {wanted!r} if name in sys.modules))\n"
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -33,7 +29,18 @@ def test_the_server_starts_without_the_libraries_of_later_pages(tmp_path):
             "GUIDE_INSTANCE": str(tmp_path),
         },
     )
-    assert result.stdout.split() == []
+    return result.stdout.split()
+
+
+def test_the_server_starts_without_the_libraries_of_later_pages(tmp_path):
+    code = f"from guide import create_app\ncreate_app({{'GUIDE_SITES': {str(DEFAULT_SITES)!r}}})"
+    assert imported(code, tmp_path, LATER) == []
+
+
+def test_the_serve_command_is_found_without_the_other_commands_libraries(tmp_path):
+    code = "from guide.cli import main\nmain.get_command(None, 'serve')"
+    # reportlab draws signs (guide qr), pandas and folium serve imports and exports.
+    assert imported(code, tmp_path, (*LATER, "reportlab", "flask")) == []
 
 
 def test_an_unknown_name_costs_what_a_known_one_does():
