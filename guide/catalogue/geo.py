@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import shapely
 from geographiclib.geodesic import Geodesic
-from geopy.distance import geodesic
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
@@ -36,6 +35,9 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     >>> 1100 < distance_m((21.0, 105.8), (21.01, 105.8)) < 1110
     True
     """
+    # Imported here: geopy brings an HTTP stack (requests) that serving pages never needs.
+    from geopy.distance import geodesic
+
     return geodesic(a, b).meters
 
 
@@ -139,6 +141,16 @@ class Areas:
         self._tree = STRtree([area.geometry for area in self._areas])
         for area in self._areas:
             shapely.prepare(area.geometry)
+        # (west, south, east, north) of each area: a look-up tests these plain numbers
+        # before asking shapely, and makes no Point (a first load makes one per site).
+        # They are tried in the tree's own order (a query visits its leaves in that order), so
+        # a point on the edge two areas share goes to the same one as a query of the tree.
+        if self._areas:
+            everything = shapely.box(*shapely.total_bounds([a.geometry for a in self._areas]))
+            order = [int(index) for index in self._tree.query(everything)]
+        else:
+            order = []
+        self._by_tree = [(self._areas[i], self._areas[i].geometry.bounds) for i in order]
 
     @classmethod
     def from_geojson(
@@ -193,10 +205,10 @@ class Areas:
 
     def locate(self, lat: float, lon: float) -> Area | None:
         """Return the area that contains (lat, lon), or None when it is outside them all."""
-        point = Point(lon, lat)
-        for index in self._tree.query(point):
-            area = self._areas[int(index)]
-            if area.geometry.covers(point):
+        for area, (west, south, east, north) in self._by_tree:
+            # A point on an area's edge is in it, as shapely's ``covers`` says.
+            inside = west <= lon <= east and south <= lat <= north
+            if inside and shapely.intersects_xy(area.geometry, lon, lat):
                 return area
         return None
 

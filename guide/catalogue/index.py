@@ -27,7 +27,13 @@ from guide.catalogue.layout import (
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
 from guide.catalogue.nearby import Nearby, NearIndex
 from guide.catalogue.reader import read_site
-from guide.catalogue.snapshot import SNAPSHOT_NAME, Snapshot, folder_signature, snapshot_key
+from guide.catalogue.snapshot import (
+    SNAPSHOT_NAME,
+    Snapshot,
+    folder_signature,
+    no_collection,
+    snapshot_key,
+)
 from guide.messages import N_
 
 
@@ -197,19 +203,27 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
     else:
         snapshot = Snapshot(None)
     base = str(root)
-    for name in entries:
-        folder = os.path.join(base, name)
-        kept = snapshot.lookup(name, folder, root)
-        if kept is None:
-            # The signature is taken before reading: a change during the read shows next time.
-            signature = folder_signature(folder, config.languages) if use_cache else None
-            site, found = read_site(root / name, config, areas)
-            snapshot.remember(name, signature, site, found)
-        else:
-            site, found = kept
-        problems.extend(found)
-        if site is not None:
-            sites.append(site)
+    with no_collection():
+        for name in entries:
+            folder = os.path.join(base, name)
+            kept = snapshot.lookup(name, folder)
+            if kept is None:
+                # The folder is listed once, and the signature taken before reading: a change
+                # during the read shows next time.
+                try:
+                    present: list[str] | None = os.listdir(folder)
+                except OSError:
+                    present = None
+                signature = (
+                    folder_signature(folder, config.languages, present) if use_cache else None
+                )
+                site, found = read_site(root / name, config, areas, present=present)
+                snapshot.remember(name, signature, site, found)
+            else:
+                site, found = kept
+            problems.extend(found)
+            if site is not None:
+                sites.append(site)
     snapshot.keep_only(set(entries))
     snapshot.save()
     catalogue = Catalogue(root, config, areas, sites, problems)

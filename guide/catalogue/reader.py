@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -275,8 +276,12 @@ def read_site(
     config: CatalogueConfig,
     areas: Areas,
     label: str | None = None,
+    present: Iterable[str] | None = None,
 ) -> tuple[Site | None, list[Problem]]:
-    """Read one site folder; return the site (None when it has errors) and its problems."""
+    """Read one site folder; return the site (None when it has errors) and its problems.
+
+    ``present`` is the folder's listing when the caller has just taken it.
+    """
     path = folder / SITE_FILE
     label = label or str(path)
     try:
@@ -290,7 +295,7 @@ def read_site(
     except tomllib.TOMLDecodeError as error:
         toml = N_("is not valid TOML: %(error)s")
         return None, [Problem.of(label, "", "file.toml", toml, error=error)]
-    return site_from_dict(data, label, config, areas, folder)
+    return site_from_dict(data, label, config, areas, folder, present)
 
 
 def site_from_dict(
@@ -299,13 +304,17 @@ def site_from_dict(
     config: CatalogueConfig,
     areas: Areas,
     folder: Path | None = None,
+    present: Iterable[str] | None = None,
 ) -> tuple[Site | None, list[Problem]]:
-    """Validate the facts of one site; return the site (None on errors) and its problems."""
+    """Validate the facts of one site; return the site (None on errors) and its problems.
+
+    ``present`` is the listing of ``folder`` when the caller has it (else it is listed).
+    """
     reader = SiteReader(data, label, config, areas)
     site = reader.read()
     if site is not None and folder is not None:
         site.folder = folder
-        present = set(os.listdir(folder))
+        present = set(os.listdir(folder) if present is None else present)
         site.story_languages = tuple(
             language for language in config.languages if story_name(language) in present
         )

@@ -26,7 +26,8 @@ import pickle
 import struct
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from guide.catalogue.store import atomic_write_bytes
 from guide.catalogue.vocabulary import RankDetail
 
 SNAPSHOT_NAME = "catalogue.snapshot"
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 # Coarser than any file system's time stamps (FAT's are 2 s).
 RACY_NS = 2_000_000_000
 _MAGIC = b"guide-catalogue-snapshot\n"
@@ -58,24 +59,22 @@ def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
     return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
 
 
-def folder_signature(folder: str, languages: Iterable[str]) -> Signature | None:
-    """Return the signature of a site folder's files, or None when it cannot be taken."""
+def folder_signature(
+    folder: str, languages: Iterable[str], present: Iterable[str] | None = None
+) -> Signature | None:
+    """Return the signature of a site folder's files, or None when it cannot be taken.
+
+    ``present`` is the folder's listing when the caller has just taken it.
+    """
     wanted = {SITE_FILE, *(story_name(language) for language in languages)}
     try:
-        listed = ("", *sorted(name for name in os.listdir(folder) if name in wanted))
+        names = os.listdir(folder) if present is None else present
+        listed = ("", *sorted(name for name in names if name in wanted))
         # One tuple for every folder with the same files: the snapshot stores it once.
         names = _NAMES.setdefault(listed, listed)
         return names, _stamps(folder, names)
     except OSError:
         return None
-
-
-def _matches(folder: str, signature: Signature) -> bool:
-    """Return whether the folder's files still have the stamps of ``signature``."""
-    try:
-        return _stamps(folder, signature[0]) == signature[1]
-    except OSError:
-        return False
 
 
 def _is_racy(signature: Signature, since_ns: int) -> bool:
@@ -132,12 +131,14 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _typed(name: str, value: Any) -> Any:
-    if name in _LISTS:
-        return [_LISTS[name](*values) for values in value]
-    if name in _RECORDS:
-        return _RECORDS[name](*value)
-    return value
+# Where each list of records and the rank detail sit in a record, and where the folder goes
+# among Site's arguments: a site is then made with one positional call.
+_LIST_AT = tuple((_FIELDS.index(name), record) for name, record in _LISTS.items())
+_RANK_AT = _FIELDS.index("rank_detail")
+_FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
+# Most sites have no rank detail; the record is frozen, so they all share one.
+_NO_RANK = RankDetail()
+_NO_RANK_VALUES = _values(_NO_RANK)
 
 
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
@@ -147,12 +148,39 @@ def site_record(site: Site | None) -> tuple[Any, ...] | None:
     return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
 
 
-def site_from_record(record: tuple[Any, ...] | None, folder: Path) -> Site | None:
-    """Return the site that ``site_record`` gave ``record`` for, in ``folder``."""
+def site_from_record(record: tuple[Any, ...] | None, folder: Path | str) -> Site | None:
+    """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
+
+    The values were validated when the record was made, so they are used as they are.
+    """
     if record is None:
         return None
-    values = {name: _typed(name, value) for name, value in zip(_FIELDS, record, strict=True)}
-    return Site(**values, folder=folder)
+    if len(record) != len(_FIELDS):
+        raise ValueError(f"a site record has {len(record)} values, not {len(_FIELDS)}")
+    args = list(record)
+    for at, kind in _LIST_AT:
+        items = args[at]
+        args[at] = [kind(*values) for values in items] if items else []
+    rank = args[_RANK_AT]
+    args[_RANK_AT] = _NO_RANK if rank == _NO_RANK_VALUES else RankDetail(*rank)
+    args.insert(_FOLDER_AT, folder)
+    return Site(*args)
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Pause the cycle collector while tens of thousands of small containers are made.
+
+    It would walk the growing heap again and again (most of a large load's time);
+    what is made then holds no cycles, and anything else waits for the next collection.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Unpickler(pickle.Unpickler):
@@ -168,6 +196,24 @@ class _Unpickler(pickle.Unpickler):
 # One folder's reading: its signature, the site's record (None when it has errors), and
 # its problems as tuples of values.
 Entry = tuple[Signature, tuple[Any, ...] | None, list[tuple[Any, ...]]]
+# The file holds the folders' readings in columns: their names, the names of the files read
+# in each, every stamp in one bytes object, the records' values in one flat list (a folder
+# without a site has Nones there) and the problems of the folders that have some. A large
+# catalogue then loads as a few big objects instead of several small ones per site, which
+# is quicker and leaves less of the heap scattered once they are dropped.
+_WIDTH = len(_FIELDS)
+_NO_RECORD = (None,) * _WIDTH
+
+
+def _columns(entries: list[tuple[str, Entry]]) -> tuple[Any, ...]:
+    names = [name for name, _ in entries]
+    files = [entry[0][0] for _, entry in entries]
+    stamps = b"".join(entry[0][1] for _, entry in entries)
+    values: list[Any] = []
+    for _, entry in entries:
+        values.extend(_NO_RECORD if entry[1] is None else entry[1])
+    problems = {at: entry[2] for at, (_, entry) in enumerate(entries) if entry[2]}
+    return (names, files, stamps, _WIDTH, values, problems)
 
 
 class Snapshot:
@@ -176,47 +222,93 @@ class Snapshot:
     def __init__(self, path: Path | None, key: tuple[Any, ...] = ()) -> None:
         self.path = path
         self.key = key
-        self.entries: dict[str, Entry] = {}
+        # What this load read again (or found racy, as None): it replaces the stored reading.
+        self.entries: dict[str, Entry | None] = {}
+        self._at: dict[str, int] = {}
+        self._offsets: list[int] = []
+        self._files: list[tuple[str, ...]] = []
+        self._stamps = b""
+        self._values: list[Any] = []
+        self._problems: dict[int, list[tuple[Any, ...]]] = {}
+        self._present: set[str] | None = None
         self.reused = 0
         self.read = 0
         self.dirty = False
         self.started_ns = time.time_ns()
         if path is not None:
-            self.entries = self._open(path, key)
+            self._open(path, key)
 
-    @staticmethod
-    def _open(path: Path, key: tuple[Any, ...]) -> dict[str, Entry]:
+    def _open(self, path: Path, key: tuple[Any, ...]) -> None:
         try:
             data = path.read_bytes()
         except OSError:
-            return {}
+            return
         if not data.startswith(_MAGIC):
-            return {}
-        # The collector would walk the growing heap again and again while tens of
-        # thousands of small containers are made; none of them can form a cycle.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            stored_key, entries = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
-        except Exception:  # any damage at all means: read the files again
-            return {}
-        finally:
-            if collecting:
-                gc.enable()
-        if stored_key != key or not isinstance(entries, dict):
-            return {}
-        return entries
+            return
+        stream = io.BytesIO(data)  # shares the bytes read: no second copy of the file
+        stream.seek(len(_MAGIC))
+        with no_collection():
+            try:
+                stored_key, columns = _Unpickler(stream).load()
+                names, files, stamps, width, values, problems = columns
+            except Exception:  # any damage at all means: read the files again
+                return
+        if stored_key != key or not self._fits(names, files, stamps, width, values, problems):
+            return
+        offsets, offset = [], 0
+        for listed in files:
+            offsets.append(offset)
+            offset += _STAMP.size * len(listed)
+        if offset != len(stamps):
+            return
+        self._at = {name: at for at, name in enumerate(names)}
+        self._offsets, self._files, self._stamps = offsets, files, stamps
+        self._values, self._problems = values, problems
 
-    def lookup(
-        self, name: str, folder: str, root: Path
-    ) -> tuple[Site | None, list[Problem]] | None:
-        """Return the site and problems of folder ``name`` when its files are unchanged."""
-        entry = self.entries.get(name)
-        if entry is None or not _matches(folder, entry[0]):
+    @staticmethod
+    def _fits(names: Any, files: Any, stamps: Any, width: Any, values: Any, problems: Any) -> bool:
+        """Return whether the columns have the shapes this code writes."""
+        return (
+            isinstance(names, list)
+            and isinstance(files, list)
+            and isinstance(stamps, bytes)
+            and isinstance(values, list)
+            and isinstance(problems, dict)
+            and width == _WIDTH
+            and len(files) == len(names)
+            and len(values) == _WIDTH * len(names)
+            and all(isinstance(listed, tuple) for listed in files)
+        )
+
+    def _stored(self, name: str) -> Entry | None:
+        """Return the reading of folder ``name`` the file holds, or None."""
+        at = self._at.get(name)
+        if at is None:
+            return None
+        listed = self._files[at]
+        offset = self._offsets[at]
+        signature = (listed, self._stamps[offset : offset + _STAMP.size * len(listed)])
+        record = tuple(self._values[at * _WIDTH : (at + 1) * _WIDTH])
+        return signature, None if record == _NO_RECORD else record, self._problems.get(at, [])
+
+    def lookup(self, name: str, folder: str) -> tuple[Site | None, list[Problem]] | None:
+        """Return the site and problems of folder ``name`` (at ``folder``) when unchanged."""
+        at = self._at.get(name)
+        if at is None or name in self.entries:
             return None
         try:
-            site = site_from_record(entry[1], root / name)
-            problems = [Problem(*values) for values in entry[2]]
+            current = _stamps(folder, self._files[at])
+        except OSError:
+            return None
+        # Compared where it lies in the stored stamps, without copying them out.
+        if len(current) != _STAMP.size * len(self._files[at]):
+            return None
+        if not self._stamps.startswith(current, self._offsets[at]):
+            return None
+        record = self._values[at * _WIDTH : (at + 1) * _WIDTH]
+        try:
+            site = None if record[0] is None else site_from_record(tuple(record), folder)
+            problems = [Problem(*values) for values in self._problems.get(at, ())]
         except (TypeError, ValueError):
             return None
         self.reused += 1
@@ -231,22 +323,29 @@ class Snapshot:
             return
         self.dirty = True
         if signature is None or _is_racy(signature, self.started_ns - RACY_NS):
-            self.entries.pop(name, None)
+            self.entries[name] = None
             return
         self.entries[name] = (signature, site_record(site), [_values(p) for p in problems])
 
     def keep_only(self, names: set[str]) -> None:
         """Forget the folders that are gone."""
-        for name in set(self.entries) - names:
-            del self.entries[name]
+        self._present = names
+        if any(name not in names for name in (*self._at, *self.entries)):
             self.dirty = True
 
     def save(self) -> None:
         """Write the snapshot when it changed; a read-only catalogue just goes without."""
         if not self.dirty or self.path is None:
             return
+        kept: list[tuple[str, Entry]] = []
+        for name in sorted({*self._at, *self.entries}):
+            if self._present is not None and name not in self._present:
+                continue
+            entry = self.entries[name] if name in self.entries else self._stored(name)
+            if entry is not None:
+                kept.append((name, entry))
         try:
-            data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((self.key, _columns(kept)), protocol=pickle.HIGHEST_PROTOCOL)
             atomic_write_bytes(self.path, _MAGIC + data)
         except (OSError, pickle.PicklingError):
             return

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import gpxpy.gpx
-
 from guide.messages import N_, Message, translate
 from guide.tours.itinerary import Plan, plan_title
 from guide.tours.request import format_time
@@ -16,6 +14,9 @@ def plan_gpx(plan: Plan, lang: str | None = None, title: str = "") -> str:
 
     ``title`` names it (a curated tour's name); else the plan's own title.
     """
+    # Imported here: gpxpy is needed only when a GPX file is asked for, not at start.
+    import gpxpy.gpx
+
     lang = lang or plan.request.lang
     gpx = gpxpy.gpx.GPX()
     gpx.creator = "Red Addresses Guide"

@@ -8,12 +8,13 @@ the editor, who can still place the point by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from geopy.exc import GeopyError
-from geopy.geocoders import Nominatim
-
 from guide.messages import N_, MessageError
+
+if TYPE_CHECKING:
+    from geopy.geocoders import Nominatim
 
 
 class GeocoderUnreachable(MessageError):
@@ -31,6 +32,10 @@ class Candidate:
 
 def geocoder(url: str, user_agent: str, timeout_s: float) -> Nominatim:
     """Return a geopy Nominatim client for the service at ``url`` (scheme, host and path)."""
+    # Imported on first use: geopy's geocoders bring an HTTP stack (requests, about half a
+    # second and 15 MiB) that a server needs only when staff look an address up.
+    from geopy.geocoders import Nominatim
+
     parts = urlsplit(url if "://" in url else f"https://{url}")
     domain = parts.netloc + parts.path.rstrip("/")
     return Nominatim(
@@ -52,6 +57,8 @@ def lookup_address(
     if not query:
         return []
     client = geocoder(url, user_agent, timeout_s)
+    from geopy.exc import GeopyError
+
     try:
         found = client.geocode(
             query, exactly_one=False, limit=limit, country_codes=country_codes or None

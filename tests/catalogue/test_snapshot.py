@@ -132,3 +132,32 @@ def test_check_names_broken_files_on_every_load(runner, empty_catalogue, trust_f
     assert outputs[0] == outputs[1]
     line = next(line for line in outputs[1].splitlines() if "chua-mot-cot" in line)
     assert f"{empty_catalogue / 'chua-mot-cot' / 'site.toml'}: is not valid TOML" in line
+
+
+def test_a_snapshot_of_the_wrong_shape_is_refused(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    load_catalogue(empty_catalogue)
+    stored = empty_catalogue.joinpath(*SNAPSHOT)
+    key, (names, files, stamps, width, values, problems) = pickle.loads(
+        stored.read_bytes()[len(snapshot._MAGIC) :]
+    )
+    # One value short: every value after it would belong to the wrong field.
+    short = (names, files, stamps, width, values[:-1], problems)
+    stored.write_bytes(snapshot._MAGIC + pickle.dumps((key, short)))
+    catalogue = load_catalogue(empty_catalogue)
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (0, 2)
+    assert [s.slug for s in catalogue] == ["chua-mot-cot", "dinh-chem"]
+    assert load_catalogue(empty_catalogue).snapshot_reused == 2
+
+
+def test_a_site_read_again_keeps_the_others_in_the_snapshot(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    first = load_catalogue(empty_catalogue)
+    path = empty_catalogue / "dinh-chem" / "site.toml"
+    path.write_text(path.read_text().replace("visit_minutes = 45", "visit_minutes = 50"))
+    second = load_catalogue(empty_catalogue)
+    assert (second.snapshot_reused, second.snapshot_read) == (1, 1)
+    third = load_catalogue(empty_catalogue)
+    assert (third.snapshot_reused, third.snapshot_read) == (2, 0)
+    assert third.by_slug("dinh-chem").visit_minutes == 50
+    assert third.by_slug("chua-mot-cot") == first.by_slug("chua-mot-cot")

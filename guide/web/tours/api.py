@@ -13,8 +13,6 @@ import io
 import json
 from typing import Any
 
-import qrcode
-import qrcode.constants
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
@@ -235,6 +233,10 @@ def plan_qr():
                 "(GUIDE_BASE_URL) is not set."
             )
         return Response(message + "\n", mimetype="text/plain"), 404
+    # Imported here: the server needs qrcode only when a plan's code is asked for.
+    import qrcode
+    import qrcode.constants
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     code.add_data(f"{base}{permalink(tour)}")
     code.make(fit=True)
