@@ -222,14 +222,22 @@ def _install_template_gettext(app: Flask) -> None:
     ``force_locale`` block still gets its own language.
     """
     by_locale: dict[Locale, object] = {}
+    # The locale object of the latest call and its catalogue: a page asks for the same
+    # one dozens of times, and comparing locales by value costs more than the lookup.
+    latest: tuple[object, object] = (None, None)
 
     def catalogue():  # babel's Translations, or NullTranslations outside a request
+        nonlocal latest
         locale = get_locale()
-        found = by_locale.get(locale) if locale is not None else None
+        if locale is None:
+            return get_translations()
+        seen, found = latest
+        if seen is locale:
+            return found
+        found = by_locale.get(locale)
         if found is None:
-            found = get_translations()
-            if locale is not None:
-                by_locale[locale] = found
+            found = by_locale[locale] = get_translations()
+        latest = (locale, found)
         return found
 
     app.jinja_env.install_gettext_callables(
