@@ -229,8 +229,11 @@ class Builder:
                         "tour_pages.tour_geojson",
                     ):
                         work.append((url_for(endpoint, tour=tour, lang=language), every))
-                for site in catalogue.sites:
-                    if site.is_public:
+            # A site's pages in every language one after the other: what they share
+            # (its narrative, the locator's outlines) is then still in the caches.
+            for site in catalogue.sites:
+                if site.is_public:
+                    for language in languages:
                         address = url_for("public.story", slug=site.slug, lang=language)
                         work.append((address, stories[site.slug]))
         return work

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 Item = TypeVar("Item", bound=Hashable)
 # Fewer pages than this render in the building process: forking costs more than it saves.
 MIN_PAGES = 64
-WORKERS = 2
 WARM_PAGES = 24
 
 # The work of the build in progress, inherited by the forked workers.
@@ -23,9 +22,10 @@ def _render(item: Any) -> tuple[Any, Any]:
 
 
 def workers() -> int:
-    """Return how many processes render pages: two where the machine has two cores, else one."""
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return min(WORKERS, available)
+    """Return how many processes render pages: one per core this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def render_all(

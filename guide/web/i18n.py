@@ -251,8 +251,13 @@ def _install_template_gettext(app: Flask) -> None:
     @pass_context
     def template_gettext(context: Context, message: str, **variables: Any) -> str:
         # What Jinja's newstyle gettext does, without its two further indirect calls.
-        text = catalogue().ugettext(message)
-        if context.eval_ctx.autoescape:
+        # The catalogue is looked up once per rendering: no locale changes within one.
+        evaluation = context.eval_ctx
+        messages = getattr(evaluation, "guide_messages", None)
+        if messages is None:
+            messages = evaluation.guide_messages = catalogue()  # type: ignore[attr-defined]
+        text = messages.ugettext(message)
+        if evaluation.autoescape:
             text = Markup(text)
         return text % variables
 
