@@ -1,4 +1,4 @@
-"""Render the pages of an export on both cores: forked workers share the loaded guide."""
+"""Render the pages of an export on every core: forked workers share the loaded guide."""
 
 from __future__ import annotations
 
