@@ -46,7 +46,7 @@ from folium.plugins import MarkerCluster
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
+from browsing import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
 
 from guide import create_app  # noqa: E402
 from guide.catalogue import codes  # noqa: E402
