@@ -1,8 +1,10 @@
 /* The guide's map of a large catalogue: compact positions (/api/sites.positions.json)
    clustered per zoom by supercluster, only the clusters and sites in view drawn; the
    codes, slugs and names (/api/sites.details.json) fetched after the first markers, for
-   popups and search. Started by static/map.js as GuideMapLarge.start(handle) when the
-   map's config has "large". */
+   popups and search. The first clusters come from a quick index of the current zoom
+   alone; the index of every zoom is built by static/map_cluster_worker.js, so the page
+   stays free to pan while it is made. Started by static/map.js as
+   GuideMapLarge.start(handle) when the map's config has "large". */
 (function () {
   "use strict";
 
@@ -12,6 +14,11 @@
       return response.json();
     });
   }
+
+  /* supercluster's options: 60 px clusters, single sites from zoom 18. */
+  var RADIUS = 60;
+  var MAX_ZOOM = 17;
+  var MIN_POINTS = 2;
 
   function start(handle) {
     var map = handle.map;
@@ -27,7 +34,14 @@
     var lon = null;
     var details = null;
     var detailsLoading = null;
+    /* The quick index: one zoom (quickZoom), made in the page for the first clusters. */
     var index = null;
+    var quickZoom = 0;
+    /* The worker's index of every zoom; generation counts the choices sent to it. */
+    var worker = null;
+    var generation = 0;
+    var workerReady = false;
+    var seq = 0;
     var applied = null;
     var shown = 0;
     var clusterIcons = {};
@@ -96,13 +110,29 @@
       var choice = selected();
       if (choice.key === applied) return;
       applied = choice.key;
-      var features = new Array(choice.points.length);
-      for (var k = 0; k < choice.points.length; k++) {
-        var i = choice.points[k];
+      var points = choice.points;
+      var features = new Array(points.length);
+      for (var k = 0; k < points.length; k++) {
+        var i = points[k];
         features[k] = { type: "Feature", properties: { i: i },
           geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
       }
-      index = new Supercluster({ radius: 60, maxZoom: 17, minPoints: 2 }).load(features);
+      if (options.fit) fit(choice);
+      /* One zoom is quick to cluster; the worker makes every zoom meanwhile. */
+      quickZoom = Math.max(0, Math.min(MAX_ZOOM, Math.round(map.getZoom())));
+      var whole = !worker;
+      index = new Supercluster({ radius: RADIUS, maxZoom: whole ? MAX_ZOOM : quickZoom,
+        minPoints: MIN_POINTS }).load(features);
+      if (whole) quickZoom = MAX_ZOOM;
+      if (worker) {
+        generation += 1;
+        workerReady = false;
+        worker.postMessage({
+          type: "load", generation: generation, lat: lat, lon: lon,
+          chosen: points.length === positions.count ? null : new Int32Array(points),
+          options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
+        });
+      }
       shown = features.length;
       if (count) {
         count.textContent = handle.format(labels.count, {
@@ -111,7 +141,6 @@
         });
       }
       handle.say(shown ? "" : labels.noSites);
-      if (options.fit) fit(choice);
       handle.boundaries.setStyle(handle.boundaries.options.style);
       draw();
       container.setAttribute("data-filters", choice.key);
@@ -142,15 +171,38 @@
       return clusterIcons[key];
     }
 
-    /* Only what is in view (and a margin, so a short pan shows no gap) is drawn. */
+    function view() {
+      var bounds = map.getBounds().pad(0.25);
+      return [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+        Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())];
+    }
+
+    /* Only what is in view (and a margin, so a short pan shows no gap) is drawn: from the
+       worker's index once it is ready, else from the quick one (its zoom at most). */
     function draw() {
       if (!index) return;
-      var bounds = map.getBounds().pad(0.25);
-      var west = Math.max(-180, bounds.getWest());
-      var east = Math.min(180, bounds.getEast());
-      var south = Math.max(-85, bounds.getSouth());
-      var north = Math.min(85, bounds.getNorth());
-      var items = index.getClusters([west, south, east, north], Math.round(map.getZoom()));
+      var zoom = Math.round(map.getZoom());
+      if (workerReady) {
+        seq += 1;
+        worker.postMessage({ type: "get", generation: generation, seq: seq, bbox: view(),
+          zoom: zoom });
+        return;
+      }
+      render(index.getClusters(view(), Math.min(zoom, quickZoom)), null);
+    }
+
+    function expand(c, id, from) {
+      if (!from) {
+        map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
+        return;
+      }
+      seq += 1;
+      expanding[seq] = c;
+      worker.postMessage({ type: "expand", generation: from, seq: seq, id: id });
+    }
+
+    /* from: the worker's generation the items come from, or null for the quick index. */
+    function render(items, from) {
       var markers = [];
       var clusters = 0;
       items.forEach(function (item) {
@@ -160,9 +212,7 @@
           clusters += 1;
           var id = item.properties.cluster_id;
           marker = L.marker([c[1], c[0]], { icon: clusterIcon(item.properties.point_count) });
-          marker.on("click", function () {
-            map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
-          });
+          marker.on("click", function () { expand(c, id, from); });
         } else {
           var i = item.properties.i;
           var group = positions.groups[positions.group[i]];
@@ -174,10 +224,48 @@
       layer.clearLayers();
       markers.forEach(function (marker) { layer.addLayer(marker); });
       container.setAttribute("data-state", "ready");
+      container.setAttribute("data-index", from || !worker ? "full" : "quick");
       container.setAttribute("data-shown", String(shown));
       container.setAttribute("data-drawn", String(markers.length));
       container.setAttribute("data-clusters", String(clusters));
       container.setAttribute("data-zoom", String(map.getZoom()));
+    }
+
+    var expanding = {};
+
+    function startWorker() {
+      if (!window.Worker || !large.worker) return;
+      try {
+        worker = new Worker(large.worker);
+      } catch (error) {
+        worker = null;
+        return;
+      }
+      worker.onmessage = function (event) {
+        var message = event.data;
+        if (message.type === "failed") {
+          /* Without the worker the page clusters every zoom itself, as it once did. */
+          worker.terminate();
+          worker = null;
+          workerReady = false;
+          applied = null;
+          if (positions) refresh();
+          return;
+        }
+        if (message.generation !== generation) return;
+        if (message.type === "ready") {
+          workerReady = true;
+          draw();
+        } else if (message.type === "clusters" && message.seq === seq) {
+          render(message.items, message.generation);
+        } else if (message.type === "expanded") {
+          var c = expanding[message.seq];
+          delete expanding[message.seq];
+          if (c) map.setView([c[1], c[0]], Math.min(message.zoom, 18));
+        }
+      };
+      worker.postMessage({ type: "init", supercluster: new URL(large.supercluster,
+        document.baseURI).href });
     }
 
     /* The popup of map.js, filled from the details once they are here. */
@@ -222,6 +310,7 @@
 
     handle.refresh = refresh;
     map.on("moveend", draw);
+    startWorker();
     getJSON(large.positions)
       .then(function (data) {
         positions = data;

@@ -115,6 +115,7 @@ def map_config(
             "story": url_for("public.story", slug="SLUG"),
             "supercluster": asset_url("supercluster.min.js"),
             "script": asset_url("map_large.js"),
+            "worker": asset_url("map_cluster_worker.js"),
         }
     return config
 
