@@ -43,6 +43,12 @@
     var workerReady = false;
     var seq = 0;
     var applied = null;
+    /* The server's clusters of the first zooms (/api/sites.clusters.json): drawn before
+       any clustering here, while every site is shown and the worker is not ready. */
+    var pre = null;
+    var preItems = {};
+    var usePre = true;
+    var positionsLoading = null;
     var shown = 0;
     var clusterIcons = {};
 
@@ -111,29 +117,34 @@
       if (choice.key === applied) return;
       applied = choice.key;
       var points = choice.points;
-      var features = new Array(points.length);
-      for (var k = 0; k < points.length; k++) {
-        var i = points[k];
-        features[k] = { type: "Feature", properties: { i: i },
-          geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
-      }
       if (options.fit) fit(choice);
-      /* One zoom is quick to cluster; the worker makes every zoom meanwhile. */
-      quickZoom = Math.max(0, Math.min(MAX_ZOOM, Math.round(map.getZoom())));
+      var all = points.length === positions.count;
       var whole = !worker;
-      index = new Supercluster({ radius: RADIUS, maxZoom: whole ? MAX_ZOOM : quickZoom,
-        minPoints: MIN_POINTS }).load(features);
-      if (whole) quickZoom = MAX_ZOOM;
+      /* Every site shown: the server's clusters do until the worker is ready. Else one
+         zoom is quick to cluster here; the worker makes every zoom meanwhile. */
+      usePre = all && !whole;
+      index = null;
+      if (!usePre || !pre) {
+        quickZoom = whole ? MAX_ZOOM : Math.max(0, Math.min(MAX_ZOOM, Math.round(map.getZoom())));
+        var features = new Array(points.length);
+        for (var k = 0; k < points.length; k++) {
+          var i = points[k];
+          features[k] = { type: "Feature", properties: { i: i },
+            geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
+        }
+        index = new Supercluster({ radius: RADIUS, maxZoom: quickZoom, minPoints: MIN_POINTS })
+          .load(features);
+      }
       if (worker) {
         generation += 1;
         workerReady = false;
         worker.postMessage({
           type: "load", generation: generation, lat: lat, lon: lon,
-          chosen: points.length === positions.count ? null : new Int32Array(points),
+          chosen: all ? null : new Int32Array(points),
           options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
         });
       }
-      shown = features.length;
+      shown = points.length;
       if (count) {
         count.textContent = handle.format(labels.count, {
           shown: handle.thousands(shown),
@@ -180,18 +191,43 @@
     /* Only what is in view (and a margin, so a short pan shows no gap) is drawn: from the
        worker's index once it is ready, else from the quick one (its zoom at most). */
     function draw() {
-      if (!index) return;
       var zoom = Math.round(map.getZoom());
       if (workerReady) {
         seq += 1;
         worker.postMessage({ type: "get", generation: generation, seq: seq, bbox: view(),
           zoom: zoom });
-        return;
+      } else if (usePre && pre) {
+        render(preClusters(zoom, view()), "pre");
+      } else if (index) {
+        render(index.getClusters(view(), Math.min(zoom, quickZoom)), null);
       }
-      render(index.getClusters(view(), Math.min(zoom, quickZoom)), null);
+    }
+
+    /* The server's clusters of the nearest zoom it sent, in the view, as supercluster's. */
+    function preClusters(zoom, bbox) {
+      var zooms = Object.keys(pre.zooms).map(Number);
+      if (!zooms.length) return [];
+      var z = Math.max(Math.min.apply(null, zooms), Math.min(Math.max.apply(null, zooms), zoom));
+      if (!preItems[z]) {
+        var data = pre.zooms[String(z)];
+        preItems[z] = data.count.map(function (n, k) {
+          var properties = n > 1 ? { cluster: true, point_count: n, cluster_id: k }
+            : { i: data.i[k], group: pre.groups[data.group[k]] };
+          return { geometry: { coordinates: [data.lon[k] / pre.scale, data.lat[k] / pre.scale] },
+            properties: properties };
+        });
+      }
+      return preItems[z].filter(function (item) {
+        var c = item.geometry.coordinates;
+        return c[0] >= bbox[0] && c[0] <= bbox[2] && c[1] >= bbox[1] && c[1] <= bbox[3];
+      });
     }
 
     function expand(c, id, from) {
+      if (from === "pre") {
+        map.setView([c[1], c[0]], Math.min(Math.round(map.getZoom()) + 2, 18));
+        return;
+      }
       if (!from) {
         map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
         return;
@@ -215,7 +251,7 @@
           marker.on("click", function () { expand(c, id, from); });
         } else {
           var i = item.properties.i;
-          var group = positions.groups[positions.group[i]];
+          var group = item.properties.group || positions.groups[positions.group[i]];
           marker = L.marker([c[1], c[0]], { icon: handle.icon(group) });
           marker.on("click", function () { openSite(i); });
         }
@@ -223,8 +259,10 @@
       });
       layer.clearLayers();
       markers.forEach(function (marker) { layer.addLayer(marker); });
-      container.setAttribute("data-state", "ready");
-      container.setAttribute("data-index", from || !worker ? "full" : "quick");
+      /* "clusters": the server's, drawn before the positions are in; "ready": every site. */
+      container.setAttribute("data-state", positions ? "ready" : "clusters");
+      container.setAttribute("data-index",
+        from === "pre" ? "pre" : from || !worker ? "full" : "quick");
       container.setAttribute("data-shown", String(shown));
       container.setAttribute("data-drawn", String(markers.length));
       container.setAttribute("data-clusters", String(clusters));
@@ -270,7 +308,8 @@
 
     /* The popup of map.js, filled from the details once they are here. */
     function openSite(i) {
-      loadDetails()
+      positionsLoading
+        .then(loadDetails)
         .then(function (data) {
           var names = {};
           Object.keys(data.name).forEach(function (lang) {
@@ -311,7 +350,16 @@
     handle.refresh = refresh;
     map.on("moveend", draw);
     startWorker();
-    getJSON(large.positions)
+    if (large.clusters) {
+      getJSON(large.clusters)
+        .then(function (data) {
+          pre = data;
+          if (!workerReady && usePre) draw();
+        })
+        .catch(function () { /* The positions are clustered here instead. */ });
+    }
+    positionsLoading = getJSON(large.positions);
+    positionsLoading
       .then(function (data) {
         positions = data;
         decode(data);

@@ -111,6 +111,7 @@ def map_config(
     if large:
         config["large"] = {
             "positions": url_for("api.site_positions"),
+            "clusters": url_for("api.site_clusters"),
             "details": url_for("api.site_details"),
             "story": url_for("public.story", slug="SLUG"),
             "supercluster": asset_url("supercluster.min.js"),

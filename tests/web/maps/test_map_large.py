@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from builders import DEFAULT_SITES, LARGE_SITES
 
 from guide.catalogue.index import load_catalogue
-from guide.render import map_data
+from guide.render import map_clusters, map_data
+from guide.render.map_data import SCALE
 
+STATIC = Path(__file__).resolve().parents[3] / "guide" / "static"
 VOCABULARY = load_catalogue(DEFAULT_SITES).config.vocabulary
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 MARKERS = ".leaflet-marker-pane .site-marker"
@@ -117,6 +120,115 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
         number = int(name.removeprefix("Di tích Số "))
         link = popup.locator("a.site-popup-link")
         assert link.get_attribute("href") == f"/sites/di-tich-{number:05d}"
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_the_first_zooms_clusters_hold_every_site_once_within_the_radius(large_catalogue):
+    sites = load_catalogue(large_catalogue).published()
+    data = map_clusters.clusters(sites, VOCABULARY)
+    positions = map_data.positions(sites, VOCABULARY)
+    assert data["count"] == LARGE_SITES and data["zooms"]
+    for zoom, items in data["zooms"].items():
+        assert sum(items["count"]) == LARGE_SITES, zoom
+        alone = [i for i, n in zip(items["i"], items["count"], strict=True) if n == 1]
+        # A site alone is named by its index in the positions, with its kind group.
+        assert len(set(alone)) == len(alone) and all(0 <= i < LARGE_SITES for i in alone)
+        points = decoded(positions)
+        for k, i in enumerate(items["i"]):
+            if i >= 0:
+                lat, lon = points[i]
+                assert abs(items["lat"][k] / SCALE - lat) < 2e-5
+                assert abs(items["lon"][k] / SCALE - lon) < 2e-5
+                assert (
+                    data["groups"][items["group"][k]] == positions["groups"][positions["group"][i]]
+                )
+    # Fewer, larger clusters as the map zooms out.
+    counts = [
+        len(items["count"]) for _, items in sorted(data["zooms"].items(), key=lambda z: int(z[0]))
+    ]
+    assert counts == sorted(counts)
+
+
+@pytest.mark.browser
+def test_the_servers_clusters_are_those_supercluster_makes_at_that_zoom(large_catalogue, browser):
+    sites = load_catalogue(large_catalogue).published()
+    data = map_clusters.clusters(sites, VOCABULARY)
+    points = decoded(map_data.positions(sites, VOCABULARY))
+    page = browser.new_page()
+    try:
+        page.add_script_tag(content=(STATIC / "supercluster.min.js").read_text(encoding="utf-8"))
+        for zoom in ("9", "11"):
+            theirs = page.evaluate(
+                """([points, zoom]) => new Supercluster({radius: 60, maxZoom: zoom, minPoints: 2})
+                  .load(points.map(([lat, lon], i) => ({type: "Feature", properties: {i},
+                    geometry: {type: "Point", coordinates: [lon, lat]}})))
+                  .getClusters([-180, -85, 180, 85], zoom)
+                  .map(c => [c.properties.point_count || 1, c.geometry.coordinates])""",
+                [points, int(zoom)],
+            )
+            items = data["zooms"][zoom]
+            ours = sorted(zip(items["count"], items["lon"], items["lat"], strict=True))
+            theirs = sorted((n, round(lon * SCALE), round(lat * SCALE)) for n, (lon, lat) in theirs)
+            assert [n for n, *_ in ours] == [n for n, *_ in theirs]
+            for (_, lon, lat), (_, lon2, lat2) in zip(ours, theirs, strict=True):
+                assert abs(lon - lon2) <= 2 and abs(lat - lat2) <= 2
+    finally:
+        page.close()
+
+
+# Records each value the map's data-index takes: "pre" (the server's clusters), "quick"
+# (one zoom clustered in the page), "full" (the worker's index of every zoom).
+RECORD_INDEX = """
+window.indexes = [];
+new MutationObserver(() => {
+  const map = document.querySelector('.guide-map');
+  const value = map && map.getAttribute('data-index');
+  if (value && window.indexes[window.indexes.length - 1] !== value) window.indexes.push(value);
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-index']});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(large_app, browser):
+    from browsing import LiveServer
+
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.add_init_script(RECORD_INDEX)
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        assert page.evaluate("window.indexes") == ["pre", "full"]
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
+        assert page.locator(CLUSTERS).count() > 0
+
+        for _ in range(12):
+            if page.locator(MARKERS).count():
+                break
+            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
+            page.locator(CLUSTERS).first.click()
+            page.wait_for_function(
+                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
+            )
+        assert page.get_attribute(".guide-map", "data-index") == "full"
+        page.locator(MARKERS).first.click()
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=10_000)
+        name = popup.locator("h2").inner_text()
+        with page.expect_navigation():
+            popup.locator("a.site-popup-link").click()
+        assert page.url.startswith(f"{server.url}/sites/di-tich-")
+        assert page.locator("h1").first.inner_text().strip() == name
     finally:
         context.close()
         server.stop()
