@@ -341,12 +341,13 @@ def measure(
         ]
         row["large_scripts_gzip_bytes"] = sum(len(gzip.compress(r.data)) for r in scripts)
 
-        data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
-        row["data_s"] = seconds[0]
-        row["data_gzip_bytes"] = len(data.data)
-        row["data_bytes"] = len(gzip.decompress(data.data))
-        _, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz), repeat=5)
-        row["data_warm_s"] = statistics.median(seconds)
+        if baselines:
+            data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
+            row["data_s"] = seconds[0]
+            row["data_gzip_bytes"] = len(data.data)
+            row["data_bytes"] = len(gzip.decompress(data.data))
+            _, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz), repeat=5)
+            row["data_warm_s"] = statistics.median(seconds)
 
         catalogue = app.extensions["guide.catalogue"]
         naive_bytes = b"<!doctype html><title>not measured</title>"
@@ -456,6 +457,8 @@ def report(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if "data_s" not in r:
+            continue
         lines.append(
             f"| {r['sites']:,} | {kb(r['page_bytes'])} ({kb(r['page_gzip_bytes'])} gzip) "
             f"| {kb(r['data_bytes'])} ({kb(r['data_gzip_bytes'])} gzip) "

@@ -2,25 +2,22 @@
 
 The clusters are those supercluster makes when it clusters the sites at one
 zoom (the page's own quick index, and the worker's first level): each site in
-the order of ``map_data.located`` that no cluster holds yet gathers every free
+the order of ``map_data.positions`` that no cluster holds yet gathers every free
 site within ``RADIUS`` pixels (tiles of ``EXTENT`` pixels, Web Mercator) and
 becomes a cluster at their centroid when it found at least one. The page draws
 them at once and switches to the worker's index of every zoom when it is ready.
-A pure function of the sites, so the static export writes it as a file.
+A pure function of the positions, so the static export writes it as a file.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from guide.catalogue.kinds import kind_group
-from guide.catalogue.model import Site
-from guide.catalogue.vocabulary import Vocabulary
-from guide.render.map_data import SCALE, located
+from guide.render.map_data import SCALE
 
 # supercluster's options in static/map_large.js: keep them the same.
 RADIUS = 60
@@ -39,8 +36,8 @@ def project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, np.clip(y, 0, 1)
 
 
-def cluster_at(x: np.ndarray, y: np.ndarray, zoom: int) -> list[tuple[int, ...]]:
-    """Return the clusters at ``zoom`` of the points (x, y): (first point, members...) each.
+def cluster_at(x: np.ndarray, y: np.ndarray, zoom: int) -> list[np.ndarray]:
+    """Return the clusters at ``zoom`` of the points (x, y): [first point, members...] each.
 
     A point left alone is a group of one.
     """
@@ -57,7 +54,7 @@ def cluster_at(x: np.ndarray, y: np.ndarray, zoom: int) -> list[tuple[int, ...]]
         for key, start, end in zip(cell_keys.tolist(), starts.tolist(), ends.tolist(), strict=True)
     }
     free = np.ones(len(x), dtype=bool)
-    groups: list[tuple[int, ...]] = []
+    groups: list[np.ndarray] = []
     limit = radius * radius
     for number in range(len(x)):
         if not free[number]:
@@ -76,49 +73,49 @@ def cluster_at(x: np.ndarray, y: np.ndarray, zoom: int) -> list[tuple[int, ...]]
         free[members] = False
         free[number] = False
         others = members[members != number]
-        groups.append((number, *others.tolist()))
+        groups.append(np.concatenate(([number], others)))
     return groups
 
 
-def clusters(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
-    """Return the clusters of the located ``sites`` at each of ``ZOOMS`` small enough to send.
+def clusters(positions: dict[str, Any]) -> dict[str, Any]:
+    """Return the clusters, at each of ``ZOOMS`` small enough to send, of ``map_data.positions``.
 
     Per zoom: latitude and longitude in units of 1/SCALE degree, the number of
     sites, and for a site alone its index in the positions (else -1) and kind group.
     """
-    ordered = located(sites)
-    groups = [term.id for term in vocabulary.kinds]
-    group_index = {group: number for number, group in enumerate(groups)}
-    lat = np.array([site.lat for site in ordered], dtype=float)
-    lon = np.array([site.lon for site in ordered], dtype=float)
-    x, y = project(lat, lon)
+    scale = positions["scale"]
+    lat_units = positions["lat0"] + np.cumsum(np.asarray(positions["dlat"], dtype=np.int64))
+    lon_units = positions["lon0"] + np.asarray(positions["dlon"], dtype=np.int64)
+    x, y = project(lat_units / scale, lon_units / scale)
+    group = positions["group"]
     zooms: dict[str, Any] = {}
     for zoom in ZOOMS:
-        found = cluster_at(x, y, zoom) if ordered else []
+        found = cluster_at(x, y, zoom) if positions["count"] else []
         if len(found) > MOST_ITEMS:
             break
-        zooms[str(zoom)] = _items(found, ordered, x, y, group_index)
-    return {"count": len(ordered), "scale": SCALE, "groups": groups, "zooms": zooms}
+        zooms[str(zoom)] = _items(found, x, y, group)
+    return {
+        "count": positions["count"],
+        "scale": scale,
+        "groups": positions["groups"],
+        "zooms": zooms,
+    }
 
 
 def _items(
-    found: Sequence[tuple[int, ...]],
-    ordered: Sequence[Site],
-    x: np.ndarray,
-    y: np.ndarray,
-    group_index: dict[str, int],
+    found: Sequence[np.ndarray], x: np.ndarray, y: np.ndarray, group: Sequence[int]
 ) -> dict[str, list[int]]:
     lats, lons, counts, points, kinds = [], [], [], [], []
     for members in found:
-        chosen = list(members)
         # The centroid in projected space, as supercluster places a cluster.
-        mx, my = float(x[chosen].mean()), float(y[chosen].mean())
+        mx, my = float(x[members].mean()), float(y[members].mean())
         lon = (mx - 0.5) * 360
         lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * my))))
         lats.append(round(lat * SCALE))
         lons.append(round(lon * SCALE))
-        counts.append(len(chosen))
-        alone = len(chosen) == 1
-        points.append(chosen[0] if alone else -1)
-        kinds.append(group_index.get(kind_group(ordered[chosen[0]].kind), 0) if alone else -1)
+        alone = len(members) == 1
+        first = int(members[0])
+        counts.append(len(members))
+        points.append(first if alone else -1)
+        kinds.append(group[first] if alone else -1)
     return {"lat": lats, "lon": lons, "count": counts, "i": points, "group": kinds}

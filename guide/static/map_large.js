@@ -143,6 +143,9 @@
           chosen: all ? null : new Int32Array(points),
           options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
         });
+        if (generation === 1) {
+          worker.postMessage({ type: "details", url: new URL(large.details, document.baseURI).href });
+        }
       }
       shown = points.length;
       if (count) {
@@ -281,10 +284,17 @@
       }
       worker.onmessage = function (event) {
         var message = event.data;
+        if (message.type === "answer") {
+          var answered = asked[message.seq];
+          delete asked[message.seq];
+          if (answered) answered(message.value);
+          return;
+        }
         if (message.type === "failed") {
           /* Without the worker the page clusters every zoom itself, as it once did. */
           worker.terminate();
           worker = null;
+          Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
           workerReady = false;
           applied = null;
           if (positions) refresh();
@@ -306,24 +316,64 @@
         document.baseURI).href });
     }
 
-    /* The popup of map.js, filled from the details once they are here. */
-    function openSite(i) {
-      positionsLoading
-        .then(loadDetails)
-        .then(function (data) {
+    /* A question to the worker; its answer resolves the promise (null if it failed). */
+    var asked = {};
+    var askSeq = 0;
+    /* Whether the worker reads the names file (until it says it could not). */
+    var workerNames = true;
+    function ask(message) {
+      askSeq += 1;
+      message.seq = askSeq;
+      return new Promise(function (resolve) {
+        asked[message.seq] = resolve;
+        worker.postMessage(message);
+      });
+    }
+
+    /* One site's code, slug, names, kind and rank: from the names file if the page has it
+       (a search loads it), else from the worker, which reads it away from the page. */
+    function siteDetails(i) {
+      if (details || !worker || !workerNames) {
+        return loadDetails().then(function (data) {
           var names = {};
           Object.keys(data.name).forEach(function (lang) {
             if (data.name[lang][i]) names[lang] = data.name[lang][i];
           });
-          var kind = data.kinds[data.kind[i]];
-          var rank = data.ranks[data.rank[i]];
+          return { code: data.code[i], slug: data.slug[i], names: names,
+            kind: data.kinds[data.kind[i]], rank: data.ranks[data.rank[i]] };
+        });
+      }
+      return ask({ type: "site", i: i }).then(function (record) {
+        if (record) return record;
+        workerNames = false;
+        return siteDetails(i);
+      });
+    }
+
+    function findCode(code) {
+      if (details || !worker || !workerNames) {
+        return loadDetails().then(function (data) { return data.code.indexOf(code); });
+      }
+      return ask({ type: "find", code: code }).then(function (i) {
+        if (i !== null) return i;
+        workerNames = false;
+        return findCode(code);
+      });
+    }
+
+    /* The popup of map.js, filled from the site's details once they are here. */
+    function openSite(i) {
+      positionsLoading
+        .then(function () { return siteDetails(i); })
+        .then(function (site) {
+          var names = site.names;
           var record = {
             properties: {
-              code: data.code[i], slug: data.slug[i], name: names, kind: kind,
-              kind_group: positions.groups[positions.group[i]], rank: rank,
+              code: site.code, slug: site.slug, name: names, kind: site.kind,
+              kind_group: positions.groups[positions.group[i]], rank: site.rank,
               rank_level: positions.levels[positions.level[i]],
               area: positions.areas[positions.area[i]],
-              url: large.story.replace("SLUG", encodeURIComponent(data.slug[i])),
+              url: large.story.replace("SLUG", encodeURIComponent(site.slug)),
               thumbnail: null,
             },
             name: names[config.language] || names[config.fallback] ||
@@ -339,8 +389,7 @@
 
     function focusSite() {
       if (!config.site) return;
-      loadDetails().then(function (data) {
-        var i = data.code.indexOf(config.site);
+      findCode(config.site).then(function (i) {
         if (i < 0) return;
         map.setView([lat[i], lon[i]], 18);
         openSite(i);
@@ -364,8 +413,9 @@
         positions = data;
         decode(data);
         refresh({ fit: !config.site, then: focusSite });
-        /* Names and links next, while the visitor looks at the first markers. */
-        setTimeout(loadDetails, 0);
+        /* Names and links next, while the visitor looks at the first markers: read by
+           the worker when there is one, so the page stays free to pan. */
+        if (!worker) setTimeout(loadDetails, 0);
       })
       .catch(function (error) {
         handle.say(handle.format(labels.loadFailed, { reason: error.message }));

@@ -159,9 +159,14 @@ def sites() -> Response:
 
 
 @lru_cache(maxsize=4)
+def _positions(catalogue: Catalogue) -> dict[str, Any]:
+    return map_data.positions(catalogue.published(), catalogue.config.vocabulary)
+
+
+@lru_cache(maxsize=4)
 def positions_body(catalogue: Catalogue) -> Body:
     """Return the compact positions of the published sites (``guide.render.map_data``)."""
-    return Body(_dumps(map_data.positions(catalogue.published(), catalogue.config.vocabulary)))
+    return Body(_dumps(_positions(catalogue)))
 
 
 @lru_cache(maxsize=4)
@@ -173,8 +178,7 @@ def details_body(catalogue: Catalogue) -> Body:
 @lru_cache(maxsize=4)
 def clusters_body(catalogue: Catalogue) -> Body:
     """Return the published sites' clusters at the first zooms (``guide.render.map_clusters``)."""
-    published = catalogue.published()
-    return Body(_dumps(map_clusters.clusters(published, catalogue.config.vocabulary)))
+    return Body(_dumps(map_clusters.clusters(_positions(catalogue))))
 
 
 @bp.get("/sites.positions.json")

@@ -127,8 +127,8 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
 
 def test_the_first_zooms_clusters_hold_every_site_once_within_the_radius(large_catalogue):
     sites = load_catalogue(large_catalogue).published()
-    data = map_clusters.clusters(sites, VOCABULARY)
     positions = map_data.positions(sites, VOCABULARY)
+    data = map_clusters.clusters(positions)
     assert data["count"] == LARGE_SITES and data["zooms"]
     for zoom, items in data["zooms"].items():
         assert sum(items["count"]) == LARGE_SITES, zoom
@@ -154,8 +154,9 @@ def test_the_first_zooms_clusters_hold_every_site_once_within_the_radius(large_c
 @pytest.mark.browser
 def test_the_servers_clusters_are_those_supercluster_makes_at_that_zoom(large_catalogue, browser):
     sites = load_catalogue(large_catalogue).published()
-    data = map_clusters.clusters(sites, VOCABULARY)
-    points = decoded(map_data.positions(sites, VOCABULARY))
+    positions = map_data.positions(sites, VOCABULARY)
+    data = map_clusters.clusters(positions)
+    points = decoded(positions)
     page = browser.new_page()
     try:
         page.add_script_tag(content=(STATIC / "supercluster.min.js").read_text(encoding="utf-8"))
@@ -229,6 +230,35 @@ def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(lar
             popup.locator("a.site-popup-link").click()
         assert page.url.startswith(f"{server.url}/sites/di-tich-")
         assert page.locator("h1").first.inner_text().strip() == name
+    finally:
+        context.close()
+        server.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_large_maps_link_to_one_site_opens_its_popup(large_app, large_catalogue, browser):
+    from browsing import LiveServer
+
+    chosen = sorted(load_catalogue(large_catalogue).published(), key=lambda s: s.code)[7]
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?site={chosen.code}&lang=en")
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=30_000)
+        assert popup.locator("h2").inner_text() == chosen.name["en"]
+        href = popup.locator("a.site-popup-link").get_attribute("href")
+        assert href == f"/en/sites/{chosen.slug}"
+        # The map comes down to the street the site is in.
+        page.wait_for_function("() => document.querySelector('.guide-map').dataset.zoom === '18'")
     finally:
         context.close()
         server.stop()
