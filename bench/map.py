@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import statistics
@@ -523,6 +524,7 @@ def main() -> None:
         serve(args.serve[0], args.serve[1], int(args.serve[2]), *args.serve[3:])
         return
 
+    started_load = os.getloadavg()[0]
     rows = []
     if args.no_browser or not CHROMIUM.exists():
         if not args.no_browser:
@@ -548,6 +550,10 @@ def main() -> None:
                 print(f"{count} sites measured: {rows[-1]}", file=sys.stderr)
             browser.close()
     print(report(rows))
+    print(
+        f"\nLoad average (1 min): {started_load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end."
+    )
 
 
 if __name__ == "__main__":
