@@ -121,6 +121,19 @@ def map_config(
     return config
 
 
+def large_map_files(catalogue: Catalogue) -> list[str]:
+    """Return the data files a large catalogue's map loads, for the static export to write.
+
+    A small catalogue's map loads only the GeoJSON, which the export writes anyway.
+    """
+    if summarize(catalogue).total < LARGE_MAP_FROM:
+        return []
+    return [
+        url_for(endpoint)
+        for endpoint in ("api.site_clusters", "api.site_positions", "api.site_details")
+    ]
+
+
 @dataclass(frozen=True)
 class Summary:
     """What the filters list: counts of published sites by kind group, rank level and area."""

@@ -262,3 +262,31 @@ def test_a_large_maps_link_to_one_site_opens_its_popup(large_app, large_catalogu
     finally:
         context.close()
         server.stop()
+
+
+def test_the_static_export_writes_every_file_the_large_map_loads(
+    large_app, large_catalogue, tmp_path
+):
+    from guide.export.build import Builder, _refs
+
+    client = large_app.test_client()
+    page = client.get("/map").get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    large = json.loads(soup.find("script", id="guide-map-config").string)["large"]
+    # The data files are listed with the pages; the scripts are found in the page.
+    listed = {address for address, _ in Builder(tmp_path, large_catalogue).pages()}
+    found = _refs("/map", page, "text/html")
+    for name in ("positions", "clusters", "details"):
+        assert large[name] in listed, name
+    for name in ("supercluster", "script", "worker"):
+        assert large[name] in found, name
+    for name in ("positions", "clusters", "details", "supercluster", "script", "worker"):
+        assert client.get(large[name]).status_code == 200, name
+
+
+def test_a_small_catalogues_export_lists_no_large_map_files(tmp_path):
+    from guide.export.build import Builder
+
+    listed = {address for address, _ in Builder(tmp_path, DEFAULT_SITES).pages()}
+    assert "/api/sites.geojson" in listed
+    assert not any(address.startswith("/api/sites.positions") for address in listed)
