@@ -274,6 +274,17 @@
 
     var expanding = {};
 
+    /* Without the worker the page clusters every zoom itself, and reads the names. */
+    function abandonWorker() {
+      if (!worker) return;
+      worker.terminate();
+      worker = null;
+      workerReady = false;
+      Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
+      applied = null;
+      if (positions) refresh();
+    }
+
     function startWorker() {
       if (!window.Worker || !large.worker) return;
       try {
@@ -291,13 +302,7 @@
           return;
         }
         if (message.type === "failed") {
-          /* Without the worker the page clusters every zoom itself, as it once did. */
-          worker.terminate();
-          worker = null;
-          Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
-          workerReady = false;
-          applied = null;
-          if (positions) refresh();
+          abandonWorker();
           return;
         }
         if (message.generation !== generation) return;
@@ -312,6 +317,8 @@
           if (c) map.setView([c[1], c[0]], Math.min(message.zoom, 18));
         }
       };
+      /* A worker script that cannot be loaded or run. */
+      worker.onerror = abandonWorker;
       worker.postMessage({ type: "init", supercluster: new URL(large.supercluster,
         document.baseURI).href });
     }

@@ -290,3 +290,42 @@ def test_a_small_catalogues_export_lists_no_large_map_files(tmp_path):
     listed = {address for address, _ in Builder(tmp_path, DEFAULT_SITES).pages()}
     assert "/api/sites.geojson" in listed
     assert not any(address.startswith("/api/sites.positions") for address in listed)
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_without_its_worker_the_large_map_clusters_in_the_page(large_app, browser):
+    from browsing import LiveServer
+
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    # The worker's script never arrives, as behind a proxy that drops it.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(server.url)
+            and "map_cluster_worker" not in route.request.url
+            else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
+        for _ in range(12):
+            if page.locator(MARKERS).count():
+                break
+            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
+            page.locator(CLUSTERS).first.click()
+            page.wait_for_function(
+                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
+            )
+        page.locator(MARKERS).first.click()
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=10_000)
+        assert popup.locator("h2").inner_text().startswith("Di tích Số ")
+    finally:
+        context.close()
+        server.stop()
