@@ -16,10 +16,14 @@ compact positions clustered with supercluster that the guide uses from
 ``LARGE_MAP_FROM`` sites on; and the same for the naive page (folium's
 MarkerCluster holding one folium ``Marker`` per site with its name as tooltip,
 served as one HTML file with the
-same self-hosted Leaflet; folium's popups would also need jQuery). Run from the project root:
+same self-hosted Leaflet; folium's popups would also need jQuery). For the large map it
+also times, in the page, the first marker, every site in, the worker's index of every
+zoom ready, ten pans once it is (pan to markers drawn) and the longest task after the
+first marker. Run from the project root:
 
     python bench/map.py                 # 600, 6000 and 40000 sites
     python bench/map.py --sizes 600     # a quick run
+    python bench/map.py --sizes 40000 250000 --runs 3 --baselines-up-to 40000 --keep /tmp/k
 
 It prints a Markdown table for bench/README.md.
 """
@@ -189,7 +193,13 @@ def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dic
     try:
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector(FIRST_MARKER, state="attached", timeout=timeout_s * 1000)
-        result = {"first": page.evaluate("window.firstMarkerAt")}
+        result = {
+            "first": page.evaluate("window.firstMarkerAt"),
+            # Until then the page, its styles and scripts: no map code has run.
+            "dcl": page.evaluate(
+                "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+            ),
+        }
         if ready:
             page.wait_for_selector(ready, state="attached", timeout=timeout_s * 1000)
             result["ready"] = page.evaluate("performance.now()")
@@ -373,6 +383,7 @@ def measure(
                 row["browser_ready_ms"] = statistics.median(r["ready"] for r in ours)
                 # The first run includes the server building the map's data once.
                 row["browser_first_run_ms"] = ours[0]["first"]
+                row["browser_dcl_ms"] = statistics.median(r["dcl"] for r in ours)
                 if all("full" in r for r in ours):
                     row["browser_full_ms"] = statistics.median(r["full"] for r in ours)
                     row["pan_ms"] = max(r["pan"] for r in ours)
@@ -429,10 +440,11 @@ def report(rows: list[dict]) -> str:
         "",
         "| sites | needed for the first markers | positions | names (after) "
         "| server, first request: clusters / positions "
+        "| page and scripts in (DOMContentLoaded) "
         "| Chromium first markers: GeoJSON / compact (first run) "
         "| every site in: GeoJSON / compact | worker's index ready "
         "| slowest of 10 pans | longest task after the first markers |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def at(r: dict, key: str) -> str:
@@ -446,6 +458,7 @@ def report(rows: list[dict]) -> str:
         lines.append(
             f"| {r['sites']:,} | {kb(first_bytes)} | {kb(r['positions_gzip_bytes'])} "
             f"| {kb(r['details_gzip_bytes'])} | {ms(r['clusters_s'])} / {ms(r['positions_s'])} "
+            f"| {at(r, 'browser_dcl_ms')} "
             f"| {at(r, 'geojson_first_ms')} / {at(r, 'browser_first_ms')} "
             f"({at(r, 'browser_first_run_ms')}) "
             f"| {at(r, 'geojson_ready_ms')} / {at(r, 'browser_ready_ms')} "
