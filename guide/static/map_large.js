@@ -406,17 +406,19 @@
     handle.refresh = refresh;
     map.on("moveend", draw);
     startWorker();
-    if (large.clusters) {
-      getJSON(large.clusters)
-        .then(function (data) {
-          pre = data;
-          if (!workerReady && usePre) draw();
-        })
-        .catch(function () { /* The positions are clustered here instead. */ });
-    }
-    positionsLoading = getJSON(large.positions);
-    positionsLoading
+    /* Settled either way: without the server's clusters the page clusters the positions. */
+    var clustersLoading = !large.clusters ? Promise.resolve() : getJSON(large.clusters)
       .then(function (data) {
+        pre = data;
+        if (!workerReady && usePre) draw();
+      })
+      .catch(function () {});
+    positionsLoading = getJSON(large.positions);
+    /* The positions wait for the clusters (the smaller file): else the page would
+       cluster them itself for nothing. */
+    Promise.all([positionsLoading, clustersLoading])
+      .then(function (loaded) {
+        var data = loaded[0];
         positions = data;
         decode(data);
         refresh({ fit: !config.site, then: focusSite });
