@@ -16,10 +16,14 @@ compact positions clustered with supercluster that the guide uses from
 ``LARGE_MAP_FROM`` sites on; and the same for the naive page (folium's
 MarkerCluster holding one folium ``Marker`` per site with its name as tooltip,
 served as one HTML file with the
-same self-hosted Leaflet; folium's popups would also need jQuery). Run from the project root:
+same self-hosted Leaflet; folium's popups would also need jQuery). For the large map it
+also times, in the page, the first marker, every site in, the worker's index of every
+zoom ready, ten pans once it is (pan to markers drawn) and the longest task after the
+first marker. Run from the project root:
 
     python bench/map.py                 # 600, 6000 and 40000 sites
     python bench/map.py --sizes 600     # a quick run
+    python bench/map.py --sizes 40000 250000 --runs 3 --baselines-up-to 40000 --keep /tmp/k
 
 It prints a Markdown table for bench/README.md.
 """
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
 import shutil
 import statistics
@@ -46,7 +51,7 @@ from folium.plugins import MarkerCluster
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
+from browsing import CHROMIUM, CHROMIUM_FLAGS, free_port  # noqa: E402
 
 from guide import create_app  # noqa: E402
 from guide.catalogue import codes  # noqa: E402
@@ -58,6 +63,19 @@ from guide.web.maps.views import LARGE_MAP_FROM  # noqa: E402
 
 SHIPPED = ROOT / "sites"
 FIRST_MARKER = ".leaflet-marker-pane .leaflet-marker-icon"
+# Notes in the page the moment the first marker is attached: reading performance.now()
+# after Playwright has seen it would add the round trips of a busy machine.
+NOTE_FIRST_MARKER = (
+    "new MutationObserver(function (records, observer) {"
+    f"  if (document.querySelector({FIRST_MARKER!r})) {{"
+    "    window.firstMarkerAt = performance.now(); observer.disconnect();"
+    "  }"
+    "}).observe(document, {childList: true, subtree: true});"
+    "window.longTasks = [];"
+    "new PerformanceObserver(function (list) {"
+    "  list.getEntries().forEach(function (t) { window.longTasks.push(t); });"
+    "}).observe({type: 'longtask', buffered: true});"
+)
 
 
 def generate_catalogue(folder: Path, count: int, seed: int = 2025) -> None:
@@ -141,6 +159,29 @@ def timed(function, repeat: int = 1):
     return result, seconds
 
 
+# Ten pans of 400 pixels once the worker's index is ready: ms from each pan until its
+# markers are drawn, and the longest task the page ran since the first marker.
+PAN = """async () => {
+  const map = Object.values(window).find((v) => v instanceof L.Map);
+  const box = document.querySelector('.guide-map');
+  const drawn = () => new Promise((resolve) => {
+    const watch = new MutationObserver(() => { watch.disconnect(); resolve(); });
+    watch.observe(box, {attributes: true, attributeFilter: ['data-drawn']});
+  });
+  const times = [];
+  for (let k = 0; k < 10; k++) {
+    const start = performance.now();
+    const done = drawn();
+    map.panBy([k % 2 ? -400 : 400, k % 3 ? 200 : -200], {animate: false});
+    await done;
+    times.push(performance.now() - start);
+  }
+  const long = window.longTasks
+    .filter((t) => t.startTime > window.firstMarkerAt).map((t) => t.duration);
+  return {pan: Math.max(...times), pans: times, longest: Math.max(0, ...long)};
+}"""
+
+
 def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dict[str, float]:
     """Open ``url`` in a fresh context; return ms until the first marker (and until ready)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -148,13 +189,27 @@ def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dic
     # Only requests to other hosts (tiles) are intercepted, and aborted: the guide's own
     # requests go straight to the server, without a round trip through this script.
     page.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
+    page.add_init_script(NOTE_FIRST_MARKER)
     try:
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector(FIRST_MARKER, state="attached", timeout=timeout_s * 1000)
-        result = {"first": page.evaluate("performance.now()")}
+        result = {
+            "first": page.evaluate("window.firstMarkerAt"),
+            # Until then the page, its styles and scripts: no map code has run.
+            "dcl": page.evaluate(
+                "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+            ),
+        }
         if ready:
             page.wait_for_selector(ready, state="attached", timeout=timeout_s * 1000)
             result["ready"] = page.evaluate("performance.now()")
+        if ready and page.locator(".guide-map[data-index]").count():
+            # The large map: until the worker's index of every zoom answers.
+            page.wait_for_selector(
+                ".guide-map[data-index=full]", state="attached", timeout=timeout_s * 1000
+            )
+            result["full"] = page.evaluate("performance.now()")
+            result.update(page.evaluate(PAN))
         return result
     finally:
         context.close()
@@ -245,12 +300,32 @@ class NaiveApp:
         return self.app(environ, start_response)
 
 
-def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
+def catalogue_folder(count: int, keep: Path | None, tmp: str) -> Path:
+    """Return a folder of ``count`` generated sites: made once in ``keep``, else in ``tmp``."""
+    folder = keep / f"sites-{count}" if keep else Path(tmp) / "sites"
+    if (folder / ".complete").is_file():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    generate_catalogue(folder, count)
+    (folder / ".complete").write_text("generated by bench/map.py\n", encoding="utf-8")
+    return folder
+
+
+def measure(
+    count: int,
+    browser,
+    naive_limit_s: float,
+    runs: int,
+    keep: Path | None = None,
+    baselines_up_to: int = 40000,
+) -> dict:
     """Measure both approaches on a generated catalogue of ``count`` sites."""
     row: dict = {"sites": count}
+    baselines = count <= baselines_up_to
     with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
-        folder = Path(tmp)
-        _, seconds = timed(lambda: generate_catalogue(folder, count))
+        folder, seconds = timed(lambda: catalogue_folder(count, keep, tmp))
         row["generate_s"] = seconds[0]
         app, seconds = timed(lambda: create_app({"TESTING": True, "GUIDE_SITES": str(folder)}))
         row["load_s"] = seconds[0]
@@ -267,6 +342,9 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
         compact, seconds = timed(lambda: client.get("/api/sites.positions.json", headers=gz))
         row["positions_s"] = seconds[0]
         row["positions_gzip_bytes"] = len(compact.data)
+        clustered, seconds = timed(lambda: client.get("/api/sites.clusters.json", headers=gz))
+        row["clusters_s"] = seconds[0]
+        row["clusters_gzip_bytes"] = len(clustered.data)
         details = client.get("/api/sites.details.json", headers=gz)
         row["details_gzip_bytes"] = len(details.data)
         scripts = [
@@ -274,20 +352,23 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
         ]
         row["large_scripts_gzip_bytes"] = sum(len(gzip.compress(r.data)) for r in scripts)
 
-        data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
-        row["data_s"] = seconds[0]
-        row["data_gzip_bytes"] = len(data.data)
-        row["data_bytes"] = len(gzip.decompress(data.data))
-        _, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz), repeat=5)
-        row["data_warm_s"] = statistics.median(seconds)
+        if baselines:
+            data, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz))
+            row["data_s"] = seconds[0]
+            row["data_gzip_bytes"] = len(data.data)
+            row["data_bytes"] = len(gzip.decompress(data.data))
+            _, seconds = timed(lambda: client.get("/api/sites.geojson", headers=gz), repeat=5)
+            row["data_warm_s"] = statistics.median(seconds)
 
         catalogue = app.extensions["guide.catalogue"]
-        with app.test_request_context():
-            naive_html, seconds = timed(lambda: naive_page(catalogue))
-        naive_bytes = naive_html.encode("utf-8")
-        row["naive_s"] = seconds[0]
-        row["naive_bytes"] = len(naive_bytes)
-        row["naive_gzip_bytes"] = len(gzip.compress(naive_bytes))
+        naive_bytes = b"<!doctype html><title>not measured</title>"
+        if baselines:
+            with app.test_request_context():
+                naive_html, seconds = timed(lambda: naive_page(catalogue))
+            naive_bytes = naive_html.encode("utf-8")
+            row["naive_s"] = seconds[0]
+            row["naive_bytes"] = len(naive_bytes)
+            row["naive_gzip_bytes"] = len(gzip.compress(naive_bytes))
 
         if browser is not None:
             naive_file = folder / "naive.html"
@@ -300,14 +381,24 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
                 ]
                 row["browser_first_ms"] = statistics.median(r["first"] for r in ours)
                 row["browser_ready_ms"] = statistics.median(r["ready"] for r in ours)
+                # The first run includes the server building the map's data once.
+                row["browser_first_run_ms"] = ours[0]["first"]
+                row["browser_dcl_ms"] = statistics.median(r["dcl"] for r in ours)
+                if all("full" in r for r in ours):
+                    row["browser_full_ms"] = statistics.median(r["full"] for r in ours)
+                    row["pan_ms"] = max(r["pan"] for r in ours)
+                    row["longest_task_ms"] = max(r["longest"] for r in ours)
                 # Tens of seconds a run at the largest sizes: measure those once.
                 naive_runs = runs if count <= 6000 else 1
+                row["naive_browser_ms"] = None
+                row["naive_browser_note"] = "not measured (above --baselines-up-to)"
                 try:
-                    naive = [
+                    naive = baselines and [
                         browser_times(browser, f"{server.url}/naive", None, naive_limit_s)
                         for _ in range(naive_runs)
                     ]
-                    row["naive_browser_ms"] = statistics.median(r["first"] for r in naive)
+                    if naive:
+                        row["naive_browser_ms"] = statistics.median(r["first"] for r in naive)
                 except Exception as error:  # Playwright's TimeoutError, a crashed tab...
                     row["naive_browser_ms"] = None
                     row["naive_browser_note"] = (
@@ -315,7 +406,7 @@ def measure(count: int, browser, naive_limit_s: float, runs: int) -> dict:
                     )
             finally:
                 server.stop()
-            if count >= LARGE_MAP_FROM:
+            if count >= LARGE_MAP_FROM and baselines:
                 current = ServerProcess(folder, naive_file, mode="geojson")
                 try:
                     before = [
@@ -343,23 +434,35 @@ def report(rows: list[dict]) -> str:
     """Return the figures as Markdown tables."""
     lines = [
         f"From {LARGE_MAP_FROM:,} sites the guide's map loads the compact positions "
-        "(supercluster); the current GeoJSON map is measured in the same run:",
+        "(supercluster); the current GeoJSON map is measured in the same run up to "
+        "--baselines-up-to sites. Bytes gzip; the first paint needs the page, the clusters "
+        "file and two scripts; the positions come alongside (preloaded), the names after:",
         "",
-        "| sites | before the first markers: GeoJSON map / compact (gzip) "
-        "| names file (gzip, after) | Chromium first markers: GeoJSON / compact "
-        "| all sites in: GeoJSON / compact |",
-        "|---:|---:|---:|---:|---:|",
+        "| sites | needed for the first markers | positions | names (after) "
+        "| server, first request: clusters / positions "
+        "| page and scripts in (DOMContentLoaded) "
+        "| Chromium first markers: GeoJSON / compact (first run) "
+        "| every site in: GeoJSON / compact | worker's index ready "
+        "| slowest of 10 pans | longest task after the first markers |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def at(r: dict, key: str) -> str:
+        return f"{r[key]:,.0f} ms" if r.get(key) is not None else "not measured"
+
     for r in rows:
-        if "geojson_first_ms" not in r:
+        if r["sites"] < LARGE_MAP_FROM or "browser_first_ms" not in r:
             continue
-        compact_bytes = r["page_gzip_bytes"] + r["positions_gzip_bytes"]
-        compact_bytes += r["large_scripts_gzip_bytes"]
+        first_bytes = r["page_gzip_bytes"] + r["clusters_gzip_bytes"]
+        first_bytes += r["large_scripts_gzip_bytes"]
         lines.append(
-            f"| {r['sites']:,} | {kb(r['page_gzip_bytes'] + r['data_gzip_bytes'])} / "
-            f"{kb(compact_bytes)} | {kb(r['details_gzip_bytes'])} "
-            f"| {r['geojson_first_ms']:,.0f} ms / {r['browser_first_ms']:,.0f} ms "
-            f"| {r['geojson_ready_ms']:,.0f} ms / {r['browser_ready_ms']:,.0f} ms |"
+            f"| {r['sites']:,} | {kb(first_bytes)} | {kb(r['positions_gzip_bytes'])} "
+            f"| {kb(r['details_gzip_bytes'])} | {ms(r['clusters_s'])} / {ms(r['positions_s'])} "
+            f"| {at(r, 'browser_dcl_ms')} "
+            f"| {at(r, 'geojson_first_ms')} / {at(r, 'browser_first_ms')} "
+            f"({at(r, 'browser_first_run_ms')}) "
+            f"| {at(r, 'geojson_ready_ms')} / {at(r, 'browser_ready_ms')} "
+            f"| {at(r, 'browser_full_ms')} | {at(r, 'pan_ms')} | {at(r, 'longest_task_ms')} |"
         )
     lines += [
         "",
@@ -368,6 +471,8 @@ def report(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if "data_s" not in r:
+            continue
         lines.append(
             f"| {r['sites']:,} | {kb(r['page_bytes'])} ({kb(r['page_gzip_bytes'])} gzip) "
             f"| {kb(r['data_bytes'])} ({kb(r['data_gzip_bytes'])} gzip) "
@@ -387,6 +492,8 @@ def report(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if "naive_s" not in r:
+            continue
         ours_bytes = r["page_gzip_bytes"] + r["data_gzip_bytes"]
         naive_ms = r.get("naive_browser_ms")
         first = r.get("browser_first_ms")
@@ -414,6 +521,15 @@ def main() -> None:
     )
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
     parser.add_argument(
+        "--keep", type=Path, help="make the generated catalogues in this folder once and reuse them"
+    )
+    parser.add_argument(
+        "--baselines-up-to",
+        type=int,
+        default=40000,
+        help="measure the naive page and the GeoJSON map only up to this many sites",
+    )
+    parser.add_argument(
         "--serve", nargs="+", metavar="FOLDER NAIVE_HTML PORT [MODE]", help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -421,12 +537,15 @@ def main() -> None:
         serve(args.serve[0], args.serve[1], int(args.serve[2]), *args.serve[3:])
         return
 
+    started_load = os.getloadavg()[0]
     rows = []
     if args.no_browser or not CHROMIUM.exists():
         if not args.no_browser:
             print(f"no Chromium at {CHROMIUM}: server figures only", file=sys.stderr)
         for count in args.sizes:
-            rows.append(measure(count, None, args.naive_limit, args.runs))
+            rows.append(
+                measure(count, None, args.naive_limit, args.runs, args.keep, args.baselines_up_to)
+            )
             print(f"{count} sites measured", file=sys.stderr)
     else:
         from playwright.sync_api import sync_playwright
@@ -436,10 +555,18 @@ def main() -> None:
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
             )
             for count in args.sizes:
-                rows.append(measure(count, browser, args.naive_limit, args.runs))
+                rows.append(
+                    measure(
+                        count, browser, args.naive_limit, args.runs, args.keep, args.baselines_up_to
+                    )
+                )
                 print(f"{count} sites measured: {rows[-1]}", file=sys.stderr)
             browser.close()
     print(report(rows))
+    print(
+        f"\nLoad average (1 min): {started_load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end."
+    )
 
 
 if __name__ == "__main__":

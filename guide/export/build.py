@@ -25,6 +25,7 @@ from guide.export.search import search_index
 from guide.web.addresses import STATIC_EXPORT
 from guide.web.language_paths import path_segment
 from guide.web.loaded import get_catalogue
+from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
 from guide.web.public.story import nearby_sites
 
@@ -209,6 +210,7 @@ class Builder:
             ("/api/areas.geojson", every),
         ]
         with self.app.test_request_context():
+            work += [(address, every) for address in large_map_files(catalogue)]
             for language in languages:
                 for endpoint in (
                     "public.home",

@@ -58,6 +58,9 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
     group_index = {group: number for number, group in enumerate(groups)}
     level_index = {level: number for number, level in enumerate(levels)}
     area_index = {area: number for number, area in enumerate(areas)}
+    # Thousands of sites share a few kinds and ranks: each is looked up once.
+    group_of = {kind: group_index.get(kind_group(kind), 0) for kind in {s.kind for s in ordered}}
+    level_of = {rank: level_index.get(rank_level(rank), 0) for rank in {s.rank for s in ordered}}
     return {
         "count": len(ordered),
         "scale": SCALE,
@@ -66,9 +69,9 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
         "lon0": lon0,
         "dlon": [lon - lon0 for lon in lons],
         "groups": groups,
-        "group": [group_index.get(kind_group(site.kind), 0) for site in ordered],
+        "group": [group_of[site.kind] for site in ordered],
         "levels": levels,
-        "level": [level_index.get(rank_level(site.rank), 0) for site in ordered],
+        "level": [level_of[site.rank] for site in ordered],
         "areas": areas,
         "area": [area_index[site.area] for site in ordered],
     }

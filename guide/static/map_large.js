@@ -1,8 +1,10 @@
 /* The guide's map of a large catalogue: compact positions (/api/sites.positions.json)
    clustered per zoom by supercluster, only the clusters and sites in view drawn; the
    codes, slugs and names (/api/sites.details.json) fetched after the first markers, for
-   popups and search. Started by static/map.js as GuideMapLarge.start(handle) when the
-   map's config has "large". */
+   popups and search. The first clusters come from a quick index of the current zoom
+   alone; the index of every zoom is built by static/map_cluster_worker.js, so the page
+   stays free to pan while it is made. Started by static/map.js as
+   GuideMapLarge.start(handle) when the map's config has "large". */
 (function () {
   "use strict";
 
@@ -12,6 +14,11 @@
       return response.json();
     });
   }
+
+  /* supercluster's options: 60 px clusters, single sites from zoom 18. */
+  var RADIUS = 60;
+  var MAX_ZOOM = 17;
+  var MIN_POINTS = 2;
 
   function start(handle) {
     var map = handle.map;
@@ -27,8 +34,21 @@
     var lon = null;
     var details = null;
     var detailsLoading = null;
+    /* The quick index: one zoom (quickZoom), made in the page for the first clusters. */
     var index = null;
+    var quickZoom = 0;
+    /* The worker's index of every zoom; generation counts the choices sent to it. */
+    var worker = null;
+    var generation = 0;
+    var workerReady = false;
+    var seq = 0;
     var applied = null;
+    /* The server's clusters of the first zooms (/api/sites.clusters.json): drawn before
+       any clustering here, while every site is shown and the worker is not ready. */
+    var pre = null;
+    var preItems = {};
+    var usePre = true;
+    var positionsLoading = null;
     var shown = 0;
     var clusterIcons = {};
 
@@ -96,14 +116,38 @@
       var choice = selected();
       if (choice.key === applied) return;
       applied = choice.key;
-      var features = new Array(choice.points.length);
-      for (var k = 0; k < choice.points.length; k++) {
-        var i = choice.points[k];
-        features[k] = { type: "Feature", properties: { i: i },
-          geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
+      var points = choice.points;
+      if (options.fit) fit(choice);
+      var all = points.length === positions.count;
+      var whole = !worker;
+      /* Every site shown: the server's clusters do until the worker is ready. Else one
+         zoom is quick to cluster here; the worker makes every zoom meanwhile. */
+      usePre = all && !whole;
+      index = null;
+      if (!usePre || !pre) {
+        quickZoom = whole ? MAX_ZOOM : Math.max(0, Math.min(MAX_ZOOM, Math.round(map.getZoom())));
+        var features = new Array(points.length);
+        for (var k = 0; k < points.length; k++) {
+          var i = points[k];
+          features[k] = { type: "Feature", properties: { i: i },
+            geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
+        }
+        index = new Supercluster({ radius: RADIUS, maxZoom: quickZoom, minPoints: MIN_POINTS })
+          .load(features);
       }
-      index = new Supercluster({ radius: 60, maxZoom: 17, minPoints: 2 }).load(features);
-      shown = features.length;
+      if (worker) {
+        generation += 1;
+        workerReady = false;
+        worker.postMessage({
+          type: "load", generation: generation, lat: lat, lon: lon,
+          chosen: all ? null : new Int32Array(points),
+          options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
+        });
+        if (generation === 1) {
+          worker.postMessage({ type: "details", url: new URL(large.details, document.baseURI).href });
+        }
+      }
+      shown = points.length;
       if (count) {
         count.textContent = handle.format(labels.count, {
           shown: handle.thousands(shown),
@@ -111,7 +155,6 @@
         });
       }
       handle.say(shown ? "" : labels.noSites);
-      if (options.fit) fit(choice);
       handle.boundaries.setStyle(handle.boundaries.options.style);
       draw();
       container.setAttribute("data-filters", choice.key);
@@ -142,15 +185,63 @@
       return clusterIcons[key];
     }
 
-    /* Only what is in view (and a margin, so a short pan shows no gap) is drawn. */
-    function draw() {
-      if (!index) return;
+    function view() {
       var bounds = map.getBounds().pad(0.25);
-      var west = Math.max(-180, bounds.getWest());
-      var east = Math.min(180, bounds.getEast());
-      var south = Math.max(-85, bounds.getSouth());
-      var north = Math.min(85, bounds.getNorth());
-      var items = index.getClusters([west, south, east, north], Math.round(map.getZoom()));
+      return [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+        Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())];
+    }
+
+    /* Only what is in view (and a margin, so a short pan shows no gap) is drawn: from the
+       worker's index once it is ready, else from the quick one (its zoom at most). */
+    function draw() {
+      var zoom = Math.round(map.getZoom());
+      if (workerReady) {
+        seq += 1;
+        worker.postMessage({ type: "get", generation: generation, seq: seq, bbox: view(),
+          zoom: zoom });
+      } else if (usePre && pre) {
+        render(preClusters(zoom, view()), "pre");
+      } else if (index) {
+        render(index.getClusters(view(), Math.min(zoom, quickZoom)), null);
+      }
+    }
+
+    /* The server's clusters of the nearest zoom it sent, in the view, as supercluster's. */
+    function preClusters(zoom, bbox) {
+      var zooms = Object.keys(pre.zooms).map(Number);
+      if (!zooms.length) return [];
+      var z = Math.max(Math.min.apply(null, zooms), Math.min(Math.max.apply(null, zooms), zoom));
+      if (!preItems[z]) {
+        var data = pre.zooms[String(z)];
+        preItems[z] = data.count.map(function (n, k) {
+          var properties = n > 1 ? { cluster: true, point_count: n, cluster_id: k }
+            : { i: data.i[k], group: pre.groups[data.group[k]] };
+          return { geometry: { coordinates: [data.lon[k] / pre.scale, data.lat[k] / pre.scale] },
+            properties: properties };
+        });
+      }
+      return preItems[z].filter(function (item) {
+        var c = item.geometry.coordinates;
+        return c[0] >= bbox[0] && c[0] <= bbox[2] && c[1] >= bbox[1] && c[1] <= bbox[3];
+      });
+    }
+
+    function expand(c, id, from) {
+      if (from === "pre") {
+        map.setView([c[1], c[0]], Math.min(Math.round(map.getZoom()) + 2, 18));
+        return;
+      }
+      if (!from) {
+        map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
+        return;
+      }
+      seq += 1;
+      expanding[seq] = c;
+      worker.postMessage({ type: "expand", generation: from, seq: seq, id: id });
+    }
+
+    /* from: the worker's generation the items come from, or null for the quick index. */
+    function render(items, from) {
       var markers = [];
       var clusters = 0;
       items.forEach(function (item) {
@@ -160,12 +251,10 @@
           clusters += 1;
           var id = item.properties.cluster_id;
           marker = L.marker([c[1], c[0]], { icon: clusterIcon(item.properties.point_count) });
-          marker.on("click", function () {
-            map.setView([c[1], c[0]], Math.min(index.getClusterExpansionZoom(id), 18));
-          });
+          marker.on("click", function () { expand(c, id, from); });
         } else {
           var i = item.properties.i;
-          var group = positions.groups[positions.group[i]];
+          var group = item.properties.group || positions.groups[positions.group[i]];
           marker = L.marker([c[1], c[0]], { icon: handle.icon(group) });
           marker.on("click", function () { openSite(i); });
         }
@@ -173,30 +262,125 @@
       });
       layer.clearLayers();
       markers.forEach(function (marker) { layer.addLayer(marker); });
-      container.setAttribute("data-state", "ready");
+      /* "clusters": the server's, drawn before the positions are in; "ready": every site. */
+      container.setAttribute("data-state", positions ? "ready" : "clusters");
+      container.setAttribute("data-index",
+        from === "pre" ? "pre" : from || !worker ? "full" : "quick");
       container.setAttribute("data-shown", String(shown));
       container.setAttribute("data-drawn", String(markers.length));
       container.setAttribute("data-clusters", String(clusters));
       container.setAttribute("data-zoom", String(map.getZoom()));
     }
 
-    /* The popup of map.js, filled from the details once they are here. */
-    function openSite(i) {
-      loadDetails()
-        .then(function (data) {
+    var expanding = {};
+
+    /* Without the worker the page clusters every zoom itself, and reads the names. */
+    function abandonWorker() {
+      if (!worker) return;
+      worker.terminate();
+      worker = null;
+      workerReady = false;
+      Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
+      applied = null;
+      if (positions) refresh();
+    }
+
+    function startWorker() {
+      if (!window.Worker || !large.worker) return;
+      try {
+        worker = new Worker(large.worker);
+      } catch (error) {
+        worker = null;
+        return;
+      }
+      worker.onmessage = function (event) {
+        var message = event.data;
+        if (message.type === "answer") {
+          var answered = asked[message.seq];
+          delete asked[message.seq];
+          if (answered) answered(message.value);
+          return;
+        }
+        if (message.type === "failed") {
+          abandonWorker();
+          return;
+        }
+        if (message.generation !== generation) return;
+        if (message.type === "ready") {
+          workerReady = true;
+          draw();
+        } else if (message.type === "clusters" && message.seq === seq) {
+          render(message.items, message.generation);
+        } else if (message.type === "expanded") {
+          var c = expanding[message.seq];
+          delete expanding[message.seq];
+          if (c) map.setView([c[1], c[0]], Math.min(message.zoom, 18));
+        }
+      };
+      /* A worker script that cannot be loaded or run. */
+      worker.onerror = abandonWorker;
+      worker.postMessage({ type: "init", supercluster: new URL(large.supercluster,
+        document.baseURI).href });
+    }
+
+    /* A question to the worker; its answer resolves the promise (null if it failed). */
+    var asked = {};
+    var askSeq = 0;
+    /* Whether the worker reads the names file (until it says it could not). */
+    var workerNames = true;
+    function ask(message) {
+      askSeq += 1;
+      message.seq = askSeq;
+      return new Promise(function (resolve) {
+        asked[message.seq] = resolve;
+        worker.postMessage(message);
+      });
+    }
+
+    /* One site's code, slug, names, kind and rank: from the names file if the page has it
+       (a search loads it), else from the worker, which reads it away from the page. */
+    function siteDetails(i) {
+      if (details || !worker || !workerNames) {
+        return loadDetails().then(function (data) {
           var names = {};
           Object.keys(data.name).forEach(function (lang) {
             if (data.name[lang][i]) names[lang] = data.name[lang][i];
           });
-          var kind = data.kinds[data.kind[i]];
-          var rank = data.ranks[data.rank[i]];
+          return { code: data.code[i], slug: data.slug[i], names: names,
+            kind: data.kinds[data.kind[i]], rank: data.ranks[data.rank[i]] };
+        });
+      }
+      return ask({ type: "site", i: i }).then(function (record) {
+        if (record) return record;
+        workerNames = false;
+        return siteDetails(i);
+      });
+    }
+
+    function findCode(code) {
+      if (details || !worker || !workerNames) {
+        return loadDetails().then(function (data) { return data.code.indexOf(code); });
+      }
+      return ask({ type: "find", code: code }).then(function (i) {
+        if (i !== null) return i;
+        workerNames = false;
+        return findCode(code);
+      });
+    }
+
+    /* The popup of map.js, filled from the site's details once they are here. */
+    function openSite(i) {
+      positionsLoading
+        .then(function () { return siteDetails(i); })
+        .then(function (site) {
+          var names = site.names;
           var record = {
             properties: {
-              code: data.code[i], slug: data.slug[i], name: names, kind: kind,
-              kind_group: positions.groups[positions.group[i]], rank: rank,
+              code: site.code, slug: site.slug, name: names, kind: site.kind,
+              kind_group: positions.groups[positions.group[i]], rank: site.rank,
               rank_level: positions.levels[positions.level[i]],
               area: positions.areas[positions.area[i]],
-              url: large.story.replace("SLUG", encodeURIComponent(data.slug[i])),
+              url: large.story.replace("SLUG", encodeURIComponent(site.slug)),
               thumbnail: null,
             },
             name: names[config.language] || names[config.fallback] ||
@@ -212,8 +396,7 @@
 
     function focusSite() {
       if (!config.site) return;
-      loadDetails().then(function (data) {
-        var i = data.code.indexOf(config.site);
+      findCode(config.site).then(function (i) {
         if (i < 0) return;
         map.setView([lat[i], lon[i]], 18);
         openSite(i);
@@ -222,13 +405,26 @@
 
     handle.refresh = refresh;
     map.on("moveend", draw);
-    getJSON(large.positions)
+    startWorker();
+    /* Settled either way: without the server's clusters the page clusters the positions. */
+    var clustersLoading = !large.clusters ? Promise.resolve() : getJSON(large.clusters)
       .then(function (data) {
+        pre = data;
+        if (!workerReady && usePre) draw();
+      })
+      .catch(function () {});
+    positionsLoading = getJSON(large.positions);
+    /* The positions wait for the clusters (the smaller file): else the page would
+       cluster them itself for nothing. */
+    Promise.all([positionsLoading, clustersLoading])
+      .then(function (loaded) {
+        var data = loaded[0];
         positions = data;
         decode(data);
         refresh({ fit: !config.site, then: focusSite });
-        /* Names and links next, while the visitor looks at the first markers. */
-        setTimeout(loadDetails, 0);
+        /* Names and links next, while the visitor looks at the first markers: read by
+           the worker when there is one, so the page stays free to pan. */
+        if (!worker) setTimeout(loadDetails, 0);
       })
       .catch(function (error) {
         handle.say(handle.format(labels.loadFailed, { reason: error.message }));

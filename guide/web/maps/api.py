@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
-from guide.render import map_data, maps
+from guide.render import map_clusters, map_data, maps
 from guide.web.loaded import get_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -159,9 +159,14 @@ def sites() -> Response:
 
 
 @lru_cache(maxsize=4)
+def _positions(catalogue: Catalogue) -> dict[str, Any]:
+    return map_data.positions(catalogue.published(), catalogue.config.vocabulary)
+
+
+@lru_cache(maxsize=4)
 def positions_body(catalogue: Catalogue) -> Body:
     """Return the compact positions of the published sites (``guide.render.map_data``)."""
-    return Body(_dumps(map_data.positions(catalogue.published(), catalogue.config.vocabulary)))
+    return Body(_dumps(_positions(catalogue)))
 
 
 @lru_cache(maxsize=4)
@@ -170,10 +175,22 @@ def details_body(catalogue: Catalogue) -> Body:
     return Body(_dumps(map_data.details(catalogue.published())))
 
 
+@lru_cache(maxsize=4)
+def clusters_body(catalogue: Catalogue) -> Body:
+    """Return the published sites' clusters at the first zooms (``guide.render.map_clusters``)."""
+    return Body(_dumps(map_clusters.clusters(_positions(catalogue))))
+
+
 @bp.get("/sites.positions.json")
 def site_positions() -> Response:
     """Answer the published sites' positions as parallel arrays: what a large map draws first."""
     return send(positions_body(get_catalogue()), "application/json")
+
+
+@bp.get("/sites.clusters.json")
+def site_clusters() -> Response:
+    """Answer the published sites' clusters at the first zooms: what a large map draws first."""
+    return send(clusters_body(get_catalogue()), "application/json")
 
 
 @bp.get("/sites.details.json")

@@ -111,12 +111,27 @@ def map_config(
     if large:
         config["large"] = {
             "positions": url_for("api.site_positions"),
+            "clusters": url_for("api.site_clusters"),
             "details": url_for("api.site_details"),
             "story": url_for("public.story", slug="SLUG"),
             "supercluster": asset_url("supercluster.min.js"),
             "script": asset_url("map_large.js"),
+            "worker": asset_url("map_cluster_worker.js"),
         }
     return config
+
+
+def large_map_files(catalogue: Catalogue) -> list[str]:
+    """Return the data files a large catalogue's map loads, for the static export to write.
+
+    A small catalogue's map loads only the GeoJSON, which the export writes anyway.
+    """
+    if summarize(catalogue).total < LARGE_MAP_FROM:
+        return []
+    return [
+        url_for(endpoint)
+        for endpoint in ("api.site_clusters", "api.site_positions", "api.site_details")
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from builders import DEFAULT_SITES, LARGE_SITES
 
 from guide.catalogue.index import load_catalogue
-from guide.render import map_data
+from guide.render import map_clusters, map_data
+from guide.render.map_data import SCALE
 
+STATIC = Path(__file__).resolve().parents[3] / "guide" / "static"
 VOCABULARY = load_catalogue(DEFAULT_SITES).config.vocabulary
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 MARKERS = ".leaflet-marker-pane .site-marker"
@@ -117,6 +120,212 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
         number = int(name.removeprefix("Di tích Số "))
         link = popup.locator("a.site-popup-link")
         assert link.get_attribute("href") == f"/sites/di-tich-{number:05d}"
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_the_first_zooms_clusters_hold_every_site_once_within_the_radius(large_catalogue):
+    sites = load_catalogue(large_catalogue).published()
+    positions = map_data.positions(sites, VOCABULARY)
+    data = map_clusters.clusters(positions)
+    assert data["count"] == LARGE_SITES and data["zooms"]
+    for zoom, items in data["zooms"].items():
+        assert sum(items["count"]) == LARGE_SITES, zoom
+        alone = [i for i, n in zip(items["i"], items["count"], strict=True) if n == 1]
+        # A site alone is named by its index in the positions, with its kind group.
+        assert len(set(alone)) == len(alone) and all(0 <= i < LARGE_SITES for i in alone)
+        points = decoded(positions)
+        for k, i in enumerate(items["i"]):
+            if i >= 0:
+                lat, lon = points[i]
+                assert abs(items["lat"][k] / SCALE - lat) < 2e-5
+                assert abs(items["lon"][k] / SCALE - lon) < 2e-5
+                assert (
+                    data["groups"][items["group"][k]] == positions["groups"][positions["group"][i]]
+                )
+    # Fewer, larger clusters as the map zooms out.
+    counts = [
+        len(items["count"]) for _, items in sorted(data["zooms"].items(), key=lambda z: int(z[0]))
+    ]
+    assert counts == sorted(counts)
+
+
+@pytest.mark.browser
+def test_the_servers_clusters_are_those_supercluster_makes_at_that_zoom(large_catalogue, browser):
+    sites = load_catalogue(large_catalogue).published()
+    positions = map_data.positions(sites, VOCABULARY)
+    data = map_clusters.clusters(positions)
+    points = decoded(positions)
+    page = browser.new_page()
+    try:
+        page.add_script_tag(content=(STATIC / "supercluster.min.js").read_text(encoding="utf-8"))
+        for zoom in ("9", "11"):
+            theirs = page.evaluate(
+                """([points, zoom]) => new Supercluster({radius: 60, maxZoom: zoom, minPoints: 2})
+                  .load(points.map(([lat, lon], i) => ({type: "Feature", properties: {i},
+                    geometry: {type: "Point", coordinates: [lon, lat]}})))
+                  .getClusters([-180, -85, 180, 85], zoom)
+                  .map(c => [c.properties.point_count || 1, c.geometry.coordinates])""",
+                [points, int(zoom)],
+            )
+            items = data["zooms"][zoom]
+            ours = sorted(zip(items["count"], items["lon"], items["lat"], strict=True))
+            theirs = sorted((n, round(lon * SCALE), round(lat * SCALE)) for n, (lon, lat) in theirs)
+            assert [n for n, *_ in ours] == [n for n, *_ in theirs]
+            for (_, lon, lat), (_, lon2, lat2) in zip(ours, theirs, strict=True):
+                assert abs(lon - lon2) <= 2 and abs(lat - lat2) <= 2
+    finally:
+        page.close()
+
+
+# Records each value the map's data-index takes: "pre" (the server's clusters), "quick"
+# (one zoom clustered in the page), "full" (the worker's index of every zoom).
+RECORD_INDEX = """
+window.indexes = [];
+new MutationObserver(() => {
+  const map = document.querySelector('.guide-map');
+  const value = map && map.getAttribute('data-index');
+  if (value && window.indexes[window.indexes.length - 1] !== value) window.indexes.push(value);
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-index']});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(large_app, browser):
+    from browsing import LiveServer
+
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.add_init_script(RECORD_INDEX)
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        assert page.evaluate("window.indexes") == ["pre", "full"]
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
+        assert page.locator(CLUSTERS).count() > 0
+
+        for _ in range(12):
+            if page.locator(MARKERS).count():
+                break
+            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
+            page.locator(CLUSTERS).first.click()
+            page.wait_for_function(
+                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
+            )
+        assert page.get_attribute(".guide-map", "data-index") == "full"
+        page.locator(MARKERS).first.click()
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=10_000)
+        name = popup.locator("h2").inner_text()
+        with page.expect_navigation():
+            popup.locator("a.site-popup-link").click()
+        assert page.url.startswith(f"{server.url}/sites/di-tich-")
+        assert page.locator("h1").first.inner_text().strip() == name
+    finally:
+        context.close()
+        server.stop()
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_large_maps_link_to_one_site_opens_its_popup(large_app, large_catalogue, browser):
+    from browsing import LiveServer
+
+    chosen = sorted(load_catalogue(large_catalogue).published(), key=lambda s: s.code)[7]
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?site={chosen.code}&lang=en")
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=30_000)
+        assert popup.locator("h2").inner_text() == chosen.name["en"]
+        href = popup.locator("a.site-popup-link").get_attribute("href")
+        assert href == f"/en/sites/{chosen.slug}"
+        # The map comes down to the street the site is in.
+        page.wait_for_function("() => document.querySelector('.guide-map').dataset.zoom === '18'")
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_the_static_export_writes_every_file_the_large_map_loads(
+    large_app, large_catalogue, tmp_path
+):
+    from guide.export.build import Builder, _refs
+
+    client = large_app.test_client()
+    page = client.get("/map").get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    large = json.loads(soup.find("script", id="guide-map-config").string)["large"]
+    # The data files are listed with the pages; the scripts are found in the page.
+    listed = {address for address, _ in Builder(tmp_path, large_catalogue).pages()}
+    found = _refs("/map", page, "text/html")
+    for name in ("positions", "clusters", "details"):
+        assert large[name] in listed, name
+    for name in ("supercluster", "script", "worker"):
+        assert large[name] in found, name
+    for name in ("positions", "clusters", "details", "supercluster", "script", "worker"):
+        assert client.get(large[name]).status_code == 200, name
+
+
+def test_a_small_catalogues_export_lists_no_large_map_files(tmp_path):
+    from guide.export.build import Builder
+
+    listed = {address for address, _ in Builder(tmp_path, DEFAULT_SITES).pages()}
+    assert "/api/sites.geojson" in listed
+    assert not any(address.startswith("/api/sites.positions") for address in listed)
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_without_its_worker_the_large_map_clusters_in_the_page(large_app, browser):
+    from browsing import LiveServer
+
+    server = LiveServer(large_app).start()
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    # The worker's script never arrives, as behind a proxy that drops it.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(server.url)
+            and "map_cluster_worker" not in route.request.url
+            else route.abort()
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
+        for _ in range(12):
+            if page.locator(MARKERS).count():
+                break
+            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
+            page.locator(CLUSTERS).first.click()
+            page.wait_for_function(
+                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
+            )
+        page.locator(MARKERS).first.click()
+        popup = page.locator(".leaflet-popup-content .site-popup")
+        popup.wait_for(timeout=10_000)
+        assert popup.locator("h2").inner_text().startswith("Di tích Số ")
     finally:
         context.close()
         server.stop()
