@@ -251,13 +251,10 @@ def _install_template_gettext(app: Flask) -> None:
     @pass_context
     def template_gettext(context: Context, message: str, **variables: Any) -> str:
         # What Jinja's newstyle gettext does, without its two further indirect calls.
-        # The catalogue is looked up once per rendering: no locale changes within one.
-        evaluation = context.eval_ctx
-        messages = getattr(evaluation, "guide_messages", None)
-        if messages is None:
-            messages = evaluation.guide_messages = catalogue()  # type: ignore[attr-defined]
-        text = messages.ugettext(message)
-        if evaluation.autoescape:
+        # Not kept on the context: a macro imported without context keeps its own
+        # context from one request to the next.
+        text = catalogue().ugettext(message)
+        if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables
 
