@@ -226,7 +226,8 @@ def counter(app: Flask) -> ScanCounter | None:
 def count_view(app: Flask, request: Request, code: str, language: str) -> None:
     """Count one view of a site's story page, under the same rules as arrivals.
 
-    Only when ``GUIDE_COUNT_VIEWS`` (and scan counting) is on. The way is always
+    Only when ``GUIDE_COUNT_VIEWS`` (and scan counting) is on; with ``GUIDE_API_URL``
+    set the story page counts itself with a beacon instead. The way is always
     "link": a page view cannot tell a plaque from a link without tracking, and an
     arrival through ``/S/`` is counted there already (its view counts once here).
     """
