@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,54 @@ STATIC = Path(__file__).resolve().parents[3] / "guide" / "static"
 VOCABULARY = load_catalogue(DEFAULT_SITES).config.vocabulary
 CLUSTERS = ".leaflet-marker-pane .marker-cluster"
 MARKERS = ".leaflet-marker-pane .site-marker"
+
+
+@pytest.fixture(scope="module")
+def large_server(large_app):
+    """Return the large catalogue's guide, served on loopback for the browser."""
+    from browsing import LiveServer
+
+    server = LiveServer(large_app).start()
+    yield server
+    server.stop()
+
+
+@contextmanager
+def map_page(browser, server, width: int = 900, refused: str = "") -> Iterator[tuple]:
+    """Yield a page that reaches the guide's own host only, and the addresses it asked for.
+
+    A request whose address contains ``refused`` is dropped too.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    page = context.new_page()
+    requested: list[str] = []
+
+    def own_host_only(route) -> None:
+        url = route.request.url
+        requested.append(url)
+        if url.startswith(server.url) and not (refused and refused in url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", own_host_only)
+    try:
+        yield page, requested
+    finally:
+        context.close()
+
+
+def zoom_to_sites(page) -> None:
+    """Click the first cluster, zoom level after zoom level, until single sites show."""
+    for _ in range(12):
+        if page.locator(MARKERS).count():
+            break
+        zoom = float(page.get_attribute(".guide-map", "data-zoom"))
+        page.locator(CLUSTERS).first.click()
+        page.wait_for_function(
+            "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
+        )
+    assert page.locator(MARKERS).count() > 0
 
 
 def decoded(positions: dict) -> list[tuple[float, float]]:
@@ -75,23 +125,9 @@ def test_a_small_catalogue_keeps_the_one_geojson_request(client, large_app):
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app, browser):
-    from browsing import LiveServer
-
-    server = LiveServer(large_app).start()
-    context = browser.new_context(viewport={"width": 800, "height": 700})
-    page = context.new_page()
-    requested: list[str] = []
-
-    def only_loopback(route) -> None:
-        requested.append(route.request.url)
-        if route.request.url.startswith("http://127.0.0.1"):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", only_loopback)
-    try:
+def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_server, browser):
+    server = large_server
+    with map_page(browser, server, width=800) as (page, requested):
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-state=ready]", timeout=20_000)
         assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
@@ -102,15 +138,7 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
         )
 
         # Clicking clusters zooms in, until single sites show.
-        for _ in range(12):
-            if page.locator(MARKERS).count():
-                break
-            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
-            page.locator(CLUSTERS).first.click()
-            page.wait_for_function(
-                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
-            )
-        assert page.locator(MARKERS).count() > 0
+        zoom_to_sites(page)
 
         page.locator(MARKERS).first.click()
         popup = page.locator(".leaflet-popup-content .site-popup")
@@ -120,9 +148,6 @@ def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_app
         number = int(name.removeprefix("Di tích Số "))
         link = popup.locator("a.site-popup-link")
         assert link.get_attribute("href") == f"/sites/di-tich-{number:05d}"
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_the_first_zooms_clusters_hold_every_site_once_within_the_radius(large_catalogue):
@@ -193,34 +218,17 @@ new MutationObserver(() => {
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(large_app, browser):
-    from browsing import LiveServer
-
-    server = LiveServer(large_app).start()
-    context = browser.new_context(viewport={"width": 900, "height": 700})
-    page = context.new_page()
-    page.add_init_script(RECORD_INDEX)
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(server.url) else route.abort()
-        ),
-    )
-    try:
+def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(large_server, browser):
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.add_init_script(RECORD_INDEX)
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
         assert page.evaluate("window.indexes") == ["pre", "full"]
         assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
         assert page.locator(CLUSTERS).count() > 0
 
-        for _ in range(12):
-            if page.locator(MARKERS).count():
-                break
-            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
-            page.locator(CLUSTERS).first.click()
-            page.wait_for_function(
-                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
-            )
+        zoom_to_sites(page)
         assert page.get_attribute(".guide-map", "data-index") == "full"
         page.locator(MARKERS).first.click()
         popup = page.locator(".leaflet-popup-content .site-popup")
@@ -230,27 +238,14 @@ def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(lar
             popup.locator("a.site-popup-link").click()
         assert page.url.startswith(f"{server.url}/sites/di-tich-")
         assert page.locator("h1").first.inner_text().strip() == name
-    finally:
-        context.close()
-        server.stop()
 
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_a_large_maps_link_to_one_site_opens_its_popup(large_app, large_catalogue, browser):
-    from browsing import LiveServer
-
+def test_a_large_maps_link_to_one_site_opens_its_popup(large_server, large_catalogue, browser):
     chosen = sorted(load_catalogue(large_catalogue).published(), key=lambda s: s.code)[7]
-    server = LiveServer(large_app).start()
-    context = browser.new_context(viewport={"width": 900, "height": 700})
-    page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(server.url) else route.abort()
-        ),
-    )
-    try:
+    server = large_server
+    with map_page(browser, server) as (page, _):
         page.goto(f"{server.url}/map?site={chosen.code}&lang=en")
         popup = page.locator(".leaflet-popup-content .site-popup")
         popup.wait_for(timeout=30_000)
@@ -259,9 +254,6 @@ def test_a_large_maps_link_to_one_site_opens_its_popup(large_app, large_catalogu
         assert href == f"/en/sites/{chosen.slug}"
         # The map comes down to the street the site is in.
         page.wait_for_function("() => document.querySelector('.guide-map').dataset.zoom === '18'")
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_the_static_export_writes_every_file_the_large_map_loads(
@@ -294,38 +286,15 @@ def test_a_small_catalogues_export_lists_no_large_map_files(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_without_its_worker_the_large_map_clusters_in_the_page(large_app, browser):
-    from browsing import LiveServer
-
-    server = LiveServer(large_app).start()
-    context = browser.new_context(viewport={"width": 900, "height": 700})
-    page = context.new_page()
+def test_without_its_worker_the_large_map_clusters_in_the_page(large_server, browser):
+    server = large_server
     # The worker's script never arrives, as behind a proxy that drops it.
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(server.url)
-            and "map_cluster_worker" not in route.request.url
-            else route.abort()
-        ),
-    )
-    try:
+    with map_page(browser, server, refused="map_cluster_worker") as (page, _):
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
         assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
-        for _ in range(12):
-            if page.locator(MARKERS).count():
-                break
-            zoom = float(page.get_attribute(".guide-map", "data-zoom"))
-            page.locator(CLUSTERS).first.click()
-            page.wait_for_function(
-                "z => Number(document.querySelector('.guide-map').dataset.zoom) > z", arg=zoom
-            )
+        zoom_to_sites(page)
         page.locator(MARKERS).first.click()
         popup = page.locator(".leaflet-popup-content .site-popup")
         popup.wait_for(timeout=10_000)
         assert popup.locator("h2").inner_text().startswith("Di tích Số ")
-    finally:
-        context.close()
-        server.stop()
