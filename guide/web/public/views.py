@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from babel import Locale
 from flask import (
     Blueprint,
     Response,
@@ -33,7 +32,6 @@ from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countab
 from guide.render.jsonhtml import json_for_html
 from guide.web.addresses import api_base
 from guide.web.i18n import available_languages, preferred_language, root_language, select_language
-from guide.web.language_paths import language_url
 from guide.web.loaded import get_catalogue
 from guide.web.pagecache import cached_page, site_version
 from guide.web.public.story import story_page
@@ -69,17 +67,6 @@ def kinds_with_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
     ordered = [kind.id for kind in catalogue.config.vocabulary.kinds]
     ordered += sorted(set(counts) - set(ordered))
     return [(kind, counts[kind]) for kind in ordered if counts[kind]]
-
-
-@bp.app_context_processor
-def language_links() -> dict[str, object]:
-    """Give templates ``lang_url(code)`` (this page in another language, keeping its query)
-    and ``language_name(code)`` (a language's name in that language: "Tiếng Việt")."""
-
-    def language_name(code: str) -> str:
-        return Locale.parse(code).get_display_name(code) or code
-
-    return {"lang_url": language_url, "language_name": language_name}
 
 
 @bp.get("/")
