@@ -1,4 +1,5 @@
-"""``guide scans``: arrivals through plaque codes per day, code, area, language or way."""
+"""``guide scans``: arrivals through plaque codes and story page views per day, code, area,
+language or way."""
 
 from __future__ import annotations
 
@@ -54,8 +55,11 @@ def scans(
     grouping: str,
     fmt: str,
 ) -> None:
-    """Report arrivals through plaque codes, split into plaque scans and links."""
-    from guide.listening.models import EVENT_ARRIVAL, VIA_PLAQUE, ScanCount
+    """Report arrivals through plaque codes, split into plaque scans and links, and page views.
+
+    A view is one showing of a site's story page, however the visitor came to it.
+    """
+    from guide.listening.models import EVENT_ARRIVAL, EVENT_VIEW, VIA_PLAQUE, ScanCount
     from guide.workspace.db import database_context, db
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
@@ -75,7 +79,7 @@ def scans(
             )
         area_id = found.id
 
-    query = select(ScanCount).where(ScanCount.event == EVENT_ARRIVAL)
+    query = select(ScanCount).where(ScanCount.event.in_((EVENT_ARRIVAL, EVENT_VIEW)))
     if first:
         query = query.where(ScanCount.day >= first)
     if last:
@@ -85,6 +89,7 @@ def scans(
 
     plaque: Counter[str] = Counter()
     link: Counter[str] = Counter()
+    views: Counter[str] = Counter()
     for row in rows:
         site = catalogue.by_code(row.code)
         site_area = site.area if site else ""
@@ -97,25 +102,26 @@ def scans(
             "language": row.language,
             "via": row.via,
         }[grouping]
-        (plaque if row.via == VIA_PLAQUE else link)[key] += row.count
-    keys = sorted(set(plaque) | set(link))
+        if row.event == EVENT_VIEW:
+            views[key] += row.count
+        else:
+            (plaque if row.via == VIA_PLAQUE else link)[key] += row.count
+    keys = sorted(set(plaque) | set(link) | set(views))
     if grouping != "day":
-        keys.sort(key=lambda k: -(plaque[k] + link[k]))
-    table = [(k, plaque[k], link[k], plaque[k] + link[k]) for k in keys]
-    header = (grouping, "plaque", "link", "total")
+        keys.sort(key=lambda k: (-(plaque[k] + link[k]), -views[k]))
+    table = [(k, plaque[k], link[k], plaque[k] + link[k], views[k]) for k in keys]
+    header = (grouping, "plaque", "link", "total", "views")
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(table)
         return
     if not table:
-        click.echo("no arrivals counted in this period", err=True)
+        click.echo("no arrivals or views counted in this period", err=True)
         return
     width = max(len(grouping), *(len(str(k)) for k in keys))
-    click.echo(f"{grouping:<{width}}  {'plaque':>7}  {'link':>7}  {'total':>7}")
-    for key, p, lk, total in table:
-        click.echo(f"{key:<{width}}  {p:>7}  {lk:>7}  {total:>7}")
-    totals = sum(r[3] for r in table)
-    click.echo(
-        f"{'total':<{width}}  {sum(plaque.values()):>7}  {sum(link.values()):>7}  {totals:>7}"
-    )
+    click.echo(f"{grouping:<{width}}  {'plaque':>7}  {'link':>7}  {'total':>7}  {'views':>7}")
+    for key, p, lk, total, seen in table:
+        click.echo(f"{key:<{width}}  {p:>7}  {lk:>7}  {total:>7}  {seen:>7}")
+    sums = [sum(row[column] for row in table) for column in (1, 2, 3, 4)]
+    click.echo(f"{'total':<{width}}" + "".join(f"  {value:>7}" for value in sums))

@@ -1,8 +1,8 @@
 """Count what the listening tables say about one area (or the whole city) over a period.
 
 Everything here is read from the tables only (``guide.listening.models``) and the
-catalogue's sites: scans per day, per language and per way in, the codes most and
-least reached, the plaques that went silent, and what visitors said. No Flask view
+catalogue's sites: scans per day, per language and per way in, the views of story pages, the codes
+most and least reached, the plaques that went silent, and what visitors said. No Flask view
 lives here, so the same figures feed the workspace page, the printed monthly report
 and its CSV export.
 """
@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from guide.listening.models import EVENT_ARRIVAL, VIA_LINK, VIA_PLAQUE, Feedback, Plaque, ScanCount
+from guide.listening.models import (
+    EVENT_ARRIVAL,
+    EVENT_VIEW,
+    VIA_LINK,
+    VIA_PLAQUE,
+    Feedback,
+    Plaque,
+    ScanCount,
+)
 from guide.listening.periods import Period
 from guide.workspace.db import db
 
@@ -41,10 +49,11 @@ class Place:
 
 @dataclass
 class CodeReach:
-    """How many arrivals one code had in the period."""
+    """How many arrivals one code had in the period, and how many views its story page."""
 
     place: Place
     count: int
+    views: int = 0
 
 
 @dataclass
@@ -69,6 +78,7 @@ class Reach:
     per_day: list[tuple[date, int, int]] = field(default_factory=list)  # day, plaque, link
     by_language: list[tuple[str, int]] = field(default_factory=list)
     by_via: dict[str, int] = field(default_factory=dict)
+    views: int = 0  # showings of the story pages, however the visitors came
     codes: list[CodeReach] = field(default_factory=list)  # most reached first
     silent: list[SilentPlaque] = field(default_factory=list)
     without_plaque: list[Place] = field(default_factory=list)
@@ -124,13 +134,19 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + _CHUNK]
 
 
-def _arrivals(codes: Sequence[str], whole_city: bool, *columns, since=None, until=None, via=None):
-    """Yield rows of (columns..., sum of counts) of arrivals, grouped by the columns."""
+def _arrivals(
+    codes: Sequence[str],
+    whole_city: bool,
+    *columns,
+    since=None,
+    until=None,
+    via=None,
+    event: str = EVENT_ARRIVAL,
+):
+    """Yield rows of (columns..., sum of counts) of arrivals (or views), grouped by the columns."""
 
     def query(part: Sequence[str] | None):
-        statement = select(*columns, func.sum(ScanCount.count)).where(
-            ScanCount.event == EVENT_ARRIVAL
-        )
+        statement = select(*columns, func.sum(ScanCount.count)).where(ScanCount.event == event)
         if part is not None:
             statement = statement.where(ScanCount.code.in_(part))
         if since is not None:
@@ -183,8 +199,15 @@ def reach(
     per_code: dict[str, int] = {}
     for code, count in _arrivals(codes, whole_city, ScanCount.code, **span):
         per_code[code] = per_code.get(code, 0) + int(count or 0)
+    views: dict[str, int] = {}
+    for code, count in _arrivals(codes, whole_city, ScanCount.code, event=EVENT_VIEW, **span):
+        views[code] = views.get(code, 0) + int(count or 0)
+    result.views = sum(views.values())
     result.codes = sorted(
-        (CodeReach(place, per_code.get(place.code, 0)) for place in places),
+        (
+            CodeReach(place, per_code.get(place.code, 0), views.get(place.code, 0))
+            for place in places
+        ),
         key=lambda c: (-c.count, c.place.code),
     )
 
@@ -281,6 +304,7 @@ def csv_rows(figures: Reach, language: str, labels: dict[str, str]) -> list[list
     rows.append(["period", "until", period.until.isoformat(), ""])
     rows.append(["area", "id", figures.area or "*", labels.get("area", "")])
     rows.append(["arrivals", "total", str(figures.total), ""])
+    rows.append(["views", "total", str(figures.views), ""])
     for via in (VIA_PLAQUE, VIA_LINK):
         rows.append(["via", via, str(figures.by_via.get(via, 0)), ""])
     for code, count in figures.by_language:
@@ -289,6 +313,10 @@ def csv_rows(figures: Reach, language: str, labels: dict[str, str]) -> list[list
         rows.append(["day", day.isoformat(), str(plaque + link), f"{plaque}/{link}"])
     for entry in figures.top:
         rows.append(["top", entry.place.code, str(entry.count), entry.place.display_name(language)])
+    for entry in figures.top:
+        rows.append(
+            ["views", entry.place.code, str(entry.views), entry.place.display_name(language)]
+        )
     for plaque in figures.silent:
         rows.append(
             [

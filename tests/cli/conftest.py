@@ -56,12 +56,21 @@ def catalogue(make_catalogue) -> Path:
 
 @pytest.fixture
 def scanned(tmp_path, monkeypatch):
-    """Return the database URL after scans of three sites in two areas, in two languages."""
+    """Return the day of scans of three sites in two areas, in two languages.
+
+    Every visitor goes on to the story page the code sends them to (a view each), and
+    one more opens P7ZT's story page from elsewhere: 7 arrivals and 8 views.
+    """
     app = make_app(tmp_path)
     client = app.test_client()
+    landed = []
     for path in ["/S/P7ZT/Q"] * 3 + ["/s/p7zt"] + ["/S/QZ6W/Q"] * 2 + ["/S/X42C?lang=en"]:
-        assert client.get(path, headers=PHONE).status_code == 302
-    assert counter(app).flush() == 7
+        response = client.get(path, headers=PHONE)
+        assert response.status_code == 302
+        landed.append(response.headers["Location"])
+    for path in [*landed, landed[0]]:
+        assert client.get(path, headers=PHONE).status_code == 200
+    assert counter(app).flush() == 15
     monkeypatch.setenv("GUIDE_DATABASE_URL", app.config["GUIDE_DATABASE_URL"])
     monkeypatch.setenv("GUIDE_SITES", str(DEFAULT_SITES))
     return counter(app).today()

@@ -142,6 +142,8 @@ def test_the_day_chart_has_a_bar_per_day_and_the_table_the_same_numbers(reach_ap
     assert page.select_one(".total-arrivals").get_text(strip=True) == "14"
     assert page.select_one(".total-scans").get_text(strip=True) == "13"
     assert page.select_one(".total-typed").get_text(strip=True) == "1"
+    # The view is shown apart, never added to the arrivals.
+    assert page.select_one(".total-views").get_text(strip=True) == "50"
     assert dict(r for r in table_rows(page, "table.languages-table")) == {"VI": "6", "EN": "8"}
 
 
@@ -158,11 +160,28 @@ def test_the_default_period_is_the_last_30_days(reach_app):
 
 
 def test_top_and_bottom_codes_name_their_sites_and_include_codes_never_scanned(reach_app):
-    scans(reach_app, (ago(1), "7K2Q", "vi", VIA_PLAQUE, 9), (ago(1), "E6F7", "vi", VIA_LINK, 2))
+    scans(
+        reach_app,
+        (ago(1), "7K2Q", "vi", VIA_PLAQUE, 9),
+        (ago(1), "E6F7", "vi", VIA_LINK, 2),
+        (ago(1), "7K2Q", "vi", VIA_LINK, 12, EVENT_VIEW),
+        (ago(2), "7K2Q", "en", VIA_LINK, 3, EVENT_VIEW),
+        (ago(1), "G8H9", "vi", VIA_LINK, 4, EVENT_VIEW),  # read, never reached by its code
+        (ago(1), "J2K3", "vi", VIA_LINK, 40, EVENT_VIEW),  # another area's
+    )
     page = soup(client_as(reach_app, "viewer").get("/admin/reach?area=021&lang=vi"))
+    heads = page.select("table.top-table thead th")
+    assert [th.get_text(strip=True) for th in heads] == [
+        "Mã",
+        "Địa điểm",
+        "Lượt vào",
+        "Lượt xem trang",
+    ]
     top = table_rows(page, "table.top-table")
-    assert top[0] == ["7K2Q", "Đình Chèm", "9"]
-    assert top[1] == ["E6F7", "Vừa quét", "2"]
+    assert top[0] == ["7K2Q", "Đình Chèm", "9", "15"]
+    assert top[1] == ["E6F7", "Vừa quét", "2", "0"]
+    assert ["G8H9", "4"] in [[row[0], row[3]] for row in top]
+    assert page.select_one(".total-views").get_text(strip=True) == "19"
     bottom = table_rows(page, "table.bottom-table")
     assert [row[2] for row in bottom[:3]] == ["0", "0", "0"]
     assert {row[0] for row in bottom} == {"7K2Q", "A2B3", "C4D5", "E6F7", "G8H9"}
@@ -311,6 +330,8 @@ def month_rows(reach_app) -> str:
         (month + timedelta(days=3), "7K2Q", "en", VIA_LINK, 5),
         (month + timedelta(days=3), "A2B3", "vi", VIA_PLAQUE, 2),
         (month - timedelta(days=1), "7K2Q", "vi", VIA_PLAQUE, 1000),  # the month before
+        (month + timedelta(days=3), "7K2Q", "vi", VIA_LINK, 6, EVENT_VIEW),
+        (month - timedelta(days=1), "7K2Q", "vi", VIA_LINK, 600, EVENT_VIEW),  # the month before
     )
     feedback(reach_app, "dinh-chem", True, received_on=month + timedelta(days=2))
     feedback(reach_app, "dinh-chem", False, received_on=month + timedelta(days=4))
@@ -328,6 +349,9 @@ def test_the_csv_report_parses_and_matches_the_page(reach_app):
     assert rows[0] == ["section", "item", "value", "detail"]
     values = {(section, item): value for section, item, value, _detail in rows[1:]}
     assert values[("arrivals", "total")] == "19"
+    assert values[("views", "total")] == "6"
+    assert values[("views", "7K2Q")] == "6"
+    assert values[("views", "A2B3")] == "0"
     assert values[("via", "plaque")] == "14"
     assert values[("via", "link")] == "5"
     assert values[("language", "vi")] == "14"
@@ -338,6 +362,7 @@ def test_the_csv_report_parses_and_matches_the_page(reach_app):
     page = soup(client.get(f"/admin/reach/report?area=021&month={month}"))
     assert page.select_one(".total-arrivals").get_text(strip=True) == values[("arrivals", "total")]
     assert page.select_one(".total-scans").get_text(strip=True) == values[("via", "plaque")]
+    assert page.select_one(".total-views").get_text(strip=True) == values[("views", "total")]
     top = table_rows(page, "table.top-table")
     assert [(row[0], row[2]) for row in top if row[2] != "0"] == [("7K2Q", "17"), ("A2B3", "2")]
     assert page.select_one("a.csv")["href"].endswith(f"report.csv?area=021&month={month}")
