@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from guide.catalogue.kinds import kind_group, rank_level
 from guide.catalogue.model import Site
 from guide.catalogue.vocabulary import Vocabulary
@@ -22,12 +24,24 @@ from guide.catalogue.vocabulary import Vocabulary
 SCALE = 100_000
 
 
+def _order(sites: Iterable[Site]) -> tuple[list[Site], np.ndarray, np.ndarray]:
+    """Return the located sites south to north, and their latitudes and longitudes in units.
+
+    Ties are broken by longitude, then code: the order is a pure function of the sites.
+    """
+    candidates = [site for site in sites if site.lat is not None and site.lon is not None]
+    count = len(candidates)
+    # One pass in Python for the values, the rounding and sorting in numpy.
+    lat = np.rint(np.fromiter((s.lat for s in candidates), float, count) * SCALE).astype(np.int64)
+    lon = np.rint(np.fromiter((s.lon for s in candidates), float, count) * SCALE).astype(np.int64)
+    code = np.array([site.code for site in candidates], dtype=str)
+    order = np.lexsort((code, lon, lat)) if count else np.zeros(0, dtype=np.int64)
+    return [candidates[k] for k in order.tolist()], lat[order], lon[order]
+
+
 def located(sites: Iterable[Site]) -> list[Site]:
     """Return the sites that have a position, in the order both files list them."""
-    return sorted(
-        (site for site in sites if site.lat is not None and site.lon is not None),
-        key=lambda site: (round(site.lat * SCALE), round(site.lon * SCALE), site.code),
-    )
+    return _order(sites)[0]
 
 
 def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
@@ -47,11 +61,9 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
     >>> data["lat0"], data["dlat"], data["lon0"], data["dlon"], data["group"]
     (2103433, [0, 5974], 10577424, [7620, 0], [1, 0])
     """
-    ordered = located(sites)
-    lats = [round(site.lat * SCALE) for site in ordered]  # type: ignore[operator]
-    lons = [round(site.lon * SCALE) for site in ordered]  # type: ignore[operator]
-    lat0 = lats[0] if lats else 0
-    lon0 = min(lons) if lons else 0
+    ordered, lats, lons = _order(sites)
+    lat0 = int(lats[0]) if len(lats) else 0
+    lon0 = int(lons.min()) if len(lons) else 0
     groups = [term.id for term in vocabulary.kinds]
     levels = [term.id for term in vocabulary.ranks]
     areas = sorted({site.area for site in ordered})
@@ -65,9 +77,9 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
         "count": len(ordered),
         "scale": SCALE,
         "lat0": lat0,
-        "dlat": [now - before for before, now in zip([lat0, *lats], lats, strict=False)],
+        "dlat": np.diff(lats, prepend=lat0).tolist(),
         "lon0": lon0,
-        "dlon": [lon - lon0 for lon in lons],
+        "dlon": (lons - lon0).tolist(),
         "groups": groups,
         "group": [group_of[site.kind] for site in ordered],
         "levels": levels,
