@@ -298,3 +298,44 @@ def test_without_its_worker_the_large_map_clusters_in_the_page(large_server, bro
         popup = page.locator(".leaflet-popup-content .site-popup")
         popup.wait_for(timeout=10_000)
         assert popup.locator("h2").inner_text().startswith("Di tích Số ")
+
+
+# Pans the map by (x, y) pixels and resolves once the markers of the new view are drawn.
+PAN_BY = """async ([x, y]) => {
+  const map = Object.values(window).find((v) => v instanceof L.Map);
+  const box = document.querySelector('.guide-map');
+  const drawn = new Promise((resolve) => {
+    const watch = new MutationObserver(() => { watch.disconnect(); resolve(); });
+    watch.observe(box, {attributes: true, attributeFilter: ['data-drawn']});
+  });
+  map.panBy([x, y], {animate: false});
+  await drawn;
+}"""
+ICONS = ".leaflet-marker-pane .leaflet-marker-icon"
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_pan_keeps_the_markers_still_in_view_and_adds_the_new_ones(large_server, browser):
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        zoom_to_sites(page)
+        page.wait_for_function(
+            "() => document.querySelector('.guide-map').dataset.index === 'full'"
+        )
+        before = page.eval_on_selector_all(
+            ICONS, "icons => icons.map((icon) => { icon.dataset.seen = '1'; return 1; }).length"
+        )
+        assert before > 1
+        page.evaluate(PAN_BY, [60, 40])
+        drawn = int(page.get_attribute(".guide-map", "data-drawn"))
+        # Every marker once, and those still in view are the same elements: nothing blinks.
+        assert page.locator(ICONS).count() == drawn
+        kept = page.locator(f"{ICONS}[data-seen]").count()
+        assert kept > 0 and kept >= min(before, drawn) // 2
+        # A long pan brings other sites; they are drawn, those left behind are gone.
+        page.evaluate(PAN_BY, [3000, 0])
+        assert page.locator(ICONS).count() == int(page.get_attribute(".guide-map", "data-drawn"))
+        assert page.locator(f"{ICONS}[data-seen]").count() == 0
