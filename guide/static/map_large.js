@@ -62,6 +62,24 @@
       return detailsLoading;
     }
 
+    /* The positions: read and decoded by the worker, which sends the arrays ready to use
+       (the page parses no JSON then), else fetched and decoded here. */
+    var positionsFromWorker = null;
+    var workerPositions = false;
+    function readPositions() {
+      if (!worker) {
+        return getJSON(large.positions).then(function (data) {
+          decode(data);
+          return data;
+        });
+      }
+      return new Promise(function (resolve) {
+        positionsFromWorker = resolve;
+        worker.postMessage({ type: "positions",
+          url: new URL(large.positions, document.baseURI).href });
+      });
+    }
+
     /* Latitudes come sorted as differences, longitudes as offsets, in 1e-5 degree. */
     function decode(data) {
       var n = data.count;
@@ -139,8 +157,10 @@
       if (worker) {
         generation += 1;
         workerReady = false;
+        /* The worker that read the positions keeps them: only the choice is sent. */
         worker.postMessage({
-          type: "load", generation: generation, lat: lat, lon: lon,
+          type: "load", generation: generation,
+          lat: workerPositions ? null : lat, lon: workerPositions ? null : lon,
           chosen: all ? null : new Int32Array(points),
           options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
         });
@@ -310,7 +330,13 @@
       worker.terminate();
       worker = null;
       workerReady = false;
+      workerPositions = false;
       applied = null;
+      if (positionsFromWorker) {
+        var resolve = positionsFromWorker;
+        positionsFromWorker = null;
+        resolve(readPositions());
+      }
       if (positions) refresh();
     }
 
@@ -326,6 +352,15 @@
         var message = event.data;
         if (message.type === "failed") {
           abandonWorker();
+          return;
+        }
+        if (message.type === "positions") {
+          var resolve = positionsFromWorker;
+          positionsFromWorker = null;
+          lat = message.data.lat;
+          lon = message.data.lon;
+          workerPositions = true;
+          if (resolve) resolve(message.data);
           return;
         }
         if (message.generation !== generation) return;
@@ -462,14 +497,12 @@
         if (!workerReady && usePre) draw();
       })
       .catch(function () {});
-    positionsLoading = getJSON(large.positions);
+    positionsLoading = readPositions();
     /* The positions wait for the clusters (the smaller file): else the page would
        cluster them itself for nothing. */
     Promise.all([positionsLoading, clustersLoading])
       .then(function (loaded) {
-        var data = loaded[0];
-        positions = data;
-        decode(data);
+        positions = loaded[0];
         refresh({ fit: !config.site, then: focusSite });
         /* Names and links next, while the visitor looks at the first markers: read by
            the worker when there is one, so the page stays free to pan. */

@@ -225,6 +225,11 @@ def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(lar
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
         assert page.evaluate("window.indexes") == ["pre", "full"]
+        # The workers read the positions and the names: the page itself parses neither.
+        fetched = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        assert any("sites.clusters.json" in address for address in fetched)
+        assert not any("sites.positions.json" in address for address in fetched)
+        assert not any("sites.details.json" in address for address in fetched)
         assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
         assert page.locator(CLUSTERS).count() > 0
 
