@@ -13,12 +13,15 @@ from pathlib import Path
 
 import tomli_w
 
+from guide.catalogue.snapshot import RACY_NS
+
 ROOT = Path(__file__).resolve().parents[3]
-ANSWERS = ("positions", "clusters", "details")
+ANSWERS = ("positions", "clusters", "details", "summary")
 
 # One start of the guide: load the catalogue, ask the map's three answers as a browser does.
 START = """
 import gzip, json, sys
+from bs4 import BeautifulSoup
 from guide import create_app
 app = create_app({"TESTING": True, "GUIDE_SITES": sys.argv[1]})
 client = app.test_client()
@@ -28,6 +31,8 @@ for name in ("positions", "clusters", "details"):
     assert response.status_code == 200, response.status_code
     body = gzip.decompress(response.data) if response.content_encoding == "gzip" else response.data
     out[name] = {"data": json.loads(body), "etag": response.get_etag()[0]}
+page = BeautifulSoup(client.get("/map?lang=vi").data, "html.parser")
+out["kinds"] = [option.get_text(strip=True) for option in page.select("select[name=kind] option")]
 print(json.dumps(out))
 """
 
@@ -50,11 +55,16 @@ def start_guide(root: Path) -> dict:
 
 
 def age(root: Path, seconds: float = 60) -> None:
-    """Date every file of the catalogue ``seconds`` back, as files written a while ago."""
+    """Date every file of the catalogue ``seconds`` back, as files written a while ago.
+
+    Their change times cannot be set back: the snapshot trusts files changed longer
+    ago than its racy window, so this waits that long.
+    """
     when = time.time() - seconds
     for path in root.rglob("*"):
         if ".cache" not in path.parts:
             os.utime(path, (when, when))
+    time.sleep(RACY_NS / 1e9 + 0.1)
 
 
 def stored_files(root: Path) -> dict[str, int]:
@@ -74,17 +84,22 @@ def test_a_restart_reuses_the_maps_answers_until_a_site_changes(api_catalogue):
     names = third["details"]["data"]["name"]["vi"]
     assert "Chùa Trấn Quốc" in names
 
-    # A site renamed: the next start shows the new name, never the kept one.
+    # The map page's filters count the kinds from the kept counts.
+    assert len(third["kinds"]) > 1
+
+    # A site renamed and made a temple: the next start shows it so, never the kept answers.
     site_file = root / "chua-tran-quoc" / "site.toml"
     facts = tomllib.loads(site_file.read_text(encoding="utf-8"))
     facts["name"]["vi"] = "Chùa Trấn Quốc (Hồ Tây)"
+    facts["kind"] = "temple"
     site_file.write_text(tomli_w.dumps(facts), encoding="utf-8")
     age(root)
     for answers in (start_guide(root), start_guide(root)):
         names = answers["details"]["data"]["name"]["vi"]
         assert "Chùa Trấn Quốc (Hồ Tây)" in names and "Chùa Trấn Quốc" not in names
         assert answers["details"]["etag"] != third["details"]["etag"]
-        assert answers["positions"] == third["positions"]
+        assert answers["positions"]["data"]["group"] != third["positions"]["data"]["group"]
+        assert answers["kinds"] != third["kinds"]
 
 
 def test_a_damaged_stored_answer_is_built_again(api_catalogue):
