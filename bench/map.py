@@ -456,7 +456,9 @@ def report(rows: list[dict]) -> str:
         f"From {LARGE_MAP_FROM:,} sites the guide's map loads the compact positions "
         "(supercluster); the current GeoJSON map is measured in the same run up to "
         "--baselines-up-to sites. Bytes gzip; the first paint needs the page, the clusters "
-        "file and two scripts; the positions come alongside (preloaded), the names after:",
+        "file and two scripts; the positions come alongside (read by the worker), the names "
+        "after (read by a second worker); the answers are built on a first request, and read "
+        "back from the catalogue's .cache after a restart:",
         "",
         "| sites | needed for the first markers | positions | names (after) "
         "| server, first request: clusters / positions / names "
