@@ -344,3 +344,27 @@ def test_a_pan_keeps_the_markers_still_in_view_and_adds_the_new_ones(large_serve
         page.evaluate(PAN_BY, [3000, 0])
         assert page.locator(ICONS).count() == int(page.get_attribute(".guide-map", "data-drawn"))
         assert page.locator(f"{ICONS}[data-seen]").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_kind_chosen_on_the_large_map_shows_only_its_sites(
+    large_server, large_catalogue, browser
+):
+    pagodas = [
+        site for site in load_catalogue(large_catalogue).published() if site.kind == "pagoda"
+    ]
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        page.locator(".map-more summary").click()
+        page.select_option("#map-kind", "pagoda")
+        page.wait_for_selector(
+            f".guide-map[data-shown='{len(pagodas)}'][data-index=full]", timeout=30_000
+        )
+        assert 0 < len(pagodas) < LARGE_SITES
+        zoom_to_sites(page)
+        # Every site drawn is a pagoda.
+        kinds = page.eval_on_selector_all(MARKERS, "icons => icons.map((icon) => icon.className)")
+        assert kinds and all("kind-pagoda" in kind for kind in kinds)
