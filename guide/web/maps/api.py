@@ -160,8 +160,14 @@ def sites() -> Response:
 
 
 @lru_cache(maxsize=4)
+def _located(catalogue: Catalogue) -> map_data.Located:
+    # One sort of the published sites for the positions and the names.
+    return map_data.locate(catalogue.published())
+
+
+@lru_cache(maxsize=4)
 def _positions(catalogue: Catalogue) -> dict[str, Any]:
-    return map_data.positions(catalogue.published(), catalogue.config.vocabulary)
+    return map_data.positions(_located(catalogue), catalogue.config.vocabulary)
 
 
 # The large map's answers are kept next to the catalogue's snapshot (``stored``): the
@@ -176,7 +182,7 @@ def positions_body(catalogue: Catalogue) -> Body:
 def details_body(catalogue: Catalogue) -> Body:
     """Return the codes, slugs, names, kinds and ranks of the published sites, positions' order."""
     return Body(
-        *stored.kept(catalogue, "details", lambda: _dumps(map_data.details(catalogue.published())))
+        *stored.kept(catalogue, "details", lambda: _dumps(map_data.details(_located(catalogue))))
     )
 
 
