@@ -29,7 +29,7 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import cache_file
 from guide.catalogue.snapshot import SNAPSHOT_NAME
 from guide.catalogue.store import atomic_write_bytes
-from guide.render import map_clusters, map_data
+from guide.render import map_clusters, map_data, maps
 
 _MAGIC = b"guide-map-answer\n"
 # When this process started using catalogues: a snapshot newer than this was
@@ -40,7 +40,7 @@ _STARTED_NS = time.time_ns()
 def _code_digest() -> str:
     # A change to how the answers are made voids every stored one.
     digest = hashlib.sha256()
-    for module in (map_data, map_clusters):
+    for module in (map_data, map_clusters, maps):
         digest.update(Path(module.__file__ or "").read_bytes())
     # This module, and the map page's counts of the sites.
     for name in ("stored.py", "views.py"):
