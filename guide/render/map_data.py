@@ -12,7 +12,10 @@ pure functions of the sites, so the static export can write them as files.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from guide.catalogue.kinds import kind_group, rank_level
 from guide.catalogue.model import Site
@@ -22,15 +25,39 @@ from guide.catalogue.vocabulary import Vocabulary
 SCALE = 100_000
 
 
-def located(sites: Iterable[Site]) -> list[Site]:
+@dataclass(frozen=True, eq=False)
+class Located:
+    """The located sites in the order both files list them, with their coordinates in units."""
+
+    sites: list[Site]
+    lat: np.ndarray
+    lon: np.ndarray
+
+
+def locate(sites: Iterable[Site] | Located) -> Located:
+    """Return the located sites south to north, and their latitudes and longitudes in units.
+
+    Ties are broken by longitude, then code: the order is a pure function of the sites.
+    Sites already located are returned as they are, so both files can share one sort.
+    """
+    if isinstance(sites, Located):
+        return sites
+    candidates = [site for site in sites if site.lat is not None and site.lon is not None]
+    count = len(candidates)
+    # One pass in Python for the values, the rounding and sorting in numpy.
+    lat = np.rint(np.fromiter((s.lat for s in candidates), float, count) * SCALE).astype(np.int64)
+    lon = np.rint(np.fromiter((s.lon for s in candidates), float, count) * SCALE).astype(np.int64)
+    code = np.array([site.code for site in candidates], dtype=str)
+    order = np.lexsort((code, lon, lat)) if count else np.zeros(0, dtype=np.int64)
+    return Located([candidates[k] for k in order.tolist()], lat[order], lon[order])
+
+
+def located(sites: Iterable[Site] | Located) -> list[Site]:
     """Return the sites that have a position, in the order both files list them."""
-    return sorted(
-        (site for site in sites if site.lat is not None and site.lon is not None),
-        key=lambda site: (round(site.lat * SCALE), round(site.lon * SCALE), site.code),
-    )
+    return locate(sites).sites
 
 
-def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
+def positions(sites: Iterable[Site] | Located, vocabulary: Vocabulary) -> dict[str, Any]:
     """Return the compact positions of the located ``sites``, south to north.
 
     Kinds and ranks are indexes into the vocabulary's ids, in its order.
@@ -47,11 +74,10 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
     >>> data["lat0"], data["dlat"], data["lon0"], data["dlon"], data["group"]
     (2103433, [0, 5974], 10577424, [7620, 0], [1, 0])
     """
-    ordered = located(sites)
-    lats = [round(site.lat * SCALE) for site in ordered]  # type: ignore[operator]
-    lons = [round(site.lon * SCALE) for site in ordered]  # type: ignore[operator]
-    lat0 = lats[0] if lats else 0
-    lon0 = min(lons) if lons else 0
+    found = locate(sites)
+    ordered, lats, lons = found.sites, found.lat, found.lon
+    lat0 = int(lats[0]) if len(lats) else 0
+    lon0 = int(lons.min()) if len(lons) else 0
     groups = [term.id for term in vocabulary.kinds]
     levels = [term.id for term in vocabulary.ranks]
     areas = sorted({site.area for site in ordered})
@@ -65,9 +91,9 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
         "count": len(ordered),
         "scale": SCALE,
         "lat0": lat0,
-        "dlat": [now - before for before, now in zip([lat0, *lats], lats, strict=False)],
+        "dlat": np.diff(lats, prepend=lat0).tolist(),
         "lon0": lon0,
-        "dlon": [lon - lon0 for lon in lons],
+        "dlon": (lons - lon0).tolist(),
         "groups": groups,
         "group": [group_of[site.kind] for site in ordered],
         "levels": levels,
@@ -77,7 +103,7 @@ def positions(sites: Iterable[Site], vocabulary: Vocabulary) -> dict[str, Any]:
     }
 
 
-def details(sites: Iterable[Site]) -> dict[str, Any]:
+def details(sites: Iterable[Site] | Located) -> dict[str, Any]:
     """Return the codes, slugs, names, kinds and ranks of the located ``sites``, as positions.
 
     Names are given per language, an empty string where a site has none.

@@ -3,16 +3,22 @@
    first clusters from the server's file or a quick one-zoom index, stays free to pan. Then answers the
    clusters of a view and the zoom at which a cluster breaks apart.
 
-   It also reads the names file, so the page need not, and answers what a popup needs.
+   It also reads the positions file and sends the page its arrays ready to use, so the
+   page never parses megabytes of JSON; and, as a second worker of the same script, the
+   names file, answering what a popup needs.
 
    Messages in:  {type: "init", supercluster: URL}
+                 {type: "positions", url: URL of /api/sites.positions.json}
                  {type: "details", url: URL of /api/sites.details.json}
                  {type: "site", seq, i}, {type: "find", seq, code}
-                 {type: "load", generation, lat: Float64Array, lon: Float64Array,
-                  chosen: Int32Array or null, options}
+                 {type: "load", generation, lat: Float64Array, lon: Float64Array
+                  (left out: the positions this worker read), chosen: Int32Array or null,
+                  options}
                  {type: "get", generation, seq, bbox, zoom}
                  {type: "expand", generation, seq, id}
-   Messages out: {type: "ready", generation}, {type: "clusters", generation, seq, items},
+   Messages out: {type: "positions", data}: the file's lists, with lat and lon decoded to
+                 degrees and the per-site lists as typed arrays (transferred);
+                 {type: "ready", generation}, {type: "clusters", generation, seq, items},
                  {type: "expanded", generation, seq, zoom}, {type: "failed", reason},
                  {type: "answer", seq, value}: a site's details, or a code's index
                  (-1 if none), or null if the names file could not be read. */
@@ -22,6 +28,29 @@ var index = null;
 var generation = -1;
 var details = null;
 var detailsLoading = Promise.resolve();
+/* The positions read here (degrees), kept for every index this worker builds. */
+var ownLat = null;
+var ownLon = null;
+
+/* Latitudes come sorted as differences, longitudes as offsets, in 1e-5 degree. */
+function positions(data) {
+  var n = data.count;
+  var lat = new Float64Array(n);
+  var lon = new Float64Array(n);
+  var at = data.lat0;
+  for (var i = 0; i < n; i++) {
+    at += data.dlat[i];
+    lat[i] = at / data.scale;
+    lon[i] = (data.lon0 + data.dlon[i]) / data.scale;
+  }
+  ownLat = lat;
+  ownLon = lon;
+  var sent = { count: n, scale: data.scale, groups: data.groups, levels: data.levels,
+    areas: data.areas, lat: lat.slice(), lon: lon.slice(), group: Uint16Array.from(data.group),
+    level: Uint16Array.from(data.level), area: Uint16Array.from(data.area) };
+  self.postMessage({ type: "positions", data: sent },
+    [sent.lat.buffer, sent.lon.buffer, sent.group.buffer, sent.level.buffer, sent.area.buffer]);
+}
 
 function site(i) {
   var names = {};
@@ -39,8 +68,8 @@ function answer(message, value) {
 }
 
 function build(message) {
-  var lat = message.lat;
-  var lon = message.lon;
+  var lat = message.lat || ownLat;
+  var lon = message.lon || ownLon;
   var chosen = message.chosen;
   var n = chosen ? chosen.length : lat.length;
   var features = new Array(n);
@@ -58,6 +87,16 @@ self.onmessage = function (event) {
   try {
     if (message.type === "init") {
       importScripts(message.supercluster);
+    } else if (message.type === "positions") {
+      fetch(message.url)
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + response.statusText);
+          return response.json();
+        })
+        .then(positions)
+        .catch(function (error) {
+          self.postMessage({ type: "failed", reason: String(error && error.message || error) });
+        });
     } else if (message.type === "details") {
       detailsLoading = fetch(message.url)
         .then(function (response) {

@@ -62,6 +62,24 @@
       return detailsLoading;
     }
 
+    /* The positions: read and decoded by the worker, which sends the arrays ready to use
+       (the page parses no JSON then), else fetched and decoded here. */
+    var positionsFromWorker = null;
+    var workerPositions = false;
+    function readPositions() {
+      if (!worker) {
+        return getJSON(large.positions).then(function (data) {
+          decode(data);
+          return data;
+        });
+      }
+      return new Promise(function (resolve) {
+        positionsFromWorker = resolve;
+        worker.postMessage({ type: "positions",
+          url: new URL(large.positions, document.baseURI).href });
+      });
+    }
+
     /* Latitudes come sorted as differences, longitudes as offsets, in 1e-5 degree. */
     function decode(data) {
       var n = data.count;
@@ -132,19 +150,22 @@
           features[k] = { type: "Feature", properties: { i: i },
             geometry: { type: "Point", coordinates: [lon[i], lat[i]] } };
         }
+        quickGeneration += 1;
         index = new Supercluster({ radius: RADIUS, maxZoom: quickZoom, minPoints: MIN_POINTS })
           .load(features);
       }
       if (worker) {
         generation += 1;
         workerReady = false;
+        /* The worker that read the positions keeps them: only the choice is sent. */
         worker.postMessage({
-          type: "load", generation: generation, lat: lat, lon: lon,
+          type: "load", generation: generation,
+          lat: workerPositions ? null : lat, lon: workerPositions ? null : lon,
           chosen: all ? null : new Int32Array(points),
           options: { radius: RADIUS, maxZoom: MAX_ZOOM, minPoints: MIN_POINTS },
         });
-        if (generation === 1) {
-          worker.postMessage({ type: "details", url: new URL(large.details, document.baseURI).href });
+        if (generation === 1 && names) {
+          names.postMessage({ type: "details", url: new URL(large.details, document.baseURI).href });
         }
       }
       shown = points.length;
@@ -214,7 +235,7 @@
       if (!preItems[z]) {
         var data = pre.zooms[String(z)];
         preItems[z] = data.count.map(function (n, k) {
-          var properties = n > 1 ? { cluster: true, point_count: n, cluster_id: k }
+          var properties = n > 1 ? { cluster: true, point_count: n, cluster_id: k, zoom: z }
             : { i: data.i[k], group: pre.groups[data.group[k]] };
           return { geometry: { coordinates: [data.lon[k] / pre.scale, data.lat[k] / pre.scale] },
             properties: properties };
@@ -240,34 +261,63 @@
       worker.postMessage({ type: "expand", generation: from, seq: seq, id: id });
     }
 
-    /* from: the worker's generation the items come from, or null for the quick index. */
+    /* The markers on the map by key: a pan keeps those still in view and adds only the
+       new ones, instead of building every marker again (hundreds of DOM elements). */
+    var drawnMarkers = new Map();
+    var quickGeneration = 0;
+
+    function itemKey(item, from) {
+      var p = item.properties;
+      if (!p.cluster) return "s" + p.i;
+      /* A cluster's id belongs to its index: "pre" (the server's, per zoom), the quick
+         index or a worker's generation. */
+      var source = from === "pre" ? "pre" + p.zoom : from ? "w" + from : "q" + quickGeneration;
+      return source + ":" + p.cluster_id;
+    }
+
+    function makeMarker(item, from) {
+      var c = item.geometry.coordinates;
+      var marker;
+      if (item.properties.cluster) {
+        var id = item.properties.cluster_id;
+        marker = L.marker([c[1], c[0]], { icon: clusterIcon(item.properties.point_count) });
+        marker.on("click", function () { expand(c, id, from); });
+      } else {
+        var i = item.properties.i;
+        var group = item.properties.group || positions.groups[positions.group[i]];
+        marker = L.marker([c[1], c[0]], { icon: handle.icon(group) });
+        marker.on("click", function () { openSite(i); });
+      }
+      return marker;
+    }
+
+    /* from: the worker's generation the items come from, "pre" for the server's clusters,
+       or null for the quick index. */
     function render(items, from) {
-      var markers = [];
+      var next = new Map();
       var clusters = 0;
+      var added = [];
       items.forEach(function (item) {
-        var c = item.geometry.coordinates;
-        var marker;
-        if (item.properties.cluster) {
-          clusters += 1;
-          var id = item.properties.cluster_id;
-          marker = L.marker([c[1], c[0]], { icon: clusterIcon(item.properties.point_count) });
-          marker.on("click", function () { expand(c, id, from); });
-        } else {
-          var i = item.properties.i;
-          var group = item.properties.group || positions.groups[positions.group[i]];
-          marker = L.marker([c[1], c[0]], { icon: handle.icon(group) });
-          marker.on("click", function () { openSite(i); });
+        if (item.properties.cluster) clusters += 1;
+        var key = itemKey(item, from);
+        var marker = drawnMarkers.get(key);
+        if (!marker) {
+          marker = makeMarker(item, from);
+          added.push(marker);
         }
-        markers.push(marker);
+        next.set(key, marker);
       });
-      layer.clearLayers();
-      markers.forEach(function (marker) { layer.addLayer(marker); });
+      drawnMarkers.forEach(function (marker, key) {
+        if (!next.has(key)) layer.removeLayer(marker);
+      });
+      added.forEach(function (marker) { layer.addLayer(marker); });
+      drawnMarkers = next;
       /* "clusters": the server's, drawn before the positions are in; "ready": every site. */
       container.setAttribute("data-state", positions ? "ready" : "clusters");
       container.setAttribute("data-index",
         from === "pre" ? "pre" : from || !worker ? "full" : "quick");
       container.setAttribute("data-shown", String(shown));
-      container.setAttribute("data-drawn", String(markers.length));
+      container.setAttribute("data-drawn", String(next.size));
       container.setAttribute("data-clusters", String(clusters));
       container.setAttribute("data-zoom", String(map.getZoom()));
     }
@@ -280,8 +330,13 @@
       worker.terminate();
       worker = null;
       workerReady = false;
-      Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
+      workerPositions = false;
       applied = null;
+      if (positionsFromWorker) {
+        var resolve = positionsFromWorker;
+        positionsFromWorker = null;
+        resolve(readPositions());
+      }
       if (positions) refresh();
     }
 
@@ -295,14 +350,17 @@
       }
       worker.onmessage = function (event) {
         var message = event.data;
-        if (message.type === "answer") {
-          var answered = asked[message.seq];
-          delete asked[message.seq];
-          if (answered) answered(message.value);
-          return;
-        }
         if (message.type === "failed") {
           abandonWorker();
+          return;
+        }
+        if (message.type === "positions") {
+          var resolve = positionsFromWorker;
+          positionsFromWorker = null;
+          lat = message.data.lat;
+          lon = message.data.lon;
+          workerPositions = true;
+          if (resolve) resolve(message.data);
           return;
         }
         if (message.generation !== generation) return;
@@ -321,26 +379,52 @@
       worker.onerror = abandonWorker;
       worker.postMessage({ type: "init", supercluster: new URL(large.supercluster,
         document.baseURI).href });
+      startNames();
+    }
+
+    /* A second worker of the same script reads the names file and answers the popups:
+       parsing megabytes of names there never holds up the clusters of a pan. */
+    var names = null;
+    function startNames() {
+      try {
+        names = new Worker(large.worker);
+      } catch (error) {
+        names = null;
+        return;
+      }
+      names.onmessage = function (event) {
+        var message = event.data;
+        if (message.type !== "answer") return;
+        var answered = asked[message.seq];
+        delete asked[message.seq];
+        if (answered) answered(message.value);
+      };
+      names.onerror = function () {
+        if (!names) return;
+        names.terminate();
+        names = null;
+        Object.keys(asked).forEach(function (key) { asked[key](null); delete asked[key]; });
+      };
     }
 
     /* A question to the worker; its answer resolves the promise (null if it failed). */
     var asked = {};
     var askSeq = 0;
-    /* Whether the worker reads the names file (until it says it could not). */
+    /* Whether the names worker reads the names file (until it says it could not). */
     var workerNames = true;
     function ask(message) {
       askSeq += 1;
       message.seq = askSeq;
       return new Promise(function (resolve) {
         asked[message.seq] = resolve;
-        worker.postMessage(message);
+        names.postMessage(message);
       });
     }
 
     /* One site's code, slug, names, kind and rank: from the names file if the page has it
        (a search loads it), else from the worker, which reads it away from the page. */
     function siteDetails(i) {
-      if (details || !worker || !workerNames) {
+      if (details || !names || !workerNames) {
         return loadDetails().then(function (data) {
           var names = {};
           Object.keys(data.name).forEach(function (lang) {
@@ -358,7 +442,7 @@
     }
 
     function findCode(code) {
-      if (details || !worker || !workerNames) {
+      if (details || !names || !workerNames) {
         return loadDetails().then(function (data) { return data.code.indexOf(code); });
       }
       return ask({ type: "find", code: code }).then(function (i) {
@@ -413,14 +497,12 @@
         if (!workerReady && usePre) draw();
       })
       .catch(function () {});
-    positionsLoading = getJSON(large.positions);
+    positionsLoading = readPositions();
     /* The positions wait for the clusters (the smaller file): else the page would
        cluster them itself for nothing. */
     Promise.all([positionsLoading, clustersLoading])
       .then(function (loaded) {
-        var data = loaded[0];
-        positions = data;
-        decode(data);
+        positions = loaded[0];
         refresh({ fit: !config.site, then: focusSite });
         /* Names and links next, while the visitor looks at the first markers: read by
            the worker when there is one, so the page stays free to pan. */

@@ -24,6 +24,7 @@ from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.render import map_clusters, map_data, maps
 from guide.web.loaded import get_catalogue
+from guide.web.maps import stored
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,10 +42,10 @@ def _dumps(data: Any) -> bytes:
 class Body:
     """An answer's bytes, their ETag, and their gzip-compressed form made on first use."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, gzipped: bytes | None = None) -> None:
         self.raw = raw
         self.etag = hashlib.sha256(raw).hexdigest()[:24]
-        self._gzipped: bytes | None = None
+        self._gzipped: bytes | None = gzipped
 
     @property
     def gzipped(self) -> bytes:
@@ -159,26 +160,40 @@ def sites() -> Response:
 
 
 @lru_cache(maxsize=4)
-def _positions(catalogue: Catalogue) -> dict[str, Any]:
-    return map_data.positions(catalogue.published(), catalogue.config.vocabulary)
+def _located(catalogue: Catalogue) -> map_data.Located:
+    # One sort of the published sites for the positions and the names.
+    return map_data.locate(catalogue.published())
 
 
 @lru_cache(maxsize=4)
+def _positions(catalogue: Catalogue) -> dict[str, Any]:
+    return map_data.positions(_located(catalogue), catalogue.config.vocabulary)
+
+
+# The large map's answers are kept next to the catalogue's snapshot (``stored``): the
+# first request after a start reads them instead of building them again.
+@lru_cache(maxsize=4)
 def positions_body(catalogue: Catalogue) -> Body:
     """Return the compact positions of the published sites (``guide.render.map_data``)."""
-    return Body(_dumps(_positions(catalogue)))
+    return Body(*stored.kept(catalogue, "positions", lambda: _dumps(_positions(catalogue))))
 
 
 @lru_cache(maxsize=4)
 def details_body(catalogue: Catalogue) -> Body:
     """Return the codes, slugs, names, kinds and ranks of the published sites, positions' order."""
-    return Body(_dumps(map_data.details(catalogue.published())))
+    return Body(
+        *stored.kept(catalogue, "details", lambda: _dumps(map_data.details(_located(catalogue))))
+    )
 
 
 @lru_cache(maxsize=4)
 def clusters_body(catalogue: Catalogue) -> Body:
     """Return the published sites' clusters at the first zooms (``guide.render.map_clusters``)."""
-    return Body(_dumps(map_clusters.clusters(_positions(catalogue))))
+    return Body(
+        *stored.kept(
+            catalogue, "clusters", lambda: _dumps(map_clusters.clusters(_positions(catalogue)))
+        )
+    )
 
 
 @bp.get("/sites.positions.json")

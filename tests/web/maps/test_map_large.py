@@ -225,6 +225,11 @@ def test_the_first_clusters_are_the_servers_then_the_workers_lead_to_a_story(lar
         page.goto(f"{server.url}/map?lang=vi")
         page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
         assert page.evaluate("window.indexes") == ["pre", "full"]
+        # The workers read the positions and the names: the page itself parses neither.
+        fetched = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        assert any("sites.clusters.json" in address for address in fetched)
+        assert not any("sites.positions.json" in address for address in fetched)
+        assert not any("sites.details.json" in address for address in fetched)
         assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
         assert page.locator(CLUSTERS).count() > 0
 
@@ -298,3 +303,68 @@ def test_without_its_worker_the_large_map_clusters_in_the_page(large_server, bro
         popup = page.locator(".leaflet-popup-content .site-popup")
         popup.wait_for(timeout=10_000)
         assert popup.locator("h2").inner_text().startswith("Di tích Số ")
+
+
+# Pans the map by (x, y) pixels and resolves once the markers of the new view are drawn.
+PAN_BY = """async ([x, y]) => {
+  const map = Object.values(window).find((v) => v instanceof L.Map);
+  const box = document.querySelector('.guide-map');
+  const drawn = new Promise((resolve) => {
+    const watch = new MutationObserver(() => { watch.disconnect(); resolve(); });
+    watch.observe(box, {attributes: true, attributeFilter: ['data-drawn']});
+  });
+  map.panBy([x, y], {animate: false});
+  await drawn;
+}"""
+ICONS = ".leaflet-marker-pane .leaflet-marker-icon"
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_pan_keeps_the_markers_still_in_view_and_adds_the_new_ones(large_server, browser):
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        zoom_to_sites(page)
+        page.wait_for_function(
+            "() => document.querySelector('.guide-map').dataset.index === 'full'"
+        )
+        before = page.eval_on_selector_all(
+            ICONS, "icons => icons.map((icon) => { icon.dataset.seen = '1'; return 1; }).length"
+        )
+        assert before > 1
+        page.evaluate(PAN_BY, [60, 40])
+        drawn = int(page.get_attribute(".guide-map", "data-drawn"))
+        # Every marker once, and those still in view are the same elements: nothing blinks.
+        assert page.locator(ICONS).count() == drawn
+        kept = page.locator(f"{ICONS}[data-seen]").count()
+        assert kept > 0 and kept >= min(before, drawn) // 2
+        # A long pan brings other sites; they are drawn, those left behind are gone.
+        page.evaluate(PAN_BY, [3000, 0])
+        assert page.locator(ICONS).count() == int(page.get_attribute(".guide-map", "data-drawn"))
+        assert page.locator(f"{ICONS}[data-seen]").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_kind_chosen_on_the_large_map_shows_only_its_sites(
+    large_server, large_catalogue, browser
+):
+    pagodas = [
+        site for site in load_catalogue(large_catalogue).published() if site.kind == "pagoda"
+    ]
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        page.locator(".map-more summary").click()
+        page.select_option("#map-kind", "pagoda")
+        page.wait_for_selector(
+            f".guide-map[data-shown='{len(pagodas)}'][data-index=full]", timeout=30_000
+        )
+        assert 0 < len(pagodas) < LARGE_SITES
+        zoom_to_sites(page)
+        # Every site drawn is a pagoda.
+        kinds = page.eval_on_selector_all(MARKERS, "icons => icons.map((icon) => icon.className)")
+        assert kinds and all("kind-pagoda" in kind for kind in kinds)
