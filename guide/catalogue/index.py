@@ -204,9 +204,11 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
         snapshot = Snapshot(None)
     base = str(root)
     with no_collection():
-        for name in entries:
-            folder = os.path.join(base, name)
-            kept = snapshot.lookup(name, folder)
+        # Every folder's files are stat-ed and compared with the snapshot at once.
+        spots = snapshot.unchanged(base, entries)
+        for name, at in zip(entries, spots, strict=True):
+            folder = f"{base}/{name}"
+            kept = None if at is None else snapshot.take(at, folder)
             if kept is None:
                 # The folder is listed once, and the signature taken before reading: a change
                 # during the read shows next time.

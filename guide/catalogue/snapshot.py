@@ -21,6 +21,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import itertools
+import operator
 import os
 import pickle
 import struct
@@ -30,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from guide.catalogue.layout import SITE_FILE, story_name
 from guide.catalogue.model import Inscription, Media, Problem, Site, Source
@@ -57,6 +61,27 @@ def _stamp(path: str) -> tuple[int, int, int, int]:
 
 def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
     return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
+
+
+_STAT_FIELDS = operator.attrgetter("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino")
+# What a file that cannot be stat-ed is given: no file has inode 0, so it matches nothing.
+_NO_STAMP = bytes(_STAMP.size)
+
+
+def _stamp_or_none(path: str) -> bytes:
+    try:
+        return _STAMP.pack(*_STAT_FIELDS(os.stat(path)))
+    except OSError:
+        return _NO_STAMP
+
+
+def _stamps_of(paths: list[str]) -> bytes:
+    """Return the packed stamps of ``paths``, one after the other, in one tight loop."""
+    try:
+        # A stat per file is what a load cannot avoid: the least Python around each.
+        return b"".join(itertools.starmap(_STAMP.pack, map(_STAT_FIELDS, map(os.stat, paths))))
+    except OSError:
+        return b"".join(map(_stamp_or_none, paths))
 
 
 def folder_signature(
@@ -121,24 +146,39 @@ _SHARED_WORDS = frozenset({"status", "kind", "rank", "ward", "area"})
 _FIELDS = tuple(name for name in Site.__dataclass_fields__ if name != "folder")
 
 
+# Site fields that hold a list of their own: stored as tuples (every empty one is then the
+# one empty tuple, stored and loaded once) and made lists again for each site.
+_OWN_LISTS = frozenset(
+    name for name, f in Site.__dataclass_fields__.items() if f.default_factory is list
+)
+# Equal tuples that many sites hold (their story languages): stored once.
+_SHARED_TUPLES = frozenset({"story_languages"})
+_TUPLES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
 def _plain(name: str, value: Any) -> Any:
     if name in _LISTS:
-        return [_values(item) for item in value]
+        return tuple(_values(item) for item in value)
     if name in _RECORDS:
-        return _values(value)
+        # Most sites have none: stored as None rather than a tuple per site.
+        return None if value == _RECORDS[name]() else _values(value)
+    if name in _OWN_LISTS:
+        return tuple(value)
     if name in _SHARED_WORDS and isinstance(value, str):
         return sys.intern(value)
+    if name in _SHARED_TUPLES and isinstance(value, tuple):
+        return _TUPLES.setdefault(value, value)
     return value
 
 
-# Where each list of records and the rank detail sit in a record, and where the folder goes
-# among Site's arguments: a site is then made with one positional call.
+# Where each list of records, each other list and the rank detail sit in a record, and where
+# the folder goes among Site's arguments: a site is then made with one positional call.
 _LIST_AT = tuple((_FIELDS.index(name), record) for name, record in _LISTS.items())
+_OWN_LIST_AT = tuple(_FIELDS.index(name) for name in _FIELDS if name in _OWN_LISTS - set(_LISTS))
 _RANK_AT = _FIELDS.index("rank_detail")
 _FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
 # Most sites have no rank detail; the record is frozen, so they all share one.
 _NO_RANK = RankDetail()
-_NO_RANK_VALUES = _values(_NO_RANK)
 
 
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
@@ -148,21 +188,24 @@ def site_record(site: Site | None) -> tuple[Any, ...] | None:
     return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
 
 
-def site_from_record(record: tuple[Any, ...] | None, folder: Path | str) -> Site | None:
+def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | str) -> Site | None:
     """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
 
     The values were validated when the record was made, so they are used as they are.
+    A list is used in place (the caller gives a fresh one, such as a slice).
     """
     if record is None:
         return None
     if len(record) != len(_FIELDS):
         raise ValueError(f"a site record has {len(record)} values, not {len(_FIELDS)}")
-    args = list(record)
+    args = record if isinstance(record, list) else list(record)
+    for at in _OWN_LIST_AT:
+        args[at] = list(args[at])
     for at, kind in _LIST_AT:
         items = args[at]
         args[at] = [kind(*values) for values in items] if items else []
     rank = args[_RANK_AT]
-    args[_RANK_AT] = _NO_RANK if rank == _NO_RANK_VALUES else RankDetail(*rank)
+    args[_RANK_AT] = _NO_RANK if rank is None else RankDetail(*rank)
     args.insert(_FOLDER_AT, folder)
     return Site(*args)
 
@@ -291,23 +334,52 @@ class Snapshot:
         record = tuple(self._values[at * _WIDTH : (at + 1) * _WIDTH])
         return signature, None if record == _NO_RECORD else record, self._problems.get(at, [])
 
-    def lookup(self, name: str, folder: str) -> tuple[Site | None, list[Problem]] | None:
-        """Return the site and problems of folder ``name`` (at ``folder``) when unchanged."""
-        at = self._at.get(name)
-        if at is None or name in self.entries:
-            return None
-        try:
-            current = _stamps(folder, self._files[at])
-        except OSError:
-            return None
-        # Compared where it lies in the stored stamps, without copying them out.
-        if len(current) != _STAMP.size * len(self._files[at]):
-            return None
-        if not self._stamps.startswith(current, self._offsets[at]):
-            return None
+    def unchanged(self, base: str, names: list[str]) -> list[int | None]:
+        """Return, for each folder of ``base`` in ``names``, where its reading is kept.
+
+        That is None for a folder the snapshot does not hold or whose files changed. Every
+        file is stat-ed in one loop and all the stamps are compared at once: when nothing
+        changed, one comparison of two byte strings says so.
+        """
+        spots: list[int | None] = [self._at.get(name) for name in names]
+        paths: list[str] = []
+        held: list[int] = []
+        for name, at in zip(names, spots, strict=True):
+            if at is None:
+                continue
+            held.append(at)
+            folder = f"{base}/{name}"
+            paths.extend(f"{folder}/{file}" if file else folder for file in self._files[at])
+        fresh = _stamps_of(paths)
+        stored = self._stored_stamps(held)
+        if fresh != stored:
+            changed = self._changed(held, fresh, stored)
+            spots = [None if at in changed else at for at in spots]
+        return spots
+
+    def _stored_stamps(self, held: list[int]) -> bytes:
+        """Return the stored stamps of the folders at ``held``, in that order."""
+        if held == list(range(len(self._files))):
+            return self._stamps
+        size = _STAMP.size
+        return b"".join(
+            self._stamps[self._offsets[at] : self._offsets[at] + size * len(self._files[at])]
+            for at in held
+        )
+
+    def _changed(self, held: list[int], fresh: bytes, stored: bytes) -> set[int]:
+        """Return the folders of ``held`` whose fresh stamps differ from the stored ones."""
+        ends = np.cumsum([_STAMP.size * len(self._files[at]) for at in held])
+        differ = np.flatnonzero(
+            np.frombuffer(fresh, dtype=np.uint8) != np.frombuffer(stored, dtype=np.uint8)
+        )
+        return {held[int(i)] for i in np.unique(np.searchsorted(ends, differ, side="right"))}
+
+    def take(self, at: int, folder: str) -> tuple[Site | None, list[Problem]] | None:
+        """Return the site and problems kept for the folder at ``at`` (see ``unchanged``)."""
         record = self._values[at * _WIDTH : (at + 1) * _WIDTH]
         try:
-            site = None if record[0] is None else site_from_record(tuple(record), folder)
+            site = None if record[0] is None else site_from_record(record, folder)
             problems = [Problem(*values) for values in self._problems.get(at, ())]
         except (TypeError, ValueError):
             return None
