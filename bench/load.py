@@ -16,6 +16,11 @@ worktree add`` into a temporary folder. Each figure comes from a fresh process:
 - serve: ``guide serve`` started on the catalogue, seconds until its port
   answers and one story page is served, then its resident memory (VmRSS) and
   peak (VmHWM) from ``/proc``.
+
+Each version's modules are compiled once beforehand into a bytecode folder of
+its own, as an installed guide's are (``pip install`` writes them), so that no
+figure counts compiling the source; ``--no-bytecode`` measures without (every
+process compiles what it imports, as under ``PYTHONDONTWRITEBYTECODE``).
 """
 
 from __future__ import annotations
@@ -58,8 +63,30 @@ def ensure_catalogue(folder: Path, n: int) -> None:
     make_catalogue(folder, n)
 
 
-def load_once(code: Path, root: Path) -> dict[str, float]:
+# Per version of the code: the environment its processes run with (see ``bytecode_env``).
+ENVIRONMENTS: dict[Path, dict[str, str]] = {}
+
+
+def bytecode_env(code: Path, compiled: bool) -> dict[str, str]:
+    """Return the environment to run ``code`` with, its modules compiled first if ``compiled``."""
     env = {**os.environ, "PYTHONPATH": str(code)}
+    if compiled:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="guide-bench-bytecode-")
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(code / "guide")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    ENVIRONMENTS[code] = env
+    return env
+
+
+def load_once(code: Path, root: Path) -> dict[str, float]:
+    env = ENVIRONMENTS.get(code) or {**os.environ, "PYTHONPATH": str(code)}
     done = subprocess.run(
         [sys.executable, "-c", LOAD, str(root)],
         cwd=code,
@@ -87,7 +114,8 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
     """Start ``guide serve``; return seconds until a story page came back, and memory."""
     port = free_port()
     instance = Path(tempfile.mkdtemp(prefix="guide-bench-instance-"))
-    env = {**os.environ, "PYTHONPATH": str(code), "GUIDE_INSTANCE": str(instance)}
+    base = ENVIRONMENTS.get(code) or {**os.environ, "PYTHONPATH": str(code)}
+    env = {**base, "GUIDE_INSTANCE": str(instance)}
     command = [sys.executable, "-c", "from guide.cli import main; main()", "serve"]
     command += ["--sites", str(root), "--port", str(port)]
     start = time.perf_counter()
@@ -117,7 +145,8 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
         shutil.rmtree(instance, ignore_errors=True)
 
 
-def measure(label: str, code: Path, root: Path, repeat: int) -> list[str]:
+def measure(label: str, code: Path, root: Path, repeat: int, compiled: bool = True) -> list[str]:
+    bytecode_env(code, compiled)
     for name in CACHE_FILES:
         (root / ".cache" / name).unlink(missing_ok=True)
     first = load_once(code, root)
@@ -142,6 +171,11 @@ def main() -> None:
         "--baseline", default="e3dfc5b", help="commit to compare with ('' for none)"
     )
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="compile the source in every process instead of once beforehand",
+    )
     args = parser.parse_args()
     root = args.catalogue or Path(f"/tmp/guide-bench-{args.sites}")
     ensure_catalogue(root, args.sites)
@@ -157,9 +191,17 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            rows.append(measure(f"baseline {args.baseline}", temporary / "code", root, args.repeat))
+            rows.append(
+                measure(
+                    f"baseline {args.baseline}",
+                    temporary / "code",
+                    root,
+                    args.repeat,
+                    not args.no_bytecode,
+                )
+            )
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
-        rows.append(measure("this version", PROJECT, root, args.repeat))
+        rows.append(measure("this version", PROJECT, root, args.repeat, not args.no_bytecode))
     finally:
         if temporary is not None:
             subprocess.run(
@@ -177,6 +219,9 @@ def main() -> None:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"\nload average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    for env in ENVIRONMENTS.values():
+        if "PYTHONPYCACHEPREFIX" in env:
+            shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
 
 
 if __name__ == "__main__":

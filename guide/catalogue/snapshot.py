@@ -144,6 +144,7 @@ _SHARED_WORDS = frozenset({"status", "kind", "rank", "ward", "area"})
 # Every field of a site but its folder (a load sets it), in the dataclass's order: a field
 # added to Site is kept without a change here (and the code's fingerprint voids old snapshots).
 _FIELDS = tuple(name for name in Site.__dataclass_fields__ if name != "folder")
+_WIDTH = len(_FIELDS)
 
 
 # Site fields that hold a list of their own: stored as tuples (every empty one is then the
@@ -196,9 +197,9 @@ def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | 
     """
     if record is None:
         return None
-    if len(record) != len(_FIELDS):
-        raise ValueError(f"a site record has {len(record)} values, not {len(_FIELDS)}")
-    args = record if isinstance(record, list) else list(record)
+    if len(record) != _WIDTH:
+        raise ValueError(f"a site record has {len(record)} values, not {_WIDTH}")
+    args = record if type(record) is list else list(record)
     for at in _OWN_LIST_AT:
         args[at] = list(args[at])
     for at, kind in _LIST_AT:
@@ -244,7 +245,6 @@ Entry = tuple[Signature, tuple[Any, ...] | None, list[tuple[Any, ...]]]
 # without a site has Nones there) and the problems of the folders that have some. A large
 # catalogue then loads as a few big objects instead of several small ones per site, which
 # is quicker and leaves less of the heap scattered once they are dropped.
-_WIDTH = len(_FIELDS)
 _NO_RECORD = (None,) * _WIDTH
 
 
@@ -378,9 +378,10 @@ class Snapshot:
     def take(self, at: int, folder: str) -> tuple[Site | None, list[Problem]] | None:
         """Return the site and problems kept for the folder at ``at`` (see ``unchanged``)."""
         record = self._values[at * _WIDTH : (at + 1) * _WIDTH]
+        stored = self._problems.get(at)
         try:
             site = None if record[0] is None else site_from_record(record, folder)
-            problems = [Problem(*values) for values in self._problems.get(at, ())]
+            problems = [Problem(*values) for values in stored] if stored else []
         except (TypeError, ValueError):
             return None
         self.reused += 1
