@@ -30,6 +30,14 @@ def test_every_shipped_site_file_gives_tomllibs_values(shipped):
         'name = "Đình\x01"\n',
         "visit_minutes = 4_\n",
         "[name]\n[name]\n",
+        # What TOML 1.1 accepts and TOML 1.0 (the catalogue's TOML) refuses.
+        'name = { vi = "Đình Chèm",\n en = "Chem communal house" }\n',
+        'name = { vi = "}",\n en = "x" }\n',
+        'name = { vi = "Đình Chèm", }\n',
+        'address = "Làng\\x41"\n',
+        'address = "Làng\\e"\n',
+        "opened = 07:30\n",
+        "checked = 2026-12-01 08:00\n",
     ],
 )
 def test_a_broken_file_gets_tomllibs_message_line_and_column(text):
