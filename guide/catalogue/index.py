@@ -30,7 +30,7 @@ from guide.catalogue.reader import read_site
 from guide.catalogue.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
-    folder_signature,
+    files_of,
     no_collection,
     snapshot_key,
 )
@@ -224,13 +224,8 @@ def _load_sites(
         folder = f"{base}/{name}"
         kept = None if at is None else snapshot.take(at, folder)
         if kept is None:
-            # The folder is listed once, and the signature taken before reading: a change
-            # during the read shows next time.
-            try:
-                present: list[str] | None = os.listdir(folder)
-            except OSError:
-                present = None
-            signature = folder_signature(folder, config.languages, present) if use_cache else None
+            # The signature is taken before reading: a change during the read shows next time.
+            present, signature = files_of(folder, config.languages)
             site, found = read_site(root / name, config, areas, present=present)
             snapshot.remember(name, signature, site, found)
         else:

@@ -59,10 +59,6 @@ def _stamp(path: str) -> tuple[int, int, int, int]:
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
-def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
-    return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
-
-
 _STAT_FIELDS = operator.attrgetter("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino")
 # What a file that cannot be stat-ed is given: no file has inode 0, so it matches nothing.
 _NO_STAMP = bytes(_STAMP.size)
@@ -84,22 +80,34 @@ def _stamps_of(paths: list[str]) -> bytes:
         return b"".join(map(_stamp_or_none, paths))
 
 
-def folder_signature(
-    folder: str, languages: Iterable[str], present: Iterable[str] | None = None
-) -> Signature | None:
-    """Return the signature of a site folder's files, or None when it cannot be taken.
+def files_of(folder: str, languages: Iterable[str]) -> tuple[list[str] | None, Signature | None]:
+    """Return which of a site folder's files exist (``site.toml``, stories) and their signature.
 
-    ``present`` is the folder's listing when the caller has just taken it.
+    Each file a folder may hold is stat-ed by name: fewer calls than listing the folder
+    and then stat-ing what it holds. The folder is stat-ed first, so a file added or removed
+    meanwhile changes its stamp and shows at the next load. The signature is None (and the
+    folder read again next time) when a stamp cannot be taken; the names are None when the
+    folder cannot be read at all.
     """
-    wanted = {SITE_FILE, *(story_name(language) for language in languages)}
+    wanted = sorted({SITE_FILE, *(story_name(language) for language in languages)})
     try:
-        names = os.listdir(folder) if present is None else present
-        listed = ("", *sorted(name for name in names if name in wanted))
-        # One tuple for every folder with the same files: the snapshot stores it once.
-        names = _NAMES.setdefault(listed, listed)
-        return names, _stamps(folder, names)
+        stamps = [_STAMP.pack(*_STAT_FIELDS(os.stat(folder)))]
     except OSError:
-        return None
+        return None, None
+    present: list[str] = []
+    complete = True
+    for name in wanted:
+        try:
+            stamps.append(_STAMP.pack(*_STAT_FIELDS(os.stat(f"{folder}/{name}"))))
+        except FileNotFoundError:
+            continue
+        except OSError:  # there, but not to be stat-ed: reading it says what is wrong
+            complete = False
+        present.append(name)
+    if not complete:
+        return present, None
+    listed = ("", *present)
+    return present, (_NAMES.setdefault(listed, listed), b"".join(stamps))
 
 
 def _is_racy(signature: Signature, since_ns: int) -> bool:
@@ -182,11 +190,27 @@ _FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
 _NO_RANK = RankDetail()
 
 
+_GET_FIELDS = operator.attrgetter(*_FIELDS)
+# The fields ``_plain`` changes: the others are stored as they are.
+_PLAIN_AT = tuple(
+    (at, name)
+    for at, name in enumerate(_FIELDS)
+    if name in _LISTS
+    or name in _RECORDS
+    or name in _OWN_LISTS
+    or name in _SHARED_WORDS
+    or name in _SHARED_TUPLES
+)
+
+
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
     """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
     if site is None:
         return None
-    return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
+    values = list(_GET_FIELDS(site))
+    for at, name in _PLAIN_AT:
+        values[at] = _plain(name, values[at])
+    return tuple(values)
 
 
 def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | str) -> Site | None:
