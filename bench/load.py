@@ -106,6 +106,12 @@ def memory_of(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_of(pid: int) -> float:
+    """Return the CPU seconds (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -134,13 +140,21 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
             except OSError:
                 time.sleep(0.05)
         listening = time.perf_counter() - start
+        cpu = cpu_of(process.pid)
         rss_start, _ = memory_of(process.pid)
         url = f"http://127.0.0.1:{port}/sites/{slug}"
         with urllib.request.urlopen(url, timeout=120) as response:
             response.read()
         story = time.perf_counter() - start
         rss, peak = memory_of(process.pid)
-        return {"listening": listening, "story": story, "rss0": rss_start, "rss": rss, "peak": peak}
+        return {
+            "listening": listening,
+            "cpu": cpu,
+            "story": story,
+            "rss0": rss_start,
+            "rss": rss,
+            "peak": peak,
+        }
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -163,7 +177,7 @@ def measure(label: str, code: Path, root: Path, repeat: int, compiled: bool = Tr
         f"{first['s']:.2f} / {first['cpu']:.2f}",
         f"{warm['s']:.2f} / {warm['cpu']:.2f}",
         f"{warm['rss']:.0f} / {warm['peak']:.0f}",
-        f"{served['listening']:.2f} / {served['story']:.2f}",
+        f"{served['listening']:.2f} / {served['cpu']:.2f} / {served['story']:.2f}",
         f"{served['rss0']:.0f} / {served['rss']:.0f} / {served['peak']:.0f}",
     ]
 
@@ -219,7 +233,7 @@ def main() -> None:
     print(
         "| code | sites | first load s: wall / CPU | warm load s: wall / CPU "
         "| warm load MiB: resident / peak "
-        "| serve s: listening / first story | serve MiB: at start / after story / peak |"
+        "| serve s: listening / its CPU / first story | serve MiB: at start / after story / peak |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
