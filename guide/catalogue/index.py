@@ -30,10 +30,10 @@ from guide.catalogue.reader import read_site
 from guide.catalogue.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
-    files_of,
     no_collection,
     snapshot_key,
 )
+from guide.catalogue.stamps import files_of
 from guide.messages import N_
 
 

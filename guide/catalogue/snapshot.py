@@ -21,22 +21,21 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import itertools
 import operator
-import os
 import pickle
-import struct
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guide.catalogue.layout import SITE_FILE, story_name
 from guide.catalogue.model import Inscription, Media, Problem, Site, Source
+from guide.catalogue.stamps import STAMP as _STAMP
+from guide.catalogue.stamps import Signature, stamp, stamps_of
+from guide.catalogue.stamps import is_racy as _is_racy
 from guide.catalogue.store import atomic_write_bytes
 from guide.catalogue.vocabulary import RankDetail
 
@@ -45,76 +44,6 @@ SNAPSHOT_FORMAT = 2
 # Coarser than any file system's time stamps (FAT's are 2 s).
 RACY_NS = 2_000_000_000
 _MAGIC = b"guide-catalogue-snapshot\n"
-
-# (mtime, ctime, size, inode) of a file or folder, packed: one small bytes object per
-# site keeps the snapshot, and the memory it takes while it is read, small.
-_STAMP = struct.Struct("=qqQQ")
-# The names of the files that were read (the folder first, as ""), and their stamps.
-Signature = tuple[tuple[str, ...], bytes]
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _stamp(path: str) -> tuple[int, int, int, int]:
-    stat = os.stat(path)
-    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-
-
-_STAT_FIELDS = operator.attrgetter("st_mtime_ns", "st_ctime_ns", "st_size", "st_ino")
-# What a file that cannot be stat-ed is given: no file has inode 0, so it matches nothing.
-_NO_STAMP = bytes(_STAMP.size)
-
-
-def _stamp_or_none(path: str) -> bytes:
-    try:
-        return _STAMP.pack(*_STAT_FIELDS(os.stat(path)))
-    except OSError:
-        return _NO_STAMP
-
-
-def _stamps_of(paths: list[str]) -> bytes:
-    """Return the packed stamps of ``paths``, one after the other, in one tight loop."""
-    try:
-        # A stat per file is what a load cannot avoid: the least Python around each.
-        return b"".join(itertools.starmap(_STAMP.pack, map(_STAT_FIELDS, map(os.stat, paths))))
-    except OSError:
-        return b"".join(map(_stamp_or_none, paths))
-
-
-def files_of(folder: str, languages: Iterable[str]) -> tuple[list[str] | None, Signature | None]:
-    """Return which of a site folder's files exist (``site.toml``, stories) and their signature.
-
-    Each file a folder may hold is stat-ed by name: fewer calls than listing the folder
-    and then stat-ing what it holds. The folder is stat-ed first, so a file added or removed
-    meanwhile changes its stamp and shows at the next load. The signature is None (and the
-    folder read again next time) when a stamp cannot be taken; the names are None when the
-    folder cannot be read at all.
-    """
-    wanted = sorted({SITE_FILE, *(story_name(language) for language in languages)})
-    try:
-        stamps = [_STAMP.pack(*_STAT_FIELDS(os.stat(folder)))]
-    except OSError:
-        return None, None
-    present: list[str] = []
-    complete = True
-    for name in wanted:
-        try:
-            stamps.append(_STAMP.pack(*_STAT_FIELDS(os.stat(f"{folder}/{name}"))))
-        except FileNotFoundError:
-            continue
-        except OSError:  # there, but not to be stat-ed: reading it says what is wrong
-            complete = False
-        present.append(name)
-    if not complete:
-        return present, None
-    listed = ("", *present)
-    return present, (_NAMES.setdefault(listed, listed), b"".join(stamps))
-
-
-def _is_racy(signature: Signature, since_ns: int) -> bool:
-    """Return whether a stamp is so recent that a change could share its times."""
-    return any(
-        max(mtime, ctime) >= since_ns for mtime, ctime, _, _ in _STAMP.iter_unpack(signature[1])
-    )
 
 
 def validation_fingerprint() -> str:
@@ -136,7 +65,7 @@ def snapshot_key(root: Path, config_path: Path, areas_path: Path) -> tuple[Any, 
     if _FINGERPRINT is None:
         _FINGERPRINT = validation_fingerprint()
     config = hashlib.sha256(config_path.read_bytes()).hexdigest()
-    return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, _stamp(str(areas_path)))
+    return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, stamp(str(areas_path)))
 
 
 def _values(obj: Any) -> tuple[Any, ...]:
@@ -374,7 +303,7 @@ class Snapshot:
             held.append(at)
             folder = f"{base}/{name}"
             paths.extend(f"{folder}/{file}" if file else folder for file in self._files[at])
-        fresh = _stamps_of(paths)
+        fresh = stamps_of(paths)
         stored = self._stored_stamps(held)
         if fresh != stored:
             changed = self._changed(held, fresh, stored)
