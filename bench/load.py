@@ -13,9 +13,16 @@ worktree add`` into a temporary folder. Each figure comes from a fresh process:
 - first load: ``load_catalogue`` with no cache of that code in the catalogue's
   ``.cache`` folder (each version keeps its own file there);
 - warm load: the same again, the cache now written (best of ``--repeat``);
-- serve: ``guide serve`` started on the catalogue, seconds until its port
-  answers and one story page is served, then its resident memory (VmRSS) and
-  peak (VmHWM) from ``/proc``.
+  each load's CPU seconds are printed beside its wall-clock seconds, as a busy
+  machine stretches the second far more than the first;
+- serve: ``guide serve`` started on the catalogue (best of ``--repeat``), seconds
+  until its port answers and one story page is served, then its resident memory
+  (VmRSS) and peak (VmHWM) from ``/proc``.
+
+Each version's modules are compiled once beforehand into a bytecode folder of
+its own, as an installed guide's are (``pip install`` writes them), so that no
+figure counts compiling the source; ``--no-bytecode`` measures without (every
+process compiles what it imports, as under ``PYTHONDONTWRITEBYTECODE``).
 """
 
 from __future__ import annotations
@@ -38,12 +45,12 @@ CACHE_FILES = ("sites.json", "catalogue.snapshot")
 LOAD = """
 import json, resource, sys, time
 from guide.catalogue.index import load_catalogue
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 catalogue = load_catalogue(sys.argv[1])
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"sites": len(catalogue), "s": seconds, "rss": rss, "peak": peak}))
+print(json.dumps({"sites": len(catalogue), "s": seconds, "cpu": cpu, "rss": rss, "peak": peak}))
 """
 
 
@@ -58,8 +65,30 @@ def ensure_catalogue(folder: Path, n: int) -> None:
     make_catalogue(folder, n)
 
 
-def load_once(code: Path, root: Path) -> dict[str, float]:
+# Per version of the code: the environment its processes run with (see ``bytecode_env``).
+ENVIRONMENTS: dict[Path, dict[str, str]] = {}
+
+
+def bytecode_env(code: Path, compiled: bool) -> dict[str, str]:
+    """Return the environment to run ``code`` with, its modules compiled first if ``compiled``."""
     env = {**os.environ, "PYTHONPATH": str(code)}
+    if compiled:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="guide-bench-bytecode-")
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(code / "guide")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    ENVIRONMENTS[code] = env
+    return env
+
+
+def load_once(code: Path, root: Path) -> dict[str, float]:
+    env = ENVIRONMENTS.get(code) or {**os.environ, "PYTHONPATH": str(code)}
     done = subprocess.run(
         [sys.executable, "-c", LOAD, str(root)],
         cwd=code,
@@ -77,6 +106,12 @@ def memory_of(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_of(pid: int) -> float:
+    """Return the CPU seconds (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -87,7 +122,8 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
     """Start ``guide serve``; return seconds until a story page came back, and memory."""
     port = free_port()
     instance = Path(tempfile.mkdtemp(prefix="guide-bench-instance-"))
-    env = {**os.environ, "PYTHONPATH": str(code), "GUIDE_INSTANCE": str(instance)}
+    base = ENVIRONMENTS.get(code) or {**os.environ, "PYTHONPATH": str(code)}
+    env = {**base, "GUIDE_INSTANCE": str(instance)}
     command = [sys.executable, "-c", "from guide.cli import main; main()", "serve"]
     command += ["--sites", str(root), "--port", str(port)]
     start = time.perf_counter()
@@ -104,32 +140,44 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
             except OSError:
                 time.sleep(0.05)
         listening = time.perf_counter() - start
+        cpu = cpu_of(process.pid)
         rss_start, _ = memory_of(process.pid)
         url = f"http://127.0.0.1:{port}/sites/{slug}"
         with urllib.request.urlopen(url, timeout=120) as response:
             response.read()
         story = time.perf_counter() - start
         rss, peak = memory_of(process.pid)
-        return {"listening": listening, "story": story, "rss0": rss_start, "rss": rss, "peak": peak}
+        return {
+            "listening": listening,
+            "cpu": cpu,
+            "story": story,
+            "rss0": rss_start,
+            "rss": rss,
+            "peak": peak,
+        }
     finally:
         process.terminate()
         process.wait(timeout=30)
         shutil.rmtree(instance, ignore_errors=True)
 
 
-def measure(label: str, code: Path, root: Path, repeat: int) -> list[str]:
+def measure(label: str, code: Path, root: Path, repeat: int, compiled: bool = True) -> list[str]:
+    bytecode_env(code, compiled)
     for name in CACHE_FILES:
         (root / ".cache" / name).unlink(missing_ok=True)
     first = load_once(code, root)
     warm = min((load_once(code, root) for _ in range(repeat)), key=lambda r: r["s"])
-    served = serve_once(code, root, "di-tich-0")
+    # Best of ``repeat`` too: on a shared machine one start can wait far longer than the next.
+    served = min(
+        (serve_once(code, root, "di-tich-0") for _ in range(repeat)), key=lambda r: r["listening"]
+    )
     return [
         label,
         f"{first['sites']:,}",
-        f"{first['s']:.2f}",
-        f"{warm['s']:.2f}",
+        f"{first['s']:.2f} / {first['cpu']:.2f}",
+        f"{warm['s']:.2f} / {warm['cpu']:.2f}",
         f"{warm['rss']:.0f} / {warm['peak']:.0f}",
-        f"{served['listening']:.2f} / {served['story']:.2f}",
+        f"{served['listening']:.2f} / {served['cpu']:.2f} / {served['story']:.2f}",
         f"{served['rss0']:.0f} / {served['rss']:.0f} / {served['peak']:.0f}",
     ]
 
@@ -142,6 +190,11 @@ def main() -> None:
         "--baseline", default="e3dfc5b", help="commit to compare with ('' for none)"
     )
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="compile the source in every process instead of once beforehand",
+    )
     args = parser.parse_args()
     root = args.catalogue or Path(f"/tmp/guide-bench-{args.sites}")
     ensure_catalogue(root, args.sites)
@@ -157,9 +210,17 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            rows.append(measure(f"baseline {args.baseline}", temporary / "code", root, args.repeat))
+            rows.append(
+                measure(
+                    f"baseline {args.baseline}",
+                    temporary / "code",
+                    root,
+                    args.repeat,
+                    not args.no_bytecode,
+                )
+            )
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
-        rows.append(measure("this version", PROJECT, root, args.repeat))
+        rows.append(measure("this version", PROJECT, root, args.repeat, not args.no_bytecode))
     finally:
         if temporary is not None:
             subprocess.run(
@@ -170,13 +231,17 @@ def main() -> None:
             )
             shutil.rmtree(temporary, ignore_errors=True)
     print(
-        "| code | sites | first load s | warm load s | warm load MiB: resident / peak "
-        "| serve s: listening / first story | serve MiB: at start / after story / peak |"
+        "| code | sites | first load s: wall / CPU | warm load s: wall / CPU "
+        "| warm load MiB: resident / peak "
+        "| serve s: listening / its CPU / first story | serve MiB: at start / after story / peak |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"\nload average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    for env in ENVIRONMENTS.values():
+        if "PYTHONPYCACHEPREFIX" in env:
+            shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
 
 
 if __name__ == "__main__":

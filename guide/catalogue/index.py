@@ -30,10 +30,10 @@ from guide.catalogue.reader import read_site
 from guide.catalogue.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
-    folder_signature,
     no_collection,
     snapshot_key,
 )
+from guide.catalogue.stamps import files_of
 from guide.messages import N_
 
 
@@ -192,6 +192,21 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
         config.area_names,
         config.default_language,
     )
+    # Nothing a load makes holds a cycle: the collector would only walk the growing heap.
+    with no_collection():
+        catalogue = _load_sites(root, config, areas, areas_path, use_cache)
+        for tour, found in read_tours(tours_folder(root), catalogue):
+            problems_of_tour = [p for p in found if p.level == "error"]
+            catalogue.problems.extend(found)
+            if tour is not None and not problems_of_tour:
+                catalogue.tours[tour.slug] = tour
+    return catalogue
+
+
+def _load_sites(
+    root: Path, config: CatalogueConfig, areas: Areas, areas_path: Path, use_cache: bool
+) -> Catalogue:
+    """Return the catalogue of the site folders under ``root``, the snapshot used and saved."""
     sites: list[Site] = []
     problems: list[Problem] = []
     entries = sorted(
@@ -203,34 +218,23 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
     else:
         snapshot = Snapshot(None)
     base = str(root)
-    with no_collection():
-        for name in entries:
-            folder = os.path.join(base, name)
-            kept = snapshot.lookup(name, folder)
-            if kept is None:
-                # The folder is listed once, and the signature taken before reading: a change
-                # during the read shows next time.
-                try:
-                    present: list[str] | None = os.listdir(folder)
-                except OSError:
-                    present = None
-                signature = (
-                    folder_signature(folder, config.languages, present) if use_cache else None
-                )
-                site, found = read_site(root / name, config, areas, present=present)
-                snapshot.remember(name, signature, site, found)
-            else:
-                site, found = kept
-            problems.extend(found)
-            if site is not None:
-                sites.append(site)
+    # Every folder's files are stat-ed and compared with the snapshot at once.
+    spots = snapshot.unchanged(base, entries)
+    for name, at in zip(entries, spots, strict=True):
+        folder = f"{base}/{name}"
+        kept = None if at is None else snapshot.take(at, folder)
+        if kept is None:
+            # The signature is taken before reading: a change during the read shows next time.
+            present, signature = files_of(folder, config.languages)
+            site, found = read_site(root / name, config, areas, present=present)
+            snapshot.remember(name, signature, site, found)
+        else:
+            site, found = kept
+        problems.extend(found)
+        if site is not None:
+            sites.append(site)
     snapshot.keep_only(set(entries))
     snapshot.save()
     catalogue = Catalogue(root, config, areas, sites, problems)
     catalogue.snapshot_reused, catalogue.snapshot_read = snapshot.reused, snapshot.read
-    for tour, found in read_tours(tours_folder(root), catalogue):
-        problems_of_tour = [p for p in found if p.level == "error"]
-        catalogue.problems.extend(found)
-        if tour is not None and not problems_of_tour:
-            catalogue.tours[tour.slug] = tour
     return catalogue

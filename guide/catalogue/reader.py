@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from guide.catalogue import codes
+from guide.catalogue import codes, toml_text
 from guide.catalogue.geo import Area, Areas
 from guide.catalogue.layout import SITE_FILE, site_file, story_file, story_name
 from guide.catalogue.model import (
@@ -263,7 +263,7 @@ FactsError = tomllib.TOMLDecodeError
 
 def site_facts(text: str) -> dict[str, Any]:
     """Return the fields of a ``site.toml`` text as written, unknown ones too; raise FactsError."""
-    return tomllib.loads(text)
+    return toml_text.loads(text)
 
 
 def stored_facts(folder: Path) -> dict[str, Any]:
@@ -285,7 +285,7 @@ def read_site(
     path = folder / SITE_FILE
     label = label or str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_text.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         missing = N_("missing: every site folder needs a %(file)s")
         return None, [Problem.of(label, "", "file.missing", missing, file=SITE_FILE)]

@@ -21,18 +21,21 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import os
+import operator
 import pickle
-import struct
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from guide.catalogue.layout import SITE_FILE, story_name
+import numpy as np
+
 from guide.catalogue.model import Inscription, Media, Problem, Site, Source
+from guide.catalogue.stamps import STAMP as _STAMP
+from guide.catalogue.stamps import Signature, stamp, stamps_of
+from guide.catalogue.stamps import is_racy as _is_racy
 from guide.catalogue.store import atomic_write_bytes
 from guide.catalogue.vocabulary import RankDetail
 
@@ -41,47 +44,6 @@ SNAPSHOT_FORMAT = 2
 # Coarser than any file system's time stamps (FAT's are 2 s).
 RACY_NS = 2_000_000_000
 _MAGIC = b"guide-catalogue-snapshot\n"
-
-# (mtime, ctime, size, inode) of a file or folder, packed: one small bytes object per
-# site keeps the snapshot, and the memory it takes while it is read, small.
-_STAMP = struct.Struct("=qqQQ")
-# The names of the files that were read (the folder first, as ""), and their stamps.
-Signature = tuple[tuple[str, ...], bytes]
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _stamp(path: str) -> tuple[int, int, int, int]:
-    stat = os.stat(path)
-    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-
-
-def _stamps(folder: str, names: tuple[str, ...]) -> bytes:
-    return b"".join(_STAMP.pack(*_stamp(f"{folder}/{name}" if name else folder)) for name in names)
-
-
-def folder_signature(
-    folder: str, languages: Iterable[str], present: Iterable[str] | None = None
-) -> Signature | None:
-    """Return the signature of a site folder's files, or None when it cannot be taken.
-
-    ``present`` is the folder's listing when the caller has just taken it.
-    """
-    wanted = {SITE_FILE, *(story_name(language) for language in languages)}
-    try:
-        names = os.listdir(folder) if present is None else present
-        listed = ("", *sorted(name for name in names if name in wanted))
-        # One tuple for every folder with the same files: the snapshot stores it once.
-        names = _NAMES.setdefault(listed, listed)
-        return names, _stamps(folder, names)
-    except OSError:
-        return None
-
-
-def _is_racy(signature: Signature, since_ns: int) -> bool:
-    """Return whether a stamp is so recent that a change could share its times."""
-    return any(
-        max(mtime, ctime) >= since_ns for mtime, ctime, _, _ in _STAMP.iter_unpack(signature[1])
-    )
 
 
 def validation_fingerprint() -> str:
@@ -103,7 +65,7 @@ def snapshot_key(root: Path, config_path: Path, areas_path: Path) -> tuple[Any, 
     if _FINGERPRINT is None:
         _FINGERPRINT = validation_fingerprint()
     config = hashlib.sha256(config_path.read_bytes()).hexdigest()
-    return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, _stamp(str(areas_path)))
+    return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, stamp(str(areas_path)))
 
 
 def _values(obj: Any) -> tuple[Any, ...]:
@@ -119,50 +81,85 @@ _SHARED_WORDS = frozenset({"status", "kind", "rank", "ward", "area"})
 # Every field of a site but its folder (a load sets it), in the dataclass's order: a field
 # added to Site is kept without a change here (and the code's fingerprint voids old snapshots).
 _FIELDS = tuple(name for name in Site.__dataclass_fields__ if name != "folder")
+_WIDTH = len(_FIELDS)
+
+
+# Site fields that hold a list of their own: stored as tuples (every empty one is then the
+# one empty tuple, stored and loaded once) and made lists again for each site.
+_OWN_LISTS = frozenset(
+    name for name, f in Site.__dataclass_fields__.items() if f.default_factory is list
+)
+# Equal tuples that many sites hold (their story languages): stored once.
+_SHARED_TUPLES = frozenset({"story_languages"})
+_TUPLES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _plain(name: str, value: Any) -> Any:
     if name in _LISTS:
-        return [_values(item) for item in value]
+        return tuple(_values(item) for item in value)
     if name in _RECORDS:
-        return _values(value)
+        # Most sites have none: stored as None rather than a tuple per site.
+        return None if value == _RECORDS[name]() else _values(value)
+    if name in _OWN_LISTS:
+        return tuple(value)
     if name in _SHARED_WORDS and isinstance(value, str):
         return sys.intern(value)
+    if name in _SHARED_TUPLES and isinstance(value, tuple):
+        return _TUPLES.setdefault(value, value)
     return value
 
 
-# Where each list of records and the rank detail sit in a record, and where the folder goes
-# among Site's arguments: a site is then made with one positional call.
+# Where each list of records, each other list and the rank detail sit in a record, and where
+# the folder goes among Site's arguments: a site is then made with one positional call.
 _LIST_AT = tuple((_FIELDS.index(name), record) for name, record in _LISTS.items())
+_OWN_LIST_AT = tuple(_FIELDS.index(name) for name in _FIELDS if name in _OWN_LISTS - set(_LISTS))
 _RANK_AT = _FIELDS.index("rank_detail")
 _FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
 # Most sites have no rank detail; the record is frozen, so they all share one.
 _NO_RANK = RankDetail()
-_NO_RANK_VALUES = _values(_NO_RANK)
+
+
+_GET_FIELDS = operator.attrgetter(*_FIELDS)
+# The fields ``_plain`` changes: the others are stored as they are.
+_PLAIN_AT = tuple(
+    (at, name)
+    for at, name in enumerate(_FIELDS)
+    if name in _LISTS
+    or name in _RECORDS
+    or name in _OWN_LISTS
+    or name in _SHARED_WORDS
+    or name in _SHARED_TUPLES
+)
 
 
 def site_record(site: Site | None) -> tuple[Any, ...] | None:
     """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
     if site is None:
         return None
-    return tuple(_plain(name, getattr(site, name)) for name in _FIELDS)
+    values = list(_GET_FIELDS(site))
+    for at, name in _PLAIN_AT:
+        values[at] = _plain(name, values[at])
+    return tuple(values)
 
 
-def site_from_record(record: tuple[Any, ...] | None, folder: Path | str) -> Site | None:
+def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | str) -> Site | None:
     """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
 
     The values were validated when the record was made, so they are used as they are.
+    A list is used in place (the caller gives a fresh one, such as a slice).
     """
     if record is None:
         return None
-    if len(record) != len(_FIELDS):
-        raise ValueError(f"a site record has {len(record)} values, not {len(_FIELDS)}")
-    args = list(record)
+    if len(record) != _WIDTH:
+        raise ValueError(f"a site record has {len(record)} values, not {_WIDTH}")
+    args = record if type(record) is list else list(record)
+    for at in _OWN_LIST_AT:
+        args[at] = list(args[at])
     for at, kind in _LIST_AT:
         items = args[at]
         args[at] = [kind(*values) for values in items] if items else []
     rank = args[_RANK_AT]
-    args[_RANK_AT] = _NO_RANK if rank == _NO_RANK_VALUES else RankDetail(*rank)
+    args[_RANK_AT] = _NO_RANK if rank is None else RankDetail(*rank)
     args.insert(_FOLDER_AT, folder)
     return Site(*args)
 
@@ -201,7 +198,6 @@ Entry = tuple[Signature, tuple[Any, ...] | None, list[tuple[Any, ...]]]
 # without a site has Nones there) and the problems of the folders that have some. A large
 # catalogue then loads as a few big objects instead of several small ones per site, which
 # is quicker and leaves less of the heap scattered once they are dropped.
-_WIDTH = len(_FIELDS)
 _NO_RECORD = (None,) * _WIDTH
 
 
@@ -291,24 +287,54 @@ class Snapshot:
         record = tuple(self._values[at * _WIDTH : (at + 1) * _WIDTH])
         return signature, None if record == _NO_RECORD else record, self._problems.get(at, [])
 
-    def lookup(self, name: str, folder: str) -> tuple[Site | None, list[Problem]] | None:
-        """Return the site and problems of folder ``name`` (at ``folder``) when unchanged."""
-        at = self._at.get(name)
-        if at is None or name in self.entries:
-            return None
-        try:
-            current = _stamps(folder, self._files[at])
-        except OSError:
-            return None
-        # Compared where it lies in the stored stamps, without copying them out.
-        if len(current) != _STAMP.size * len(self._files[at]):
-            return None
-        if not self._stamps.startswith(current, self._offsets[at]):
-            return None
+    def unchanged(self, base: str, names: list[str]) -> list[int | None]:
+        """Return, for each folder of ``base`` in ``names``, where its reading is kept.
+
+        That is None for a folder the snapshot does not hold or whose files changed. Every
+        file is stat-ed in one loop and all the stamps are compared at once: when nothing
+        changed, one comparison of two byte strings says so.
+        """
+        spots: list[int | None] = [self._at.get(name) for name in names]
+        paths: list[str] = []
+        held: list[int] = []
+        for name, at in zip(names, spots, strict=True):
+            if at is None:
+                continue
+            held.append(at)
+            folder = f"{base}/{name}"
+            paths.extend(f"{folder}/{file}" if file else folder for file in self._files[at])
+        fresh = stamps_of(paths)
+        stored = self._stored_stamps(held)
+        if fresh != stored:
+            changed = self._changed(held, fresh, stored)
+            spots = [None if at in changed else at for at in spots]
+        return spots
+
+    def _stored_stamps(self, held: list[int]) -> bytes:
+        """Return the stored stamps of the folders at ``held``, in that order."""
+        if held == list(range(len(self._files))):
+            return self._stamps
+        size = _STAMP.size
+        return b"".join(
+            self._stamps[self._offsets[at] : self._offsets[at] + size * len(self._files[at])]
+            for at in held
+        )
+
+    def _changed(self, held: list[int], fresh: bytes, stored: bytes) -> set[int]:
+        """Return the folders of ``held`` whose fresh stamps differ from the stored ones."""
+        ends = np.cumsum([_STAMP.size * len(self._files[at]) for at in held])
+        differ = np.flatnonzero(
+            np.frombuffer(fresh, dtype=np.uint8) != np.frombuffer(stored, dtype=np.uint8)
+        )
+        return {held[int(i)] for i in np.unique(np.searchsorted(ends, differ, side="right"))}
+
+    def take(self, at: int, folder: str) -> tuple[Site | None, list[Problem]] | None:
+        """Return the site and problems kept for the folder at ``at`` (see ``unchanged``)."""
         record = self._values[at * _WIDTH : (at + 1) * _WIDTH]
+        stored = self._problems.get(at)
         try:
-            site = None if record[0] is None else site_from_record(tuple(record), folder)
-            problems = [Problem(*values) for values in self._problems.get(at, ())]
+            site = None if record[0] is None else site_from_record(record, folder)
+            problems = [Problem(*values) for values in stored] if stored else []
         except (TypeError, ValueError):
             return None
         self.reused += 1

@@ -33,6 +33,8 @@ _JUNK_RE = re.compile(f"[\x00-\x1f{_JUNK}]")
 _JUNK_MULTILINE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_JUNK}]")
 _HOURS_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _HOURS_HINT = "'08:00-11:30, 13:30-17:00'"
+# The Unicode categories of characters that show nothing: formats, controls, separators.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 
 
 def junk_problem(text: str, multiline: bool = False) -> Message | None:
@@ -75,9 +77,7 @@ def visible(text: str) -> str:
     >>> visible(" \\u200b Đình\\u00a0Chèm \\ufeff")
     'ĐìnhChèm'
     """
-    return "".join(
-        ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
-    )
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
 
 
 def name_problem(name: str) -> Message | None:
@@ -85,7 +85,7 @@ def name_problem(name: str) -> Message | None:
     found = junk_problem(name)
     if found is not None:
         return found
-    if not visible(name):
+    if not any(unicodedata.category(ch) not in _INVISIBLE for ch in name):
         return Message.of(
             N_("has no visible letters (only spaces or invisible characters): write the name")
         )

@@ -8,7 +8,7 @@ import shutil
 
 from builders import site_facts, write_site
 
-from guide.catalogue import snapshot
+from guide.catalogue import codes, snapshot
 from guide.catalogue.index import load_catalogue
 from guide.cli import main
 
@@ -161,3 +161,29 @@ def test_a_site_read_again_keeps_the_others_in_the_snapshot(empty_catalogue, tru
     assert (third.snapshot_reused, third.snapshot_read) == (2, 0)
     assert third.by_slug("dinh-chem").visit_minutes == 50
     assert third.by_slug("chua-mot-cot") == first.by_slug("chua-mot-cot")
+
+
+def test_only_the_changed_folders_among_many_are_read_again(empty_catalogue, trust_fresh_files):
+    taken: set[str] = set()
+    slugs = [f"di-tich-{n}" for n in range(8)]
+    for slug in slugs:
+        code = codes.issue(taken)
+        taken.add(code)
+        write_site(empty_catalogue, site_facts(code=code, slug=slug, name={"vi": slug}))
+    load_catalogue(empty_catalogue)
+    # A story edited in place, a story deleted, a site.toml edited in place and a folder
+    # gone, spread over the catalogue: each is one folder read again, the others are kept.
+    (empty_catalogue / "di-tich-1" / "story.vi.md").write_text("Đã sửa.", encoding="utf-8")
+    (empty_catalogue / "di-tich-4" / "story.vi.md").unlink()
+    facts = empty_catalogue / "di-tich-6" / "site.toml"
+    facts.write_text(facts.read_text().replace("visit_minutes = 45", "visit_minutes = 90"))
+    shutil.rmtree(empty_catalogue / "di-tich-7")
+    catalogue = load_catalogue(empty_catalogue)
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (4, 3)
+    assert catalogue.by_slug("di-tich-1").story("vi") == "Đã sửa."
+    assert catalogue.by_slug("di-tich-4").story_languages == ()
+    assert catalogue.by_slug("di-tich-6").visit_minutes == 90
+    assert catalogue.by_slug("di-tich-7") is None
+    files = load_catalogue(empty_catalogue, use_cache=False)
+    assert catalogue.sites == files.sites
+    assert [str(p) for p in catalogue.problems] == [str(p) for p in files.problems]
