@@ -22,6 +22,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
+from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations, gettext
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -163,7 +164,14 @@ def select_language() -> str:
     A public page's language is its path; elsewhere ``?lang=``, then the
     remembered choice, then the visitor's preference.
     """
-    if "language" in g:
+    # The application context's ``g`` read directly: a page asks a few dozen times,
+    # and each ``g`` through its proxy costs more than the answer.
+    app_context = _cv_app.get(None)
+    if app_context is not None:
+        known = app_context.g.__dict__.get("language")
+        if known is not None:
+            return known
+    elif "language" in g:  # outside any context: the proxy says so
         return g.language
     asked = asked_language(request.args.get("lang", ""), available_languages())
     chosen = asked or preferred_language()
@@ -228,7 +236,11 @@ def _install_template_gettext(app: Flask) -> None:
 
     def catalogue():  # babel's Translations, or NullTranslations outside a request
         nonlocal latest
-        locale = get_locale()
+        # Flask-Babel keeps the request's locale (or a force_locale block's) on g;
+        # read there without the proxies, else asked for (the first call of a request).
+        app_context = _cv_app.get(None)
+        state = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+        locale = getattr(state, "babel_locale", None) or get_locale()
         if locale is None:
             return get_translations()
         seen, found = latest
