@@ -24,8 +24,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
 from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations, gettext
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from guide.messages import Message, MessageError
@@ -260,14 +260,19 @@ def _install_template_gettext(app: Flask) -> None:
         newstyle=True,
     )
 
-    @pass_context
-    def template_gettext(context: Context, message: str, **variables: Any) -> str:
-        # What Jinja's newstyle gettext does, without its two further indirect calls.
-        # Not kept on the context: a macro imported without context keeps its own
-        # context from one request to the next.
+    @pass_eval_context
+    def template_gettext(eval_context: EvalContext, message: str, **variables: Any) -> str:
+        # What Jinja's newstyle gettext does, without its two further indirect calls,
+        # and taking the evaluation context only: a function given the template's
+        # context is given a copy of it inside every loop and block. Nothing is kept
+        # on a context: a macro imported without context keeps its own from one
+        # request to the next.
         text = catalogue().ugettext(message)
-        if context.eval_ctx.autoescape:
+        if eval_context.autoescape:
             text = Markup(text)
+        # Without values only "%%" changes: the text itself, unless it holds a "%".
+        if not variables and "%" not in text:
+            return text
         return text % variables
 
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, has_request_context, redirect, request, url_for
+from flask import Flask, Request, Response, g, has_request_context, redirect, request, url_for
 from flask.globals import _cv_app, _cv_request
 from werkzeug.routing import BaseConverter, Map, Rule
 
@@ -102,15 +102,18 @@ def page_url(endpoint: str, **values: Any) -> str:
     return address
 
 
-def language_url(code: str) -> str:
+def language_url(code: str, page: Request | None = None) -> str:
     """Return this page in language ``code``: its path for a public page, else ``?lang=``."""
-    args = {key: value for key, value in request.args.items() if key != "lang"}
-    if request.endpoint == "public.home" and code == available_languages()[0]:
+    # The request read through its proxy once: the switcher asks for every language.
+    page = page or request._get_current_object()  # type: ignore[attr-defined]
+    args = {key: value for key, value in page.args.items() if key != "lang"}
+    endpoint = page.endpoint
+    if endpoint == "public.home" and code == available_languages()[0]:
         # The bare root sends browsers elsewhere by Accept-Language: say this is a choice.
         return f"{url_for('public.home', lang=code)}?{urlencode({**args, 'lang': code})}"
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return page_url(request.endpoint, **(request.view_args or {}), **args, lang=code)
-    return f"{request.path}?{urlencode({**args, 'lang': code})}"
+    if endpoint in PUBLIC_ENDPOINTS:
+        return page_url(endpoint, **(page.view_args or {}), **args, lang=code)
+    return f"{page.path}?{urlencode({**args, 'lang': code})}"
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,11 @@ class LanguageLink:
 def language_links() -> list[LanguageLink]:
     """Return the language switcher of the page being rendered, a link per interface language."""
     current = select_language()
+    page = request._get_current_object()  # type: ignore[attr-defined]
     return [
-        LanguageLink(code, language_url(code), html_lang(code), endonym(code), code == current)
+        LanguageLink(
+            code, language_url(code, page), html_lang(code), endonym(code), code == current
+        )
         for code in available_languages()
     ]
 

@@ -13,6 +13,7 @@ that needs another policy sets the header itself; it is then left alone.
 from __future__ import annotations
 
 import secrets
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+@lru_cache(maxsize=16)
 def tile_source(tile_url: str) -> str:
     """Return the CSP source expression of the tile server's origin.
 
@@ -81,6 +83,7 @@ DENIED_FEATURES = (
 )
 
 
+@cache
 def permissions_policy() -> str:
     """Return the Permissions-Policy header value.
 
