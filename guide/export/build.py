@@ -7,6 +7,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from posixpath import dirname, normpath
 from typing import Any
@@ -245,8 +246,17 @@ class Builder:
         """Return the body and type of the guide's answer at ``address``, or raise BuildError."""
         # The request goes through the app's own dispatch, as the server's requests do,
         # without a test client's cookie jar and response wrapping around it.
-        environ = EnvironBuilder(path=address, headers={"Accept-Encoding": "identity"})
-        with self.app.request_context(environ.get_environ()):
+        headers = {"Accept-Encoding": "identity"}
+        base = self.__dict__.get("_environ")
+        if base is None:
+            base = self._environ = EnvironBuilder(path="/", headers=headers).get_environ()
+        if address.isascii() and not any(mark in address for mark in "?#%"):
+            # A plain path: the environ EnvironBuilder makes for it, without making it again.
+            paths = {"PATH_INFO": address, "REQUEST_URI": address, "RAW_URI": address}
+            environ = {**base, **paths, "wsgi.input": BytesIO()}
+        else:
+            environ = EnvironBuilder(path=address, headers=headers).get_environ()
+        with self.app.request_context(environ):
             response = self.app.full_dispatch_request()
         try:
             response.direct_passthrough = False  # a file sent from disk is read here
@@ -257,7 +267,8 @@ class Builder:
         finally:
             response.close()  # a file sent from disk (fonts, photos) stays open until closed
         if mimetype == "text/html":
-            body = _NONCE.sub("", body.decode("utf-8")).encode("utf-8")
+            # On the bytes: no UTF-8 sequence holds a quote, so none is cut in two.
+            body = re.sub(_NONCE.pattern.encode(), b"", body)
         return body, mimetype
 
     def fresh(self, relative: str, key: str) -> bool:

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from guide.web import (
         admin,
         assets,
+        fragments,
         i18n,
         language_paths,
         maps,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     sizes.init_app(app)
     i18n.init_app(app)
+    fragments.init_app(app)
     assets.init_app(app)
     init_compression(app)
     public.init_app(app)

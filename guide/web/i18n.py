@@ -22,9 +22,10 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, Response, g, request
+from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations, gettext
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from guide.messages import Message, MessageError
@@ -163,7 +164,14 @@ def select_language() -> str:
     A public page's language is its path; elsewhere ``?lang=``, then the
     remembered choice, then the visitor's preference.
     """
-    if "language" in g:
+    # The application context's ``g`` read directly: a page asks a few dozen times,
+    # and each ``g`` through its proxy costs more than the answer.
+    app_context = _cv_app.get(None)
+    if app_context is not None:
+        known = app_context.g.__dict__.get("language")
+        if known is not None:
+            return known
+    elif "language" in g:  # outside any context: the proxy says so
         return g.language
     asked = asked_language(request.args.get("lang", ""), available_languages())
     chosen = asked or preferred_language()
@@ -228,7 +236,11 @@ def _install_template_gettext(app: Flask) -> None:
 
     def catalogue():  # babel's Translations, or NullTranslations outside a request
         nonlocal latest
-        locale = get_locale()
+        # Flask-Babel keeps the request's locale (or a force_locale block's) on g;
+        # read there without the proxies, else asked for (the first call of a request).
+        app_context = _cv_app.get(None)
+        state = app_context.g.__dict__.get("_flask_babel") if app_context is not None else None
+        locale = getattr(state, "babel_locale", None) or get_locale()
         if locale is None:
             return get_translations()
         seen, found = latest
@@ -248,14 +260,19 @@ def _install_template_gettext(app: Flask) -> None:
         newstyle=True,
     )
 
-    @pass_context
-    def template_gettext(context: Context, message: str, **variables: Any) -> str:
-        # What Jinja's newstyle gettext does, without its two further indirect calls.
-        # Not kept on the context: a macro imported without context keeps its own
-        # context from one request to the next.
+    @pass_eval_context
+    def template_gettext(eval_context: EvalContext, message: str, **variables: Any) -> str:
+        # What Jinja's newstyle gettext does, without its two further indirect calls,
+        # and taking the evaluation context only: a function given the template's
+        # context is given a copy of it inside every loop and block. Nothing is kept
+        # on a context: a macro imported without context keeps its own from one
+        # request to the next.
         text = catalogue().ugettext(message)
-        if context.eval_ctx.autoescape:
+        if eval_context.autoescape:
             text = Markup(text)
+        # Without values only "%%" changes: the text itself, unless it holds a "%".
+        if not variables and "%" not in text:
+            return text
         return text % variables
 
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, has_request_context, redirect, request, url_for
+from flask import Flask, Request, Response, g, has_request_context, redirect, request, url_for
+from flask.globals import _cv_app, _cv_request
 from werkzeug.routing import BaseConverter, Map, Rule
 
 from guide.web.i18n import (
@@ -25,6 +26,10 @@ from guide.web.i18n import (
     html_lang,
     select_language,
 )
+
+# Addresses kept by ``page_url``: enough for every page of a large catalogue in
+# every language, forgotten all at once beyond that.
+MAX_KEPT_URLS = 200_000
 
 # Pages visitors read: each has an address per language. The API, assets, the
 # service worker (it must sit at the top to control every page) and /admin do not.
@@ -57,15 +62,58 @@ def path_segment(code: str) -> str:
     return code.replace("_", "-").lower()
 
 
-def language_url(code: str) -> str:
+_KEPT = "guide.page_urls"
+
+
+def page_url(endpoint: str, **values: Any) -> str:
+    """Return ``url_for(endpoint, **values)``, kept for the next page that asks the same.
+
+    A page asks for a few dozen addresses, most of them the same on every page
+    of its language (the menu, the passport) or on the pages of a few sites.
+    What an address depends on is the key: the endpoint and values in their
+    order (they order the query string), the page's language when the endpoint
+    is a public page (``give_language``) and the application's root. Relative
+    endpoints (".x"), options ("_external"...) and calls outside a request are
+    passed to ``url_for`` as they are.
+    """
+    request_context = _cv_request.get(None)
+    if request_context is None or endpoint[:1] == "." or any(k[:1] == "_" for k in values):
+        return url_for(endpoint, **values)
+    language = None
+    if endpoint in PUBLIC_ENDPOINTS and "lang" not in values:
+        state = _cv_app.get().g.__dict__
+        if state.get("path_language"):
+            language = state.get("language")
+    # Each application its own: another catalogue may have other languages.
+    kept = request_context.app.extensions.get(_KEPT)
+    if kept is None:
+        kept = request_context.app.extensions[_KEPT] = {}
+    try:
+        key = (request_context.url_adapter.script_name, endpoint, language, *values.items())
+        return kept[key]
+    except TypeError:  # a value that cannot be a key (a list): built each time
+        return url_for(endpoint, **values)
+    except KeyError:
+        pass
+    address = url_for(endpoint, **values)
+    if len(kept) >= MAX_KEPT_URLS:
+        kept.clear()
+    kept[key] = address
+    return address
+
+
+def language_url(code: str, page: Request | None = None) -> str:
     """Return this page in language ``code``: its path for a public page, else ``?lang=``."""
-    args = {key: value for key, value in request.args.items() if key != "lang"}
-    if request.endpoint == "public.home" and code == available_languages()[0]:
+    # The request read through its proxy once: the switcher asks for every language.
+    page = page or request._get_current_object()  # type: ignore[attr-defined]
+    args = {key: value for key, value in page.args.items() if key != "lang"}
+    endpoint = page.endpoint
+    if endpoint == "public.home" and code == available_languages()[0]:
         # The bare root sends browsers elsewhere by Accept-Language: say this is a choice.
         return f"{url_for('public.home', lang=code)}?{urlencode({**args, 'lang': code})}"
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
-    return f"{request.path}?{urlencode({**args, 'lang': code})}"
+    if endpoint in PUBLIC_ENDPOINTS:
+        return page_url(endpoint, **(page.view_args or {}), **args, lang=code)
+    return f"{page.path}?{urlencode({**args, 'lang': code})}"
 
 
 @dataclass(frozen=True)
@@ -82,8 +130,11 @@ class LanguageLink:
 def language_links() -> list[LanguageLink]:
     """Return the language switcher of the page being rendered, a link per interface language."""
     current = select_language()
+    page = request._get_current_object()  # type: ignore[attr-defined]
     return [
-        LanguageLink(code, language_url(code), html_lang(code), endonym(code), code == current)
+        LanguageLink(
+            code, language_url(code, page), html_lang(code), endonym(code), code == current
+        )
         for code in available_languages()
     ]
 
@@ -112,6 +163,7 @@ def add_language_paths(app: Flask) -> None:
     ``url_for(..., lang="en")`` yields the prefixed path and no ``lang`` the bare one.
     """
     app.jinja_env.globals["language_path"] = path_segment
+    app.jinja_env.globals["url_for"] = page_url
     app.jinja_env.globals["language_links"] = language_links
     with app.app_context():
         languages = available_languages()

@@ -13,6 +13,7 @@ that needs another policy sets the header itself; it is then left alone.
 from __future__ import annotations
 
 import secrets
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+@lru_cache(maxsize=16)
 def tile_source(tile_url: str) -> str:
     """Return the CSP source expression of the tile server's origin.
 
@@ -81,6 +83,7 @@ DENIED_FEATURES = (
 )
 
 
+@cache
 def permissions_policy() -> str:
     """Return the Permissions-Policy header value.
 
@@ -128,23 +131,28 @@ def add_security_headers(response: Response) -> Response:
     from flask import current_app
 
     embeddable = is_embeddable()
-    headers = response.headers
-    headers.setdefault(
-        "Content-Security-Policy",
-        content_security_policy(
-            current_app.config["GUIDE_TILE_URL"],
-            csp_nonce(),
-            embeddable,
-            origin_of(api_base()),
+    config = current_app.config
+    wanted = [
+        (
+            "Content-Security-Policy",
+            lambda: content_security_policy(
+                config["GUIDE_TILE_URL"], csp_nonce(), embeddable, origin_of(api_base())
+            ),
         ),
-    )
-    headers.setdefault("Permissions-Policy", permissions_policy())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        ("Permissions-Policy", permissions_policy),
+        ("X-Content-Type-Options", lambda: "nosniff"),
+        ("Referrer-Policy", lambda: "strict-origin-when-cross-origin"),
+    ]
     if not embeddable:
-        headers.setdefault("X-Frame-Options", "DENY")
-    if current_app.config.get("GUIDE_HTTPS"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted.append(("X-Frame-Options", lambda: "DENY"))
+    if config.get("GUIDE_HTTPS"):
+        wanted.append(("Strict-Transport-Security", lambda: "max-age=31536000"))
+    # The names the view set, read once: asking the headers for each missing name
+    # raises and catches an exception every time.
+    present = {name.lower() for name, _ in response.headers.items()}
+    for name, value in wanted:
+        if name.lower() not in present:
+            response.headers.add(name, value())
     return response
 
 

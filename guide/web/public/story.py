@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from weakref import WeakKeyDictionary
 
 from babel import Locale
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -29,7 +29,7 @@ from guide.render.photos import photo_info
 from guide.tours.travel import Travel
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
-from guide.web.language_paths import path_segment
+from guide.web.language_paths import page_url, path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
 
@@ -169,7 +169,7 @@ class StoryPage:
 
     def alternate_url(self, code: str) -> str:
         """Return the address of this story page in language ``code`` (for hreflang)."""
-        return public_url(url_for("public.story", slug=self.site.slug, lang=code))
+        return public_url(page_url("public.story", slug=self.site.slug, lang=code))
 
     def absolute_url(self, path: str) -> str:
         """Return ``path`` on the guide's public address; ``path`` itself without one."""
@@ -345,5 +345,5 @@ def story_page(site: Site, language: str) -> StoryPage:
         geo_uri=geo_uri,
         directions_url=directions_url,
         # Never the request's Host: GUIDE_BASE_URL, else a relative link.
-        canonical_url=public_url(url_for("public.story", slug=site.slug, lang=language)),
+        canonical_url=public_url(page_url("public.story", slug=site.slug, lang=language)),
     )
