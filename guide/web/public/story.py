@@ -215,6 +215,31 @@ class _LocatorPlace:
     others: list[Site]
 
 
+def locator_others(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -> list[Site]:
+    """Return the other sites the locator of ``site`` shows as small named dots."""
+    if not site.has_location:
+        return []
+    key = ("locator-others", site.slug, tuple(n.site.slug for n in nearby))
+    cache = _cache(catalogue)
+    found = cache.get(key)
+    if found is None:
+        area = catalogue.areas.get(site.area)
+        here = Mark(site.lat, site.lon, "", "")  # type: ignore[arg-type]
+        marks = [Mark(n.site.lat, n.site.lon, "", "") for n in nearby]  # type: ignore[arg-type]
+        bounds = locator_box(here, marks, area.geometry if area else None)
+        numbered = {site.slug, *(n.site.slug for n in nearby)}
+        # The nearest of the other sites in view: a dense catalogue would fill the page.
+        in_view = catalogue.in_box(
+            bounds,
+            site.lat,  # type: ignore[arg-type]
+            site.lon,  # type: ignore[arg-type]
+            status="published",
+            limit=OTHER_DOTS + len(numbered),
+        )
+        found = cache[key] = [o for o in in_view if o.slug not in numbered][:OTHER_DOTS]
+    return found
+
+
 def _locator_place(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -> _LocatorPlace:
     """Return what the locator of ``site`` shows, found once per catalogue for all languages."""
     key = ("locator", site.slug, tuple(n.site.slug for n in nearby))
@@ -223,30 +248,17 @@ def _locator_place(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -
     if found is not None:
         return found
     area = catalogue.areas.get(site.area)
-    geometry = area.geometry if area else None
     districts_key = ("locator-districts", site.area)
     districts = cache.get(districts_key)
     if districts is None:
         districts = cache[districts_key] = [
             Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area
         ]
-    here = Mark(site.lat, site.lon, "", "")  # type: ignore[arg-type]
-    marks = [Mark(n.site.lat, n.site.lon, "", "") for n in nearby]  # type: ignore[arg-type]
-    bounds = locator_box(here, marks, geometry)
-    numbered = {site.slug, *(n.site.slug for n in nearby)}
-    # The nearest of the other sites in view: a dense catalogue would fill the page.
-    in_view = catalogue.in_box(
-        bounds,
-        site.lat,  # type: ignore[arg-type]
-        site.lon,  # type: ignore[arg-type]
-        status="published",
-        limit=OTHER_DOTS + len(numbered),
-    )
-    others = [o for o in in_view if o.slug not in numbered][:OTHER_DOTS]
+    others = locator_others(catalogue, site, nearby)
     layout = locator_layout(
-        here,
-        marks,
-        geometry,
+        Mark(site.lat, site.lon, "", ""),  # type: ignore[arg-type]
+        [Mark(n.site.lat, n.site.lon, "", "") for n in nearby],  # type: ignore[arg-type]
+        area.geometry if area else None,
         districts=districts,
         others=[Mark(o.lat, o.lon, "", "") for o in others],  # type: ignore[arg-type]
     )
