@@ -18,6 +18,7 @@ from guide import create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
+from guide.export.digests import Digests, page_digests
 from guide.export.inputs import (
     FORMAT,
     MANIFEST,
@@ -36,7 +37,6 @@ from guide.web.language_paths import path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
-from guide.web.public.story import locator_others, nearby_sites
 
 __all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
@@ -49,28 +49,6 @@ _TEXT_TYPES = ("text/", "application/json", "application/geo+json", "application
 
 class BuildError(Exception):
     """A page of the export could not be rendered: names the address and the status."""
-
-
-def summary(site: Site) -> str:
-    """Return what other pages show of a site (lists, map, nearby), as canonical JSON."""
-    photos = [photo.file for photo in site.photos()][:1]
-    return json.dumps(
-        [
-            site.slug,
-            site.code,
-            site.status,
-            site.name,
-            site.kind,
-            site.rank,
-            site.area,
-            site.lat,
-            site.lon,
-            site.address,
-            photos,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-    )
 
 
 def _output_file(path: str, mimetype: str) -> str:
@@ -128,6 +106,8 @@ class Builder:
         self.app: Flask = create_app(dict(self.settings))
         self.client = self.app.test_client()
         self.previous: dict[str, dict[str, Any]] = {}
+        # What the last build found of every page and each site's neighbourhood.
+        self.last: Digests | None = None
         self.outputs: dict[str, dict[str, Any]] = {}
         self.report = BuildReport()
 
@@ -136,36 +116,12 @@ class Builder:
         with self.app.app_context():
             return get_catalogue()
 
-    def digests(self) -> tuple[str, dict[str, str]]:
+    def digests(self) -> Digests:
         """Return the digest of what every page shows and the digest of each story page."""
         catalogue = self.catalogue()
         code = code_digest({k: v for k, v in self.settings.items() if k != "GUIDE_SITES"})
-        root = catalogue.root
-        shared = sha(
-            code,
-            tree_digest(root / "catalogue.toml", root / catalogue.config.areas_file),
-            tree_digest(root / "_tours"),
-            tree_digest(root / "codes.txt"),
-        )
-        summaries = {site.slug: summary(site) for site in catalogue.sites}
-        every = sha(shared, *(summaries[slug] for slug in sorted(summaries)))
-        stories = {}
         with self.app.app_context():
-            for site in catalogue.sites:
-                if not site.is_public:
-                    continue
-                near = nearby_sites(catalogue, site)
-                # The other sites the locator shows as dots, named: their names are on the page.
-                dots = locator_others(catalogue, site, near)
-                stories[site.slug] = sha(
-                    shared,
-                    self.folder_digest(site),
-                    summaries[site.slug],
-                    *(summaries[n.site.slug] for n in near),
-                    "",
-                    *(summaries[o.slug] for o in dots),
-                )
-        return every, stories
+            return page_digests(catalogue, code, self.folder_digest, self.last)
 
     def folder_digest(self, site: Site) -> str:
         """Return the digest of a site's folder, as read at the start of the build."""
@@ -177,10 +133,11 @@ class Builder:
         return tree_digest(folder)
 
     # -- what to render ----------------------------------------------------------
-    def pages(self, digests: tuple[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+    def pages(self, digests: Digests | None = None) -> list[tuple[str, str]]:
         """Return (address, digest of its inputs) of every page and file of the export."""
         catalogue = self.catalogue()
-        every, stories = digests or self.digests()
+        digests = digests or self.digests()
+        every, stories = digests.every, digests.stories
         languages = catalogue.config.interface_languages
         work: list[tuple[str, str]] = [
             ("/sw.js", every),
@@ -297,11 +254,14 @@ class Builder:
                 # A manifest that is not one (edited, cut short) means building everything.
                 if isinstance(outputs, dict) and all(isinstance(o, dict) for o in outputs.values()):
                     self.previous = outputs
+                    places = data.get("places")
+                    if isinstance(data.get("every"), str) and isinstance(places, dict):
+                        self.last = Digests(data["every"], {}, places)
             except (ValueError, AttributeError):
                 self.previous = {}
         catalogue = self.catalogue()
         digests = self.digests()
-        every = digests[0]
+        every = digests.every
         pending: set[str] = set()
         work = []
         for address, key in self.pages(digests):
@@ -330,7 +290,13 @@ class Builder:
             self.report.removed.append(relative)
         manifest.write_text(
             json.dumps(
-                {"format": FORMAT, "inputs": self.inputs.digest, "outputs": self.outputs},
+                {
+                    "format": FORMAT,
+                    "inputs": self.inputs.digest,
+                    "every": every,
+                    "places": digests.places,
+                    "outputs": self.outputs,
+                },
                 indent=0,
                 sort_keys=True,
             ),

@@ -102,15 +102,18 @@ def catalogue_entries(root: Path) -> dict[str, str]:
     return {name: tree_digest(root / name) for name in names}
 
 
+def guide_environment() -> dict[str, str]:
+    """Return the ``GUIDE_*`` environment variables: settings too (guide.settings.from_environ)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("GUIDE_")}
+
+
 def inputs_digest(settings: dict[str, Any], entries: dict[str, str]) -> str:
     """Return the digest of everything a build reads: code, settings, environment, catalogue."""
     shown = {k: v for k, v in settings.items() if k != "GUIDE_SITES"}
-    # GUIDE_* variables are settings too (guide.settings.from_environ).
-    environment = {k: v for k, v in os.environ.items() if k.startswith("GUIDE_")}
     return sha(
         str(FORMAT),
         code_digest(shown),
-        json.dumps(environment, sort_keys=True),
+        json.dumps(guide_environment(), sort_keys=True),
         *(f"{name}\0{digest}" for name, digest in entries.items()),
     )
 

@@ -116,3 +116,33 @@ def test_a_broken_manifest_means_a_build_not_an_error(catalogue, tmp_path):
     report = build(out, catalogue)
     assert report.files == first.files and (out / MANIFEST).is_file()
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"] != "?"
+
+
+def test_after_an_edit_then_a_move_the_folder_is_the_build_from_scratch(tmp_path):
+    # The edit keeps every site's neighbours (taken from the last build); the move
+    # changes them, on the moved site's pages and on those of the sites around it.
+    sites = tmp_path / "sites"
+    shutil.copytree(DEFAULT_SITES, sites, ignore=shutil.ignore_patterns(".cache"))
+    out, scratch = tmp_path / "out", tmp_path / "scratch"
+    build(out, sites)
+    story = sites / "dinh-chem" / "story.vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    edited = build(out, sites)
+    assert edited.written and all("dinh-chem" in name for name in edited.written)
+    facts = sites / "dinh-chem" / "site.toml"
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    # Đình Chèm moves next to the Temple of Literature, far from where it was.
+    moved = []
+    for line in lines:
+        key = line.split(" =", 1)[0]
+        moved.append(
+            {"lat": "lat = 21.0286", "lon": "lon = 105.8355", "area": 'area = "006"'}.get(key, line)
+        )
+    assert moved != lines
+    facts.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    report = build(out, sites)
+    build(scratch, sites)
+    mine, theirs = files_of(out), files_of(scratch)
+    assert sorted(set(mine) ^ set(theirs)) == []
+    assert [name for name in mine if name != MANIFEST and mine[name] != theirs[name]] == []
+    assert any("van-mieu" in name for name in report.written)
