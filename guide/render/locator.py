@@ -162,6 +162,8 @@ class Layout:
     # The position attributes of each neighbour's circle and number, and of the site's.
     neighbours: tuple[tuple[str, str], ...]
     here: str
+    # Holds the geometries whose ids are in the cache's key while the entry lives.
+    drawn: _Drawn
 
 
 # A site's locators in every language (and pages of the same place) share their layout.
@@ -226,7 +228,8 @@ def locator_layout(
         x, y = project(mark.lon, mark.lat)
         numbered.append((f'cx="{x:g}" cy="{y:g}"', f'x="{x:g}" y="{y:g}"'))
     x, y = project(site.lon, site.lat)
-    layout = Layout(project, "".join(parts), tuple(dots), tuple(numbered), f'cx="{x:g}" cy="{y:g}"')
+    here = f'cx="{x:g}" cy="{y:g}"'
+    layout = Layout(project, "".join(parts), tuple(dots), tuple(numbered), here, drawn)
     if len(_LAYOUTS) >= _LAYOUT_LIMIT:
         _LAYOUTS.clear()
     _LAYOUTS[key] = layout

@@ -209,7 +209,7 @@ def nearby_sites(catalogue: Catalogue, site: Site) -> list[NearbySite]:
 
 @dataclass(frozen=True)
 class _LocatorPlace:
-    """What a site's locator shows, in any language: its area, the neighbouring areas, the dots."""
+    """What a site's locator shows, in any language: its layout and the sites drawn as dots."""
 
     layout: Layout
     others: list[Site]
