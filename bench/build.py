@@ -12,7 +12,9 @@ after renaming one site (its name shows on lists and the map, so more pages
 depend on it). Each build also runs once as the `guide build` command in a
 fresh process, which adds Python's start-up and imports. The baseline in the
 same run is the full build: the speed-up of each rebuild is against it. For
-generated catalogues (bench/catalogue.py writes them) it times a full build.
+generated catalogues (bench/catalogue.py writes them) it times a full build, a
+build with nothing changed (also as the command) and one after editing a
+site's narrative.
 Every build prints its seconds, files written and kept, and the folder's files
 and bytes.
 """
@@ -125,7 +127,14 @@ def generated(sizes: list[int]) -> None:
             full = in_process(work / "out", sites)
             print(row(f"{n:,} sites, full", full, None, full.seconds), flush=True)
             same = in_process(work / "out", sites)
-            print(row(f"{n:,} sites, nothing changed", same, None, full.seconds), flush=True)
+            same_command = as_command(work / "out", sites)
+            print(
+                row(f"{n:,} sites, nothing changed", same, same_command, full.seconds), flush=True
+            )
+            story = sites / "di-tich-0" / "story.vi.md"
+            story.write_text(story.read_text(encoding="utf-8") + "\nThêm một câu.\n", "utf-8")
+            edited = in_process(work / "out", sites)
+            print(row(f"{n:,} sites, one narrative edited", edited, None, full.seconds), flush=True)
 
 
 def main(arguments: list[str]) -> None:

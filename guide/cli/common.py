@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from guide import settings
-from guide.catalogue.config import CatalogueError
-from guide.catalogue.geo import Area
-from guide.catalogue.index import Catalogue, load_catalogue
+
+if TYPE_CHECKING:
+    from guide.catalogue.geo import Area
+    from guide.catalogue.index import Catalogue
 
 
 def sites_option(command):
@@ -30,6 +32,11 @@ def sites_root(sites_dir: Path | None) -> Path:
 
 def open_catalogue(sites_dir: Path | None) -> Catalogue:
     """Load the catalogue or stop with the reason on standard error (exit status 2)."""
+    # Imported here: commands that need no catalogue (a build with nothing to do,
+    # --help) start without numpy and shapely.
+    from guide.catalogue.config import CatalogueError
+    from guide.catalogue.index import load_catalogue
+
     try:
         return load_catalogue(sites_root(sites_dir))
     except CatalogueError as error:

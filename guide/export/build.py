@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from posixpath import dirname, normpath
@@ -17,21 +15,31 @@ from xml.sax.saxutils import escape as xml_escape
 from flask import Flask, url_for
 from werkzeug.test import EnvironBuilder
 
-from guide import PROJECT_ROOT, TEMPLATES, create_app
+from guide import create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
+from guide.export.digests import Digests, page_digests
+from guide.export.inputs import (
+    FORMAT,
+    MANIFEST,
+    BuildReport,
+    Inputs,
+    check,
+    code_digest,
+    export_settings,
+    read_inputs,
+    sha,
+    tree_digest,
+)
 from guide.export.parallel import render_all
 from guide.export.search import search_index
-from guide.web.addresses import STATIC_EXPORT
 from guide.web.language_paths import path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
-from guide.web.public.story import nearby_sites
 
-MANIFEST = ".guide-build.json"
-FORMAT = 1
+__all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
 _NONCE = re.compile(r' nonce="[^"]*"')
 # Same-origin files a page or a file refers to: assets, photos, media, thumbnails.
@@ -42,76 +50,6 @@ _TEXT_TYPES = ("text/", "application/json", "application/geo+json", "application
 
 class BuildError(Exception):
     """A page of the export could not be rendered: names the address and the status."""
-
-
-@dataclass
-class BuildReport:
-    """What a build did: files written and kept, files removed, size and time."""
-
-    written: list[str] = field(default_factory=list)
-    kept: int = 0
-    removed: list[str] = field(default_factory=list)
-    files: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-
-
-def _sha(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def _tree_digest(*roots: Path, suffixes: tuple[str, ...] = ()) -> str:
-    """Return a digest of the names and bytes of every file under ``roots``."""
-    parts: list[bytes | str] = []
-    for root in roots:
-        if root.is_file():
-            parts += [root.name, root.read_bytes()]
-            continue
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                if suffixes and path.suffix not in suffixes:
-                    continue
-                parts += [str(path.relative_to(root)), path.read_bytes()]
-    return _sha(*parts)
-
-
-def code_digest(config: dict[str, str]) -> str:
-    """Return a digest of what renders every page: the guide's code, templates, assets, settings."""
-    package = PROJECT_ROOT / "guide"
-    return _sha(
-        _tree_digest(package, suffixes=(".py", ".mo", ".css", ".js", ".svg", ".png")),
-        _tree_digest(TEMPLATES),
-        json.dumps(config, sort_keys=True),
-    )
-
-
-def summary(site: Site) -> str:
-    """Return what other pages show of a site (lists, map, nearby), as canonical JSON."""
-    photos = [photo.file for photo in site.photos()][:1]
-    return json.dumps(
-        [
-            site.slug,
-            site.code,
-            site.status,
-            site.name,
-            site.kind,
-            site.rank,
-            site.area,
-            site.lat,
-            site.lon,
-            site.address,
-            photos,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-    )
 
 
 def _output_file(path: str, mimetype: str) -> str:
@@ -145,27 +83,32 @@ def write_output(
         same = False
     if not same:
         target.write_bytes(body)
-    return {"key": key, "sha": _sha(body), "refs": sorted(found)}
+    return {"key": key, "sha": sha(body), "refs": sorted(found)}
 
 
 class Builder:
     """Render a catalogue's public pages through the guide's views into ``out``."""
 
-    def __init__(self, out: Path, sites: Path, base_url: str = "", api_url: str = "") -> None:
+    def __init__(
+        self,
+        out: Path,
+        sites: Path,
+        base_url: str = "",
+        api_url: str = "",
+        inputs: Inputs | None = None,
+    ) -> None:
         self.out = out
-        self.base_url = base_url.strip().rstrip("/")
-        self.settings = {
-            "TESTING": True,
-            "GUIDE_SITES": str(sites),
-            "GUIDE_BASE_URL": self.base_url,
-            "GUIDE_API_URL": api_url.strip().rstrip("/"),
-            STATIC_EXPORT: True,
-            # Only staff sign-in is limited, and the export signs no one in.
-            "RATELIMIT_ENABLED": False,
-        }
+        self.settings = export_settings(sites, base_url, api_url)
+        self.base_url = self.settings["GUIDE_BASE_URL"]
+        # What the catalogue folder held before anything of it was read: a change
+        # made during the build is seen by the next one.
+        self.inputs = inputs or read_inputs(self.settings)
+        self.entries = self.inputs.entries
         self.app: Flask = create_app(dict(self.settings))
         self.client = self.app.test_client()
         self.previous: dict[str, dict[str, Any]] = {}
+        # What the last build found of every page and each site's neighbourhood.
+        self.last: Digests | None = None
         self.outputs: dict[str, dict[str, Any]] = {}
         self.report = BuildReport()
 
@@ -174,36 +117,28 @@ class Builder:
         with self.app.app_context():
             return get_catalogue()
 
-    def digests(self) -> tuple[str, dict[str, str]]:
+    def digests(self) -> Digests:
         """Return the digest of what every page shows and the digest of each story page."""
         catalogue = self.catalogue()
         code = code_digest({k: v for k, v in self.settings.items() if k != "GUIDE_SITES"})
-        root = catalogue.root
-        shared = _sha(
-            code,
-            _tree_digest(root / "catalogue.toml", root / catalogue.config.areas_file),
-            _tree_digest(root / "_tours"),
-            _tree_digest(root / "codes.txt"),
-        )
-        summaries = {site.slug: summary(site) for site in catalogue.sites}
-        every = _sha(shared, *(summaries[slug] for slug in sorted(summaries)))
-        stories = {}
         with self.app.app_context():
-            for site in catalogue.sites:
-                if not site.is_public:
-                    continue
-                near = nearby_sites(catalogue, site)
-                folder = _tree_digest(site.folder) if site.folder else ""
-                stories[site.slug] = _sha(
-                    shared, folder, summaries[site.slug], *(summaries[n.site.slug] for n in near)
-                )
-        return every, stories
+            return page_digests(catalogue, code, self.folder_digest, self.last)
+
+    def folder_digest(self, site: Site) -> str:
+        """Return the digest of a site's folder, as read at the start of the build."""
+        if not site.folder:
+            return ""
+        folder = Path(site.folder)
+        if folder.name in self.entries and folder.parent == Path(self.settings["GUIDE_SITES"]):
+            return self.entries[folder.name]
+        return tree_digest(folder)
 
     # -- what to render ----------------------------------------------------------
-    def pages(self, digests: tuple[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+    def pages(self, digests: Digests | None = None) -> list[tuple[str, str]]:
         """Return (address, digest of its inputs) of every page and file of the export."""
         catalogue = self.catalogue()
-        every, stories = digests or self.digests()
+        digests = digests or self.digests()
+        every, stories = digests.every, digests.stories
         languages = catalogue.config.interface_languages
         work: list[tuple[str, str]] = [
             ("/sw.js", every),
@@ -326,13 +261,18 @@ class Builder:
         if manifest.is_file():
             try:
                 data = json.loads(manifest.read_text(encoding="utf-8"))
-                if data.get("format") == FORMAT:
-                    self.previous = data.get("outputs", {})
+                outputs = data.get("outputs") if data.get("format") == FORMAT else None
+                # A manifest that is not one (edited, cut short) means building everything.
+                if isinstance(outputs, dict) and all(isinstance(o, dict) for o in outputs.values()):
+                    self.previous = outputs
+                    places = data.get("places")
+                    if isinstance(data.get("every"), str) and isinstance(places, dict):
+                        self.last = Digests(data["every"], {}, places)
             except (ValueError, AttributeError):
                 self.previous = {}
         catalogue = self.catalogue()
         digests = self.digests()
-        every = digests[0]
+        every = digests.every
         pending: set[str] = set()
         work = []
         for address, key in self.pages(digests):
@@ -353,16 +293,24 @@ class Builder:
             if address in done:
                 continue
             done.add(address)
-            key = (
-                _sha(every, address) if "/thumbnail" in address or ".h" not in address else address
-            )
+            key = sha(every, address) if "/thumbnail" in address or ".h" not in address else address
             relative = address.lstrip("/")
             pending |= self.emit(relative, key, lambda a=address: self.fetch(a)) - done
         for relative in sorted(set(self.previous) - set(self.outputs)):
             (self.out / relative).unlink(missing_ok=True)
             self.report.removed.append(relative)
         manifest.write_text(
-            json.dumps({"format": FORMAT, "outputs": self.outputs}, indent=0, sort_keys=True),
+            json.dumps(
+                {
+                    "format": FORMAT,
+                    "inputs": self.inputs.digest,
+                    "every": every,
+                    "places": digests.places,
+                    "outputs": self.outputs,
+                },
+                indent=0,
+                sort_keys=True,
+            ),
             encoding="utf-8",
         )
         self.report.files = len(self.outputs)
@@ -468,6 +416,14 @@ class Builder:
         return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def build(out: Path, sites: Path, base_url: str = "", api_url: str = "") -> BuildReport:
-    """Build the static export of the catalogue in ``sites`` into ``out``."""
-    return Builder(Path(out), Path(sites), base_url, api_url).run()
+def build(
+    out: Path, sites: Path, base_url: str = "", api_url: str = "", inputs: Inputs | None = None
+) -> BuildReport:
+    """Build the static export of the catalogue in ``sites`` into ``out``.
+
+    ``inputs`` is what ``guide.export.inputs.check`` found, when it was asked first.
+    """
+    inputs = inputs or check(Path(out), Path(sites), base_url, api_url)
+    if inputs.report is not None:
+        return inputs.report
+    return Builder(Path(out), Path(sites), base_url, api_url, inputs).run()

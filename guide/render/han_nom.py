@@ -79,6 +79,9 @@ def _coverage(path: Path, mtime_ns: int, size: int) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     with TTFont(str(path), lazy=True) as font:
+        # Only the code points are wanted, not the glyphs' names: numbered names spare
+        # fontTools deriving tens of thousands of them from the cmap (most of a second).
+        font.setGlyphOrder([f"glyph{number}" for number in range(font["maxp"].numGlyphs)])
         return frozenset(font.getBestCmap() or {})
 
 

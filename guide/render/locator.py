@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from shapely.geometry import box
@@ -144,6 +145,97 @@ def locator_box(
     return west, south, east, north
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a locator's parts go, whatever the language: its box and the markup without names.
+
+    Only the names differ between a site's locators in its languages (the title,
+    the site's, its neighbours' and the other dots'): the projection, the area
+    outlines and every dot's position are worked out once.
+    """
+
+    project: Projection
+    # The neighbouring areas' paths and names, then the site's area: no per-language text.
+    outlines: str
+    # For each shown dot of ``others``: its index there and its circle's position.
+    others: tuple[tuple[int, str], ...]
+    # The position attributes of each neighbour's circle and number, and of the site's.
+    neighbours: tuple[tuple[str, str], ...]
+    here: str
+    # Holds the geometries whose ids are in the cache's key while the entry lives.
+    drawn: _Drawn
+
+
+# A site's locators in every language (and pages of the same place) share their layout.
+_LAYOUTS: dict[tuple[object, ...], Layout] = {}
+_LAYOUT_LIMIT = 8192
+
+# The same names (an area's, a nearby site's) are escaped for many pages.
+_escape = lru_cache(maxsize=1 << 16)(escape)
+
+
+def locator_layout(
+    site: Mark,
+    neighbours: Sequence[Mark] = (),
+    area: BaseGeometry | None = None,
+    *,
+    districts: Sequence[Outline] = (),
+    others: Sequence[Mark] = (),
+) -> Layout:
+    """Return the layout of the locator of ``site``: as ``locator_svg``'s, its names aside."""
+    key = (
+        site.lat,
+        site.lon,
+        tuple((m.lat, m.lon) for m in neighbours),
+        id(area),
+        tuple((id(d.geometry), d.name) for d in districts),
+        tuple((m.lat, m.lon) for m in others),
+    )
+    found = _LAYOUTS.get(key)
+    if found is not None:
+        return found
+    points = [site, *neighbours]
+    shapes = polygons(area)
+    west, south, east, north = locator_box(site, neighbours, area, with_neighbours=bool(districts))
+    project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
+    drawn = _outlines(area if shapes else None, (west, south, east, north), districts, project)
+    parts, labels = [], []
+    for district, outline, anchor in drawn.neighbours:
+        name = _escape(district.name)
+        parts.append(
+            f'<path class="neighbour" d="{outline}" fill-rule="evenodd">'
+            f"<title>{name}</title></path>"
+        )
+        if anchor is not None:
+            # Keep the whole name inside the box: about two thirds of an em per letter at 9 units.
+            half = len(district.name) * LETTER_WIDTH / 2
+            x = round(min(max(anchor[0], half + 2), project.width - half - 2), 1)
+            labels.append(f'<text class="area-name" x="{x:g}" y="{anchor[1]:g}">{name}</text>')
+    if drawn.area is not None:
+        parts.append(f'<path class="area" d="{drawn.area}" fill-rule="evenodd"/>')
+    parts.extend(labels)
+    shown = {(mark.lat, mark.lon) for mark in points}
+    dots = []
+    for index, mark in enumerate(others):
+        if (mark.lat, mark.lon) in shown or not (
+            west <= mark.lon <= east and south <= mark.lat <= north
+        ):
+            continue
+        x, y = project(mark.lon, mark.lat)
+        dots.append((index, f'cx="{x:g}" cy="{y:g}"'))
+    numbered = []
+    for mark in neighbours:
+        x, y = project(mark.lon, mark.lat)
+        numbered.append((f'cx="{x:g}" cy="{y:g}"', f'x="{x:g}" y="{y:g}"'))
+    x, y = project(site.lon, site.lat)
+    here = f'cx="{x:g}" cy="{y:g}"'
+    layout = Layout(project, "".join(parts), tuple(dots), tuple(numbered), here, drawn)
+    if len(_LAYOUTS) >= _LAYOUT_LIMIT:
+        _LAYOUTS.clear()
+    _LAYOUTS[key] = layout
+    return layout
+
+
 def locator_svg(
     site: Mark,
     neighbours: Sequence[Mark] = (),
@@ -166,49 +258,47 @@ def locator_svg(
     >>> svg.startswith("<svg") and "Đình Chèm" in svg
     True
     """
-    points = [site, *neighbours]
-    shapes = polygons(area)
-    west, south, east, north = locator_box(site, neighbours, area, with_neighbours=bool(districts))
-    project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
-    parts = svg_open("locator", project, title=title, description=description, id_prefix=id_prefix)
-    drawn = _outlines(area if shapes else None, (west, south, east, north), districts, project)
-    labels = []
-    for district, outline, anchor in drawn.neighbours:
-        name = escape(district.name)
+    layout = locator_layout(site, neighbours, area, districts=districts, others=others)
+    return draw_locator(
+        layout,
+        site,
+        neighbours,
+        title=title,
+        description=description,
+        id_prefix=id_prefix,
+        others=others,
+    )
+
+
+def draw_locator(
+    layout: Layout,
+    site: Mark,
+    neighbours: Sequence[Mark] = (),
+    *,
+    title: str,
+    description: str = "",
+    id_prefix: str = "locator",
+    others: Sequence[Mark] = (),
+) -> str:
+    """Return the ``<svg>`` of ``layout`` with the names of its marks (``locator_svg``'s)."""
+    parts = svg_open(
+        "locator", layout.project, title=title, description=description, id_prefix=id_prefix
+    )
+    parts.append(layout.outlines)
+    for index, position in layout.others:
         parts.append(
-            f'<path class="neighbour" d="{outline}" fill-rule="evenodd">'
-            f"<title>{name}</title></path>"
+            f'<circle class="other" {position} r="3"><title>{_escape(others[index].name)}</title>'
+            "</circle>"
         )
-        if anchor is not None:
-            # Keep the whole name inside the box: about two thirds of an em per letter at 9 units.
-            half = len(district.name) * LETTER_WIDTH / 2
-            x = round(min(max(anchor[0], half + 2), project.width - half - 2), 1)
-            labels.append(f'<text class="area-name" x="{x:g}" y="{anchor[1]:g}">{name}</text>')
-    if drawn.area is not None:
-        parts.append(f'<path class="area" d="{drawn.area}" fill-rule="evenodd"/>')
-    parts.extend(labels)
-    shown = {(mark.lat, mark.lon) for mark in points}
-    for mark in others:
-        if (mark.lat, mark.lon) in shown or not (
-            west <= mark.lon <= east and south <= mark.lat <= north
-        ):
-            continue
-        x, y = project(mark.lon, mark.lat)
+    for mark, (circle, text) in zip(neighbours, layout.neighbours, strict=True):
         parts.append(
-            f'<circle class="other" cx="{x:g}" cy="{y:g}" r="3">'
-            f"<title>{escape(mark.name)}</title></circle>"
+            f'<g class="near"><title>{_escape(mark.name)}</title>'
+            f'<circle {circle} r="8"/>'
+            f'<text {text} dy="0.35em">{_escape(mark.label)}</text></g>'
         )
-    for mark in neighbours:
-        x, y = project(mark.lon, mark.lat)
-        parts.append(
-            f'<g class="near"><title>{escape(mark.name)}</title>'
-            f'<circle cx="{x:g}" cy="{y:g}" r="8"/>'
-            f'<text x="{x:g}" y="{y:g}" dy="0.35em">{escape(mark.label)}</text></g>'
-        )
-    x, y = project(site.lon, site.lat)
     parts.append(
-        f'<g class="here"><title>{escape(site.name)}</title>'
-        f'<circle cx="{x:g}" cy="{y:g}" r="11"/><circle cx="{x:g}" cy="{y:g}" r="4" class="dot"/>'
+        f'<g class="here"><title>{_escape(site.name)}</title>'
+        f'<circle {layout.here} r="11"/><circle {layout.here} r="4" class="dot"/>'
         "</g>"
     )
     parts.append("</svg>")

@@ -200,3 +200,39 @@ def test_a_second_build_is_byte_identical_and_an_edit_rebuilds_only_its_pages(tm
     prefixes = ["", "en/", "fr/", "ja/", "ko/", "zh-hans/"]
     assert sorted(report.written) == sorted(f"{p}sites/dinh-chem/index.html" for p in prefixes)
     assert "A line added." in (first / "en/sites/dinh-chem/index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_after_a_rename_is_the_build_from_scratch(tmp_path):
+    # The renamed site shows on other sites' pages too: numbered among their nearby
+    # sites, or a dot of their locator. Every page that shows it is written again.
+    sites = tmp_path / "sites"
+    shutil.copytree(DEFAULT_SITES, sites, ignore=shutil.ignore_patterns(".cache"))
+    again, scratch = tmp_path / "again", tmp_path / "scratch"
+    build(again, sites)
+    facts = sites / "dinh-chem" / "site.toml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace('vi = "Đình Chèm', 'vi = "Đình Chèm Mới', 1), "utf-8")
+    report = build(again, sites)
+    build(scratch, sites)
+    files = sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(again)) for p in again.rglob("*") if p.is_file())
+    differ = [
+        name
+        for name in files
+        if name != MANIFEST and (again / name).read_bytes() != (scratch / name).read_bytes()
+    ]
+    assert differ == []
+    dotted = [
+        name
+        for name in files
+        if name.endswith("index.html")
+        and "/sites/" in f"/{name}"
+        and "dinh-chem" not in name
+        and any(
+            "Đình Chèm Mới" in title.get_text()
+            for title in BeautifulSoup(
+                (scratch / name).read_text(encoding="utf-8"), "html.parser"
+            ).select("svg.locator circle.other title")
+        )
+    ]
+    assert dotted and set(dotted) <= set(report.written)

@@ -77,6 +77,18 @@ def test_hanazono_draws_every_character_of_the_shipped_inscriptions():
 
 
 @needs_font
+@needs_font
+def test_a_fonts_coverage_is_every_code_point_its_cmap_maps():
+    from fontTools.ttLib import TTFont
+
+    from guide.render.han_nom import coverage
+
+    for path in FONTS:
+        with TTFont(str(path)) as font:
+            mapped = frozenset(font.getBestCmap())
+        assert coverage(path) == mapped, path.name
+
+
 def test_unknown_font_names_are_not_found(font_app):
     client = font_app.test_client()
     assert client.get("/fonts/han-nom.0000000000000000.woff2").status_code == 404

@@ -132,3 +132,27 @@ def test_a_dense_catalogue_shows_the_nearest_other_sites_and_keeps_the_page_ligh
     ]
     assert len(shown) == OTHER_DOTS
     assert max(map(apart, shown)) <= min(map(apart, hidden))
+
+
+def test_a_sites_locator_in_each_language_has_the_same_drawing_and_that_languages_names(client):
+    site = CATALOGUE.by_slug("bao-tang-ho-chi-minh")
+    drawings = {}
+    for language in ("vi", "en", "vi"):
+        svg = locator_of(client, site.slug, language)
+        names = [title.get_text() for title in svg.select("g title, circle title")]
+        assert site.display_name(language) in names
+        assert svg.find("title", id="locator-title").get_text().count(site.display_name(language))
+        for text in svg.find_all(["title", "desc"]):
+            text.decompose()
+        drawing = str(svg)
+        numbers = [text.get_text() for text in svg.select("g.near text")]
+        drawings.setdefault(language, []).append((drawing, numbers, names))
+    (vi_drawing, vi_numbers, vi_names), again = drawings["vi"]
+    en_drawing, en_numbers, en_names = drawings["en"][0]
+    # Drawn once per site, named per language: the shapes and dots are the same...
+    assert en_drawing == vi_drawing
+    assert en_numbers == vi_numbers and len(vi_numbers) >= 2
+    # ...and the names are the page's language, not the first page drawn.
+    assert en_names != vi_names
+    assert site.display_name("en") in en_names and site.display_name("en") not in vi_names
+    assert again == (vi_drawing, vi_numbers, vi_names)

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
-from guide.render.locator import Mark, Outline, locator_box, locator_svg
+from guide.render.locator import Layout, Mark, Outline, draw_locator, locator_box, locator_layout
 from guide.render.narrative import Narrative, render_file
 from guide.render.photos import photo_info
 from guide.tours.travel import Travel
@@ -207,11 +207,70 @@ def nearby_sites(catalogue: Catalogue, site: Site) -> list[NearbySite]:
     return cache[key]
 
 
+@dataclass(frozen=True)
+class _LocatorPlace:
+    """What a site's locator shows, in any language: its layout and the sites drawn as dots."""
+
+    layout: Layout
+    others: list[Site]
+
+
+def locator_others(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -> list[Site]:
+    """Return the other sites the locator of ``site`` shows as small named dots."""
+    if not site.has_location:
+        return []
+    key = ("locator-others", site.slug, tuple(n.site.slug for n in nearby))
+    cache = _cache(catalogue)
+    found = cache.get(key)
+    if found is None:
+        area = catalogue.areas.get(site.area)
+        here = Mark(site.lat, site.lon, "", "")  # type: ignore[arg-type]
+        marks = [Mark(n.site.lat, n.site.lon, "", "") for n in nearby]  # type: ignore[arg-type]
+        bounds = locator_box(here, marks, area.geometry if area else None)
+        numbered = {site.slug, *(n.site.slug for n in nearby)}
+        # The nearest of the other sites in view: a dense catalogue would fill the page.
+        in_view = catalogue.in_box(
+            bounds,
+            site.lat,  # type: ignore[arg-type]
+            site.lon,  # type: ignore[arg-type]
+            status="published",
+            limit=OTHER_DOTS + len(numbered),
+        )
+        found = cache[key] = [o for o in in_view if o.slug not in numbered][:OTHER_DOTS]
+    return found
+
+
+def _locator_place(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -> _LocatorPlace:
+    """Return what the locator of ``site`` shows, found once per catalogue for all languages."""
+    key = ("locator", site.slug, tuple(n.site.slug for n in nearby))
+    cache = _cache(catalogue)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    area = catalogue.areas.get(site.area)
+    districts_key = ("locator-districts", site.area)
+    districts = cache.get(districts_key)
+    if districts is None:
+        districts = cache[districts_key] = [
+            Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area
+        ]
+    others = locator_others(catalogue, site, nearby)
+    layout = locator_layout(
+        Mark(site.lat, site.lon, "", ""),  # type: ignore[arg-type]
+        [Mark(n.site.lat, n.site.lon, "", "") for n in nearby],  # type: ignore[arg-type]
+        area.geometry if area else None,
+        districts=districts,
+        others=[Mark(o.lat, o.lon, "", "") for o in others],  # type: ignore[arg-type]
+    )
+    found = cache[key] = _LocatorPlace(layout, others)
+    return found
+
+
 def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[NearbySite]) -> Markup:
     """Return the inline SVG locator of ``site`` in its area with its neighbours numbered."""
     if not site.has_location:
         return Markup("")
-    area = catalogue.areas.get(site.area)
+    place = _locator_place(catalogue, site, nearby)
     name = site.display_name(language)
     area_name = catalogue.areas.name_of(site.area, language)
     title = gettext("Where %(name)s is in %(area)s", name=name, area=area_name)
@@ -219,37 +278,22 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
         "The large red dot is %(name)s; numbered dots are the nearby sites listed below.",
         name=name,
     )
-    here = Mark(site.lat, site.lon, "", name)  # type: ignore[arg-type]
-    marks = [
-        Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
-        for n in nearby
-    ]
-    districts = [Outline(a.name, a.geometry) for a in catalogue.areas if a.id != site.area]
-    bounds = locator_box(here, marks, area.geometry if area else None)
-    numbered = {site.slug, *(n.site.slug for n in nearby)}
-    # The nearest of the other sites in view: a dense catalogue would fill the page.
-    in_view = catalogue.in_box(
-        bounds,
-        site.lat,  # type: ignore[arg-type]
-        site.lon,  # type: ignore[arg-type]
-        status="published",
-        limit=OTHER_DOTS + len(numbered),
-    )
-    # Not kept: the page cache keeps whole pages, and the outlines, the costly part,
-    # are kept by the locator itself.
+    # Not kept: the page cache keeps whole pages. What costs (the outlines, the dots'
+    # places) is kept per site by ``_locator_place`` and the locator's layout.
     return Markup(
-        locator_svg(
-            here,
-            marks,
-            area.geometry if area else None,
+        draw_locator(
+            place.layout,
+            Mark(site.lat, site.lon, "", name),  # type: ignore[arg-type]
+            [
+                Mark(n.site.lat, n.site.lon, n.label, n.site.display_name(language))  # type: ignore[arg-type]
+                for n in nearby
+            ],
             title=title,
             description=description if nearby else "",
-            districts=districts,
             others=[
                 Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
-                for o in in_view
-                if o.slug not in numbered
-            ][:OTHER_DOTS],
+                for o in place.others
+            ],
         )
     )
 
