@@ -10,7 +10,6 @@ from pathlib import Path
 from posixpath import dirname, normpath
 from typing import Any
 from urllib.parse import urljoin
-from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, url_for
 from werkzeug.test import EnvironBuilder
@@ -34,7 +33,7 @@ from guide.export.inputs import (
 )
 from guide.export.parallel import render_all
 from guide.export.search import search_index
-from guide.web.language_paths import path_segment
+from guide.export.sitemap import robots_txt, sitemap_xml
 from guide.web.loaded import get_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
@@ -364,56 +363,18 @@ class Builder:
             lambda: (json.dumps(index, ensure_ascii=False, sort_keys=True).encode(), "text/plain"),
             False,
         )
-        self.emit("robots.txt", every, lambda: (self.robots().encode(), "text/plain"), False)
+        robots = robots_txt(self.base_url).encode()
+        self.emit("robots.txt", every, lambda: (robots, "text/plain"), False)
         if self.base_url:
-            self.emit("sitemap.xml", every, lambda: (self.sitemap(catalogue), "text/xml"), False)
+
+            def sitemap() -> tuple[bytes, str]:
+                return sitemap_xml(self.app, catalogue, self.base_url), "text/xml"
+
+            self.emit("sitemap.xml", every, sitemap, False)
 
     def not_found(self) -> tuple[bytes, str]:
         response = self.client.get("/sites/-", headers={"Accept-Encoding": "identity"})
         return _NONCE.sub("", response.get_data(as_text=True)).encode("utf-8"), "text/html"
-
-    def robots(self) -> str:
-        lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/"]
-        if self.base_url:
-            lines.append(f"Sitemap: {self.base_url}/sitemap.xml")
-        return "\n".join(lines) + "\n"
-
-    def sitemap(self, catalogue: Catalogue) -> bytes:
-        """Return sitemap.xml: each public page once per language, with hreflang alternates."""
-        languages = catalogue.config.interface_languages
-
-        groups: list[dict[str, str]] = []
-        with self.app.test_request_context():
-            for endpoint in ("public.home", "maps.map_page", "tour_pages.index"):
-                groups.append({lang: url_for(endpoint, lang=lang) for lang in languages})
-            for tour in sorted(catalogue.tours):
-                groups.append(
-                    {lang: url_for("tour_pages.tour", tour=tour, lang=lang) for lang in languages}
-                )
-            for site in sorted(catalogue.sites, key=lambda s: s.slug):
-                if site.is_public:
-                    groups.append(
-                        {
-                            lang: url_for("public.story", slug=site.slug, lang=lang)
-                            for lang in languages
-                        }
-                    )
-        out = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-        ]
-        for group in groups:
-            for path in group.values():
-                out.append(f"<url><loc>{xml_escape(self.base_url + path)}</loc>")
-                for lang, other in group.items():
-                    out.append(
-                        f'<xhtml:link rel="alternate" hreflang="{path_segment(lang)}" '
-                        f'href="{xml_escape(self.base_url + other)}"/>'
-                    )
-                out.append("</url>")
-        out.append("</urlset>")
-        return ("\n".join(out) + "\n").encode("utf-8")
 
 
 def build(
