@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import TypeVar
 
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -72,6 +73,15 @@ class _Drawn:
 # simplifying and cutting the outlines once per box is most of a locator's cost.
 _DRAWN: dict[tuple[object, ...], _Drawn] = {}
 _DRAWN_LIMIT = 4096
+_Kept = TypeVar("_Kept")
+
+
+def _kept(cache: dict[tuple[object, ...], _Kept], limit: int, key: tuple, value: _Kept) -> _Kept:
+    """Keep ``value`` under ``key`` and return it; a full cache starts afresh (bounded memory)."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _outlines(
@@ -107,10 +117,7 @@ def _outlines(
         own = max(a_east - a_west, a_north - a_south) * SIMPLIFY_FRACTION
         area_d = area_path(area.simplify(own, preserve_topology=True), project)
     drawn = _Drawn(area_d, neighbours, (area, *(d.geometry for d in districts)))
-    if len(_DRAWN) >= _DRAWN_LIMIT:
-        _DRAWN.clear()
-    _DRAWN[key] = drawn
-    return drawn
+    return _kept(_DRAWN, _DRAWN_LIMIT, key, drawn)
 
 
 def locator_box(
@@ -230,10 +237,7 @@ def locator_layout(
     x, y = project(site.lon, site.lat)
     here = f'cx="{x:g}" cy="{y:g}"'
     layout = Layout(project, "".join(parts), tuple(dots), tuple(numbered), here, drawn)
-    if len(_LAYOUTS) >= _LAYOUT_LIMIT:
-        _LAYOUTS.clear()
-    _LAYOUTS[key] = layout
-    return layout
+    return _kept(_LAYOUTS, _LAYOUT_LIMIT, key, layout)
 
 
 def locator_svg(
