@@ -16,8 +16,9 @@ from guide.workspace import accounts
 
 # Libraries a page may need later, each loaded on first use rather than at start.
 LATER = ("geopy", "requests", "folium", "pandas")
-# Drawn only when staff download a sign or a code; PostgreSQL's upsert only on PostgreSQL.
-SIGNS = ("reportlab", "qrcode", "sqlalchemy.dialects.postgresql")
+# Signs and codes are drawn when staff download one, photos read when a page shows one,
+# PostgreSQL's upsert used only on PostgreSQL.
+FIRST_USE = ("reportlab", "qrcode", "PIL", "sqlalchemy.dialects.postgresql")
 
 
 def imported(code: str, tmp_path, wanted: tuple[str, ...]) -> list[str]:
@@ -43,9 +44,9 @@ def test_the_server_starts_without_the_libraries_of_later_pages(tmp_path):
     assert imported(code, tmp_path, LATER) == []
 
 
-def test_the_server_starts_without_the_sign_drawing_libraries(tmp_path):
+def test_the_server_starts_without_the_sign_and_photo_libraries(tmp_path):
     code = f"from guide import create_app\ncreate_app({{'GUIDE_SITES': {str(DEFAULT_SITES)!r}}})"
-    assert imported(code, tmp_path, SIGNS) == []
+    assert imported(code, tmp_path, FIRST_USE) == []
 
 
 def broken_copy(tmp_path):
