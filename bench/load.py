@@ -19,6 +19,10 @@ worktree add`` into a temporary folder. Each figure comes from a fresh process:
   until its port answers and one story page is served, then its resident memory
   (VmRSS) and peak (VmHWM) from ``/proc``.
 
+``--serve-only`` leaves out the first load: each version loads once (so that its
+snapshot is warm, the figure printed as its warm load) and the server starts of the
+versions then take turns, ``--repeat`` each, so that a busy minute falls on both.
+
 Each version's modules are compiled once beforehand into a bytecode folder of
 its own, as an installed guide's are (``pip install`` writes them), so that no
 figure counts compiling the source; ``--no-bytecode`` measures without (every
@@ -182,6 +186,32 @@ def measure(label: str, code: Path, root: Path, repeat: int, compiled: bool = Tr
     ]
 
 
+def measure_serving(versions: list[tuple[str, Path]], root: Path, repeat: int) -> list[list[str]]:
+    """Return a row per version: a warm load, then server starts taking turns."""
+    warm = {label: load_once(code, root) for label, code in versions}
+    served: dict[str, list[dict[str, float]]] = {label: [] for label, _ in versions}
+    for _ in range(repeat):
+        for label, code in versions:
+            served[label].append(serve_once(code, root, "di-tich-0"))
+    rows = []
+    for label, _ in versions:
+        best = min(served[label], key=lambda r: r["listening"])
+        listening = ", ".join(f"{r['listening']:.2f}" for r in served[label])
+        print(f"{label}: listening after {listening} s", file=sys.stderr, flush=True)
+        rows.append(
+            [
+                label,
+                f"{warm[label]['sites']:,}",
+                "–",
+                f"{warm[label]['s']:.2f} / {warm[label]['cpu']:.2f}",
+                f"{warm[label]['rss']:.0f} / {warm[label]['peak']:.0f}",
+                f"{best['listening']:.2f} / {best['cpu']:.2f} / {best['story']:.2f}",
+                f"{best['rss0']:.0f} / {best['rss']:.0f} / {best['peak']:.0f}",
+            ]
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=40_000)
@@ -194,6 +224,11 @@ def main() -> None:
         "--no-bytecode",
         action="store_true",
         help="compile the source in every process instead of once beforehand",
+    )
+    parser.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="no first load: one warm load each, then server starts taking turns",
     )
     args = parser.parse_args()
     root = args.catalogue or Path(f"/tmp/guide-bench-{args.sites}")
@@ -210,17 +245,17 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            rows.append(
-                measure(
-                    f"baseline {args.baseline}",
-                    temporary / "code",
-                    root,
-                    args.repeat,
-                    not args.no_bytecode,
-                )
-            )
-            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
-        rows.append(measure("this version", PROJECT, root, args.repeat, not args.no_bytecode))
+        versions = [("this version", PROJECT)]
+        if args.baseline:
+            versions.insert(0, (f"baseline {args.baseline}", temporary / "code"))
+        if args.serve_only:
+            for _, code in versions:
+                bytecode_env(code, not args.no_bytecode)
+            rows = measure_serving(versions, root, args.repeat)
+        else:
+            for label, code in versions:
+                rows.append(measure(label, code, root, args.repeat, not args.no_bytecode))
+                print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     finally:
         if temporary is not None:
             subprocess.run(

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Request
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -192,7 +191,12 @@ def write_counts(engine: Engine, batch: Mapping[ScanKey, int]) -> None:
     dialect = engine.dialect.name
     with engine.begin() as connection:
         if dialect in ("sqlite", "postgresql"):
-            insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+            # Imported here: a start needs neither module's upsert (PostgreSQL's pulls
+            # in all its drivers' modules, a tenth of a second).
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
             statement = insert(table)
             statement = statement.on_conflict_do_update(
                 index_elements=keys, set_={"count": table.c.count + statement.excluded.count}

@@ -16,10 +16,13 @@ import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from guide.messages import N_, MessageError
+
+# Pillow is imported where a photo is handled: a server starts without it.
+if TYPE_CHECKING:
+    from PIL import Image
 
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # The stored photo's longest side; larger photos are scaled down.
@@ -65,6 +68,8 @@ def _megabytes(size: int) -> str:
 
 def gps_point(exif: Image.Exif) -> tuple[float, float] | None:
     """Return (lat, lon) from a photo's EXIF GPS tags, or None when absent or broken."""
+    from PIL import ExifTags
+
     try:
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     except (KeyError, ValueError, TypeError):
@@ -92,6 +97,8 @@ def gps_point(exif: Image.Exif) -> tuple[float, float] | None:
 
 def _pixels_only(image: Image.Image, image_format: str) -> Image.Image:
     """Return a new image holding the pixels and nothing else (no EXIF, XMP, ICC, text)."""
+    from PIL import Image
+
     if image_format == "JPEG":
         mode = "L" if image.mode in ("L", "1") else "RGB"
     else:
@@ -112,6 +119,8 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 
 def accept_photo(data: bytes, max_bytes: int, max_pixels: int) -> Photo:
     """Return the photo cleaned and resized; raise UploadError when it is refused."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if not data:
         raise UploadError(N_("the file is empty: choose a photo (JPEG, PNG or WebP)"))
     if len(data) > max_bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 
 from guide.catalogue.model import Site
-from guide.render import qr, signs
 from guide.web.loaded import get_catalogue
 
 bp = Blueprint("signs", __name__)
@@ -29,6 +28,10 @@ def _public_site(slug: str) -> Site:
 
 
 def _download(slug: str, fmt: str) -> Response:
+    # Imported on the first download: qrcode, reportlab and PIL cost a server's start
+    # a twentieth of a second, and most servers never draw a sign.
+    from guide.render import qr, signs
+
     site = _public_site(slug)
     base_url = str(current_app.config.get("GUIDE_BASE_URL") or "").strip()
     if not base_url:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
 from guide.catalogue.model import Media, Site
-from guide.render.photos import PhotoInfo, file_version, photo_info, sized_photo
 from guide.web.loaded import get_catalogue
+
+# guide.render.photos (and Pillow with it) is imported by the views that serve a file:
+# a server starts without it.
+if TYPE_CHECKING:
+    from guide.render.photos import PhotoInfo
 
 bp = Blueprint("media", __name__)
 
@@ -71,6 +76,8 @@ def original_url(site: Site, item: Media) -> str | None:
     path = media_file(site, item)
     if path is None:
         return None
+    from guide.render.photos import file_version
+
     return f"/media/{site.slug}/{file_version(path)}/{item.file}"
 
 
@@ -84,6 +91,8 @@ def _long_cache(response: Response) -> Response:
 @bp.get("/photos/<slug>/<version>/<int:width>/<path:file>")
 def photo(slug: str, version: str, width: int, file: str) -> Response:
     """Serve a photo at one of its offered widths, making that size on first request."""
+    from guide.render.photos import photo_info, sized_photo
+
     site, item, original = _listed(slug, file)
     if item.is_audio:
         abort(404)
@@ -101,6 +110,8 @@ def photo(slug: str, version: str, width: int, file: str) -> Response:
 @bp.get("/media/<slug>/<version>/<path:file>")
 def original(slug: str, version: str, file: str) -> Response:
     """Serve a site's media file (a narration recording) as stored, with range requests."""
+    from guide.render.photos import file_version
+
     _site, _item, path = _listed(slug, file)
     response = send_file(path, mimetype=mimetypes.guess_type(path.name)[0], conditional=True)
     return _long_cache(response) if version == file_version(path) else response

@@ -25,7 +25,6 @@ from guide.catalogue.model import Site, Source
 from guide.render.jsonhtml import json_for_html
 from guide.render.locator import Layout, Mark, Outline, draw_locator, locator_box, locator_layout
 from guide.render.narrative import Narrative, render_file
-from guide.render.photos import photo_info
 from guide.tours.travel import Travel
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
@@ -300,6 +299,9 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
 
 def photos_of(site: Site, language: str, name: str) -> list[PhotoView]:
     """Return the site's photos with their sizes; the first loads at once, the rest lazily."""
+    # Imported with the first photo: Pillow is not needed before a page shows one.
+    from guide.render.photos import photo_info
+
     default = available_languages()[0]
     views = []
     for index, item in enumerate(site.photos()):
