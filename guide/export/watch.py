@@ -125,6 +125,7 @@ class Follower:
         from guide.catalogue.config import CatalogueError
         from guide.export.build import Builder, BuildError
 
+        started = time.perf_counter()
         inputs = check(self.out, self.sites, self.base_url, self.api_url)
         if inputs.report is not None:
             if current:
@@ -148,6 +149,8 @@ class Follower:
             self.say(f"{failed}: {error!r}", True)
             traceback.print_exc(file=sys.stderr)
             return None
+        # The whole step, as a publish waits for it: the check and the catalogue's load too.
+        report.seconds = time.perf_counter() - started
         self.say(summary(self.out, report), False)
         return report
 
