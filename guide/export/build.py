@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from io import BytesIO
 from pathlib import Path
-from posixpath import dirname, normpath
 from typing import Any
-from urllib.parse import urljoin
 
 from flask import Flask, url_for
 from werkzeug.test import EnvironBuilder
@@ -31,58 +30,29 @@ from guide.export.inputs import (
     sha,
     tree_digest,
 )
+from guide.export.outputs import (
+    STAGING,
+    clear_staging,
+    commit,
+    output_file,
+    signals_held,
+    write_output,
+)
+from guide.export.outputs import refs_of as _refs  # noqa: F401 (tests read it here)
 from guide.export.parallel import render_all
 from guide.export.search import search_index
 from guide.export.sitemap import robots_txt, sitemap_xml
-from guide.web.loaded import get_catalogue
+from guide.web.loaded import get_catalogue, reload_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
 
 __all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
 _NONCE = re.compile(r' nonce="[^"]*"')
-# Same-origin files a page or a file refers to: assets, photos, media, thumbnails.
-_REFS = re.compile(r"""(?<![\w.])(/(?:static|photos|media|fonts|api/sites)/[^\s"'<>()?#,\\]+)""")
-_CSS_URL = re.compile(r"""url\(\s*['"]?(?!data:|https?:|/|#)([^'")\s]+)['"]?\s*\)""")
-_TEXT_TYPES = ("text/", "application/json", "application/geo+json", "application/javascript")
 
 
 class BuildError(Exception):
     """A page of the export could not be rendered: names the address and the status."""
-
-
-def _output_file(path: str, mimetype: str) -> str:
-    """Return the file that serves ``path``: a folder's index.html for a page."""
-    relative = path.split("?", 1)[0].lstrip("/")
-    if mimetype == "text/html" and not relative.endswith(".html"):
-        return f"{relative}/index.html" if relative else "index.html"
-    return relative
-
-
-def _refs(path: str, text: str, mimetype: str) -> set[str]:
-    found = {ref for ref in _REFS.findall(text)}
-    if mimetype == "text/css":
-        base = dirname(path) + "/"
-        found |= {normpath(urljoin(base, ref)) for ref in _CSS_URL.findall(text)}
-    return found
-
-
-def write_output(
-    out: Path, relative: str, key: str, body: bytes, mimetype: str, refs: bool
-) -> dict[str, Any]:
-    """Write ``body`` to ``out/relative`` unless it is there already; return its record."""
-    found: set[str] = set()
-    if refs and mimetype.startswith(_TEXT_TYPES):
-        found = _refs("/" + relative, body.decode("utf-8", "replace"), mimetype)
-    target = out / relative
-    try:
-        same = target.read_bytes() == body
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        same = False
-    if not same:
-        target.write_bytes(body)
-    return {"key": key, "sha": sha(body), "refs": sorted(found)}
 
 
 class Builder:
@@ -95,15 +65,27 @@ class Builder:
         base_url: str = "",
         api_url: str = "",
         inputs: Inputs | None = None,
+        strict: bool = False,
+        app: Flask | None = None,
     ) -> None:
         self.out = out
+        self.staging = out / STAGING
+        # Strict: a site the catalogue skips (a broken site.toml) fails the build
+        # instead of leaving the export without that site's pages.
+        self.strict = strict
         self.settings = export_settings(sites, base_url, api_url)
         self.base_url = self.settings["GUIDE_BASE_URL"]
         # What the catalogue folder held before anything of it was read: a change
         # made during the build is seen by the next one.
         self.inputs = inputs or read_inputs(self.settings)
         self.entries = self.inputs.entries
-        self.app: Flask = create_app(dict(self.settings))
+        if app is None:
+            app = create_app(dict(self.settings))
+        else:
+            # An app kept from the last build (a watcher's), made with the same
+            # settings: it takes the catalogue as it is now, as the server does after edits.
+            reload_catalogue(app)
+        self.app: Flask = app
         self.client = self.app.test_client()
         self.previous: dict[str, dict[str, Any]] = {}
         # What the last build found of every page and each site's neighbourhood.
@@ -215,7 +197,9 @@ class Builder:
         if self.fresh(relative, key):
             return self.keep(relative)
         body, mimetype = render()
-        return self.record(relative, write_output(self.out, relative, key, body, mimetype, refs))
+        return self.record(
+            relative, write_output(self.out, relative, key, body, mimetype, refs, self.staging)
+        )
 
     def keep(self, relative: str) -> set[str]:
         """Keep an output of the previous build; return what it refers to."""
@@ -239,7 +223,7 @@ class Builder:
         def write(index: int) -> dict[str, Any]:
             relative, key, render, refs = outputs[index]
             body, mimetype = render()
-            return write_output(self.out, relative, key, body, mimetype, refs)
+            return write_output(self.out, relative, key, body, mimetype, refs, self.staging)
 
         stale = [
             i for i, (relative, key, _, _) in enumerate(outputs) if not self.fresh(relative, key)
@@ -253,30 +237,69 @@ class Builder:
         return found
 
     def run(self) -> BuildReport:
-        """Build the export into ``out`` and return what was done."""
+        """Build the export into ``out`` and return what was done.
+
+        Files are staged and moved into place once everything rendered
+        (``guide.export.outputs``): a build that fails or is stopped changes nothing.
+        """
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
+        clear_staging(self.out)
+        try:
+            every, places = self.render()
+            removed = sorted(set(self.previous) - set(self.outputs))
+            manifest = {
+                "format": FORMAT,
+                "inputs": self.inputs.digest,
+                "every": every,
+                "places": places,
+                "outputs": self.outputs,
+            }
+            (self.staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+            (self.staging / MANIFEST).write_text(
+                json.dumps(manifest, indent=0, sort_keys=True), encoding="utf-8"
+            )
+            with signals_held():
+                commit(self.out, self.report.written, removed)
+                # Last: until the manifest says so, the next build trusts none of this.
+                os.replace(self.staging / MANIFEST, self.out / MANIFEST)
+            self.report.removed = removed
+        finally:
+            clear_staging(self.out)
+        self.report.files = len(self.outputs)
+        self.report.bytes = sum((self.out / r).stat().st_size for r in self.outputs)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def read_manifest(self) -> None:
+        """Read what the last build wrote; a manifest that is not one means building everything."""
         manifest = self.out / MANIFEST
-        if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                outputs = data.get("outputs") if data.get("format") == FORMAT else None
-                # A manifest that is not one (edited, cut short) means building everything.
-                if isinstance(outputs, dict) and all(isinstance(o, dict) for o in outputs.values()):
-                    self.previous = outputs
-                    places = data.get("places")
-                    if isinstance(data.get("every"), str) and isinstance(places, dict):
-                        self.last = Digests(data["every"], {}, places)
-            except (ValueError, AttributeError):
-                self.previous = {}
+        if not manifest.is_file():
+            return
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            outputs = data.get("outputs") if data.get("format") == FORMAT else None
+            if isinstance(outputs, dict) and all(isinstance(o, dict) for o in outputs.values()):
+                self.previous = outputs
+                places = data.get("places")
+                if isinstance(data.get("every"), str) and isinstance(places, dict):
+                    self.last = Digests(data["every"], {}, places)
+        except (ValueError, AttributeError):
+            self.previous = {}
+
+    def render(self) -> tuple[str, dict[str, Any]]:
+        """Stage every output whose inputs changed; return the digests the manifest keeps."""
+        self.read_manifest()
         catalogue = self.catalogue()
+        if self.strict and catalogue.errors:
+            raise BuildError("; ".join(str(problem) for problem in catalogue.errors))
         digests = self.digests()
         every = digests.every
         pending: set[str] = set()
         work = []
         for address, key in self.pages(digests):
             mimetype = "text/html" if not address.rsplit("/", 1)[-1].count(".") else ""
-            work.append((address, key, _output_file(address, mimetype)))
+            work.append((address, key, output_file(address, mimetype)))
         with self.app.test_request_context():
             han_nom_faces()  # the font's coverage, read once before any worker is forked
         pending |= self.emit_many(
@@ -295,27 +318,7 @@ class Builder:
             key = sha(every, address) if "/thumbnail" in address or ".h" not in address else address
             relative = address.lstrip("/")
             pending |= self.emit(relative, key, lambda a=address: self.fetch(a)) - done
-        for relative in sorted(set(self.previous) - set(self.outputs)):
-            (self.out / relative).unlink(missing_ok=True)
-            self.report.removed.append(relative)
-        manifest.write_text(
-            json.dumps(
-                {
-                    "format": FORMAT,
-                    "inputs": self.inputs.digest,
-                    "every": every,
-                    "places": digests.places,
-                    "outputs": self.outputs,
-                },
-                indent=0,
-                sort_keys=True,
-            ),
-            encoding="utf-8",
-        )
-        self.report.files = len(self.outputs)
-        self.report.bytes = sum((self.out / r).stat().st_size for r in self.outputs)
-        self.report.seconds = time.perf_counter() - started
-        return self.report
+        return every, digests.places
 
     def extras(self, catalogue: Catalogue, every: str) -> None:
         """Write the 404 page, code pages, redirect rules, search index, sitemap and robots.txt."""
@@ -378,13 +381,19 @@ class Builder:
 
 
 def build(
-    out: Path, sites: Path, base_url: str = "", api_url: str = "", inputs: Inputs | None = None
+    out: Path,
+    sites: Path,
+    base_url: str = "",
+    api_url: str = "",
+    inputs: Inputs | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the static export of the catalogue in ``sites`` into ``out``.
 
-    ``inputs`` is what ``guide.export.inputs.check`` found, when it was asked first.
+    ``inputs`` is what ``guide.export.inputs.check`` found, when it was asked first;
+    ``strict`` fails the build when the catalogue skips a broken site.
     """
     inputs = inputs or check(Path(out), Path(sites), base_url, api_url)
     if inputs.report is not None:
         return inputs.report
-    return Builder(Path(out), Path(sites), base_url, api_url, inputs).run()
+    return Builder(Path(out), Path(sites), base_url, api_url, inputs, strict).run()

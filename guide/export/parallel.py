@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
@@ -19,6 +20,13 @@ _WORK: Callable[[Any], Any] | None = None
 def _render(item: Any) -> tuple[Any, Any]:
     assert _WORK is not None
     return item, _WORK(item)
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches every process of the terminal: the building process stops the
+    # workers (SIGTERM, on which they end without a word) instead of each printing why.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def workers() -> int:
@@ -48,7 +56,7 @@ def render_all(
     done = {item: work(item) for item in items[:WARM_PAGES]}
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
             done.update(pool.imap_unordered(_render, items[WARM_PAGES:], chunksize=8))
             return done
     finally:
