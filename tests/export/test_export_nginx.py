@@ -77,6 +77,19 @@ def test_build_bookkeeping_is_not_served(repo_host, built, path):
     assert fetch(repo_host, path).status == 404
 
 
+def test_the_next_builds_staged_files_are_not_served(repo_host, built):
+    staged = built / ".guide-staging" / "sites" / "dinh-chem" / "index.html"
+    staged.parent.mkdir(parents=True)
+    try:
+        staged.write_text("<p>the next build</p>", encoding="utf-8")
+        assert fetch(repo_host, "/.guide-staging/sites/dinh-chem/index.html").status == 404
+        assert fetch(repo_host, "/.guide-staging/sites/dinh-chem/").status == 404
+    finally:
+        staged.unlink()
+        for folder in (staged.parent, staged.parent.parent, built / ".guide-staging"):
+            folder.rmdir()
+
+
 def test_types_and_cache_headers(repo_host, built):
     css = next(p.name for p in (built / "static").glob("guide.*.css"))
     cases = {
