@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from guide.catalogue import codes
+from guide.catalogue import codes, forked
 from guide.catalogue.config import CatalogueError, read_config
 from guide.catalogue.curated import read_tours
 from guide.catalogue.filters import SiteFilter
@@ -31,9 +32,12 @@ from guide.catalogue.snapshot import (
     SNAPSHOT_NAME,
     Snapshot,
     no_collection,
+    problem_values,
+    site_from_record,
+    site_record,
     snapshot_key,
 )
-from guide.catalogue.stamps import files_of
+from guide.catalogue.stamps import Signature, files_of
 from guide.messages import N_
 
 
@@ -220,16 +224,16 @@ def _load_sites(
     base = str(root)
     # Every folder's files are stat-ed and compared with the snapshot at once.
     spots = snapshot.unchanged(base, entries)
-    for name, at in zip(entries, spots, strict=True):
-        folder = f"{base}/{name}"
-        kept = None if at is None else snapshot.take(at, folder)
-        if kept is None:
-            # The signature is taken before reading: a change during the read shows next time.
-            present, signature = files_of(folder, config.languages)
-            site, found = read_site(root / name, config, areas, present=present)
-            snapshot.remember(name, signature, site, found)
-        else:
-            site, found = kept
+    kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
+        name: snapshot.take(at, f"{base}/{name}")
+        for name, at in zip(entries, spots, strict=True)
+        if at is not None
+    }
+    read = _read_folders(
+        root, config, areas, snapshot, [name for name in entries if kept.get(name) is None]
+    )
+    for name in entries:
+        site, found = kept.get(name) or read[name]
         problems.extend(found)
         if site is not None:
             sites.append(site)
@@ -238,3 +242,48 @@ def _load_sites(
     catalogue = Catalogue(root, config, areas, sites, problems)
     catalogue.snapshot_reused, catalogue.snapshot_read = snapshot.reused, snapshot.read
     return catalogue
+
+
+# From how many folders to read a first load shares them with a forked child: a fork
+# and the values sent back cost about as much as reading a few dozen folders.
+FORK_AT = 400
+
+
+def _read_folders(
+    root: Path, config: CatalogueConfig, areas: Areas, snapshot: Snapshot, names: list[str]
+) -> dict[str, tuple[Site | None, list[Problem]]]:
+    """Read and validate the folders ``names``, the second half in a child when there are many."""
+    base = str(root)
+    mine, theirs = names, []
+    child = None
+    if len(names) >= FORK_AT:
+        mine, theirs = names[: len(names) // 2], names[len(names) // 2 :]
+        child = forked.start(lambda: [_reading(root, name, config, areas) for name in theirs])
+        if child is None:
+            mine, theirs = names, []
+    read: dict[str, tuple[Site | None, list[Problem]]] = {}
+    for name in mine:
+        # The signature is taken before reading: a change during the read shows next time.
+        folder = f"{base}/{name}"
+        present, signature = files_of(folder, config.languages)
+        site, found = read_site(folder, config, areas, present=present)
+        snapshot.remember(name, signature, site, found)
+        read[name] = site, found
+    readings = None if child is None else child.result()
+    if readings is None or len(readings) != len(theirs):
+        readings = [_reading(root, name, config, areas) for name in theirs]
+    for name, (signature, record, values) in zip(theirs, readings, strict=True):
+        snapshot.remember_record(name, signature, record, values)
+        site = site_from_record(record, f"{base}/{name}")
+        read[name] = site, [Problem(*problem) for problem in values]
+    return read
+
+
+def _reading(
+    root: Path, name: str, config: CatalogueConfig, areas: Areas
+) -> tuple[Signature | None, tuple[Any, ...] | None, list[tuple[Any, ...]]]:
+    """Return the signature of folder ``name``, its site's record and problems, as plain values."""
+    folder = f"{root}/{name}"
+    present, signature = files_of(folder, config.languages)
+    site, found = read_site(folder, config, areas, present=present)
+    return signature, site_record(site), problem_values(found)

@@ -14,7 +14,7 @@ from typing import Any
 
 from guide.catalogue import codes, toml_text
 from guide.catalogue.geo import Area, Areas
-from guide.catalogue.layout import SITE_FILE, site_file, story_file, story_name
+from guide.catalogue.layout import SITE_FILE, site_file, story_name
 from guide.catalogue.model import (
     DEFAULT_VISIT_MINUTES,
     SLUG_RE,
@@ -261,6 +261,19 @@ _KNOWN_FIELDS = {
 FactsError = tomllib.TOMLDecodeError
 
 
+def read_text(path: str) -> str:
+    """Return a UTF-8 text file's text, its line ends made "\\n" (as ``Path.read_text``).
+
+    Read as bytes and decoded at once: a third of the time of a text stream, which
+    counts when a first load reads 80,000 files. Raise OSError or UnicodeDecodeError.
+    """
+    with open(path, "rb", buffering=0) as file:
+        text = file.read().decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def site_facts(text: str) -> dict[str, Any]:
     """Return the fields of a ``site.toml`` text as written, unknown ones too; raise FactsError."""
     return toml_text.loads(text)
@@ -272,7 +285,7 @@ def stored_facts(folder: Path) -> dict[str, Any]:
 
 
 def read_site(
-    folder: Path,
+    folder: Path | str,
     config: CatalogueConfig,
     areas: Areas,
     label: str | None = None,
@@ -282,10 +295,10 @@ def read_site(
 
     ``present`` is the folder's listing when the caller has just taken it.
     """
-    path = folder / SITE_FILE
-    label = label or str(path)
+    path = os.path.join(folder, SITE_FILE)
+    label = label or path
     try:
-        data = toml_text.loads(path.read_text(encoding="utf-8"))
+        data = toml_text.loads(read_text(path))
     except FileNotFoundError:
         missing = N_("missing: every site folder needs a %(file)s")
         return None, [Problem.of(label, "", "file.missing", missing, file=SITE_FILE)]
@@ -303,7 +316,7 @@ def site_from_dict(
     label: str,
     config: CatalogueConfig,
     areas: Areas,
-    folder: Path | None = None,
+    folder: Path | str | None = None,
     present: Iterable[str] | None = None,
 ) -> tuple[Site | None, list[Problem]]:
     """Validate the facts of one site; return the site (None on errors) and its problems.
@@ -319,7 +332,7 @@ def site_from_dict(
             language for language in config.languages if story_name(language) in present
         )
         for language in site.story_languages:
-            _check_story(reader, story_file(folder, language))
+            _check_story(reader, folder, story_name(language))
             if language not in site.name:
                 reader.error(
                     f"name.{language}",
@@ -335,11 +348,10 @@ def site_from_dict(
     return site, reader.problems
 
 
-def _check_story(reader: SiteReader, path: Path) -> None:
+def _check_story(reader: SiteReader, folder: Path | str, name: str) -> None:
     """Refuse a narrative that is not UTF-8 or holds control or bidi characters."""
-    name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(os.path.join(folder, name))
     except UnicodeDecodeError as error:
         reader.error(
             name,

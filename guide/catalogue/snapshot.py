@@ -164,6 +164,11 @@ def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | 
     return Site(*args)
 
 
+def problem_values(problems: list[Problem]) -> list[tuple[Any, ...]]:
+    """Return problems as tuples of plain values (``Problem(*values)`` makes each again)."""
+    return [_values(problem) for problem in problems]
+
+
 @contextmanager
 def no_collection() -> Iterator[None]:
     """Pause the cycle collector while tens of thousands of small containers are made.
@@ -344,6 +349,19 @@ class Snapshot:
         self, name: str, signature: Signature | None, site: Site | None, problems: list[Problem]
     ) -> None:
         """Keep what reading folder ``name`` gave, unless its files changed too recently."""
+        if self.path is None:
+            self.read += 1
+            return
+        self.remember_record(name, signature, site_record(site), problem_values(problems))
+
+    def remember_record(
+        self,
+        name: str,
+        signature: Signature | None,
+        record: tuple[Any, ...] | None,
+        problems: list[tuple[Any, ...]],
+    ) -> None:
+        """Keep a reading given as plain values (``site_record``, ``problem_values``)."""
         self.read += 1
         if self.path is None:
             return
@@ -351,7 +369,7 @@ class Snapshot:
         if signature is None or _is_racy(signature, self.started_ns - RACY_NS):
             self.entries[name] = None
             return
-        self.entries[name] = (signature, site_record(site), [_values(p) for p in problems])
+        self.entries[name] = (signature, record, problems)
 
     def keep_only(self, names: set[str]) -> None:
         """Forget the folders that are gone."""
