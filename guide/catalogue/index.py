@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,9 @@ from guide.catalogue.layout import (
 from guide.catalogue.model import CatalogueConfig, Problem, Site, Tour
 from guide.catalogue.nearby import Nearby, NearIndex
 from guide.catalogue.reader import read_site
-from guide.catalogue.snapshot import (
-    SNAPSHOT_NAME,
-    Snapshot,
-    no_collection,
-    problem_values,
-    site_from_record,
-    site_record,
-    snapshot_key,
-)
-from guide.catalogue.stamps import Signature, files_of
+from guide.catalogue.records import no_collection, problem_values, site_from_record, site_record
+from guide.catalogue.snapshot import SNAPSHOT_NAME, Snapshot, snapshot_key
+from guide.catalogue.stamps import Signature, files_of, stamps_of
 from guide.messages import N_
 
 
@@ -222,13 +216,22 @@ def _load_sites(
     else:
         snapshot = Snapshot(None)
     base = str(root)
-    # Every folder's files are stat-ed and compared with the snapshot at once.
-    spots = snapshot.unchanged(base, entries)
-    kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
+    # Every folder's files are stat-ed (in a child, on the other core, when there are
+    # many) while the sites are made from the snapshot as if none had changed; then all
+    # the stamps are compared at once and the sites of the changed folders dropped.
+    paths, _ = snapshot.paths_of(base, entries)
+    child = forked.start(partial(stamps_of, paths)) if len(paths) >= STAT_FORK_AT else None
+    taken = {
         name: snapshot.take(at, f"{base}/{name}")
-        for name, at in zip(entries, spots, strict=True)
+        for name, at in zip(entries, snapshot.spots(entries), strict=True)
         if at is not None
     }
+    stamps = None if child is None else child.result()
+    spots = snapshot.unchanged(base, entries, stamps if isinstance(stamps, bytes) else None)
+    kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
+        name: taken[name] for name, at in zip(entries, spots, strict=True) if at is not None
+    }
+    snapshot.reused = sum(reading is not None for reading in kept.values())
     read = _read_folders(
         root, config, areas, snapshot, [name for name in entries if kept.get(name) is None]
     )
@@ -244,6 +247,9 @@ def _load_sites(
     return catalogue
 
 
+# From how many files to stat a warm load stats them in a forked child: a fork of a
+# process holding a large snapshot costs about as much as a few thousand stats.
+STAT_FORK_AT = 6000
 # From how many folders to read a first load shares them with a forked child: a fork
 # and the values sent back cost about as much as reading a few dozen folders.
 FORK_AT = 400

@@ -18,26 +18,22 @@ changing. Nothing here imports Flask.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
-import operator
 import pickle
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guide.catalogue.model import Inscription, Media, Problem, Site, Source
+from guide.catalogue.model import Problem, Site
+from guide.catalogue.records import WIDTH as _WIDTH
+from guide.catalogue.records import no_collection, problem_values, site_from_record, site_record
 from guide.catalogue.stamps import STAMP as _STAMP
 from guide.catalogue.stamps import Signature, stamp, stamps_of
 from guide.catalogue.stamps import is_racy as _is_racy
 from guide.catalogue.store import atomic_write_bytes
-from guide.catalogue.vocabulary import RankDetail
 
 SNAPSHOT_NAME = "catalogue.snapshot"
 SNAPSHOT_FORMAT = 2
@@ -66,123 +62,6 @@ def snapshot_key(root: Path, config_path: Path, areas_path: Path) -> tuple[Any, 
         _FINGERPRINT = validation_fingerprint()
     config = hashlib.sha256(config_path.read_bytes()).hexdigest()
     return (SNAPSHOT_FORMAT, _FINGERPRINT, str(root), config, stamp(str(areas_path)))
-
-
-def _values(obj: Any) -> tuple[Any, ...]:
-    return tuple(getattr(obj, name) for name in obj.__dataclass_fields__)
-
-
-# Site fields whose values are lists of small records, and the record each is made of.
-_LISTS = {"sources": Source, "media": Media, "inscriptions": Inscription}
-# Site fields that are one small record.
-_RECORDS = {"rank_detail": RankDetail}
-# Words thousands of sites share: interned, they are stored (and loaded) once.
-_SHARED_WORDS = frozenset({"status", "kind", "rank", "ward", "area"})
-# Every field of a site but its folder (a load sets it), in the dataclass's order: a field
-# added to Site is kept without a change here (and the code's fingerprint voids old snapshots).
-_FIELDS = tuple(name for name in Site.__dataclass_fields__ if name != "folder")
-_WIDTH = len(_FIELDS)
-
-
-# Site fields that hold a list of their own: stored as tuples (every empty one is then the
-# one empty tuple, stored and loaded once) and made lists again for each site.
-_OWN_LISTS = frozenset(
-    name for name, f in Site.__dataclass_fields__.items() if f.default_factory is list
-)
-# Equal tuples that many sites hold (their story languages): stored once.
-_SHARED_TUPLES = frozenset({"story_languages"})
-_TUPLES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-
-def _plain(name: str, value: Any) -> Any:
-    if name in _LISTS:
-        return tuple(_values(item) for item in value)
-    if name in _RECORDS:
-        # Most sites have none: stored as None rather than a tuple per site.
-        return None if value == _RECORDS[name]() else _values(value)
-    if name in _OWN_LISTS:
-        return tuple(value)
-    if name in _SHARED_WORDS and isinstance(value, str):
-        return sys.intern(value)
-    if name in _SHARED_TUPLES and isinstance(value, tuple):
-        return _TUPLES.setdefault(value, value)
-    return value
-
-
-# Where each list of records, each other list and the rank detail sit in a record, and where
-# the folder goes among Site's arguments: a site is then made with one positional call.
-_LIST_AT = tuple((_FIELDS.index(name), record) for name, record in _LISTS.items())
-_OWN_LIST_AT = tuple(_FIELDS.index(name) for name in _FIELDS if name in _OWN_LISTS - set(_LISTS))
-_RANK_AT = _FIELDS.index("rank_detail")
-_FOLDER_AT = tuple(Site.__dataclass_fields__).index("folder")
-# Most sites have no rank detail; the record is frozen, so they all share one.
-_NO_RANK = RankDetail()
-
-
-_GET_FIELDS = operator.attrgetter(*_FIELDS)
-# The fields ``_plain`` changes: the others are stored as they are.
-_PLAIN_AT = tuple(
-    (at, name)
-    for at, name in enumerate(_FIELDS)
-    if name in _LISTS
-    or name in _RECORDS
-    or name in _OWN_LISTS
-    or name in _SHARED_WORDS
-    or name in _SHARED_TUPLES
-)
-
-
-def site_record(site: Site | None) -> tuple[Any, ...] | None:
-    """Return a site as a tuple of plain values (its folder left out: a load sets it)."""
-    if site is None:
-        return None
-    values = list(_GET_FIELDS(site))
-    for at, name in _PLAIN_AT:
-        values[at] = _plain(name, values[at])
-    return tuple(values)
-
-
-def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | str) -> Site | None:
-    """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
-
-    The values were validated when the record was made, so they are used as they are.
-    A list is used in place (the caller gives a fresh one, such as a slice).
-    """
-    if record is None:
-        return None
-    if len(record) != _WIDTH:
-        raise ValueError(f"a site record has {len(record)} values, not {_WIDTH}")
-    args = record if type(record) is list else list(record)
-    for at in _OWN_LIST_AT:
-        args[at] = list(args[at])
-    for at, kind in _LIST_AT:
-        items = args[at]
-        args[at] = [kind(*values) for values in items] if items else []
-    rank = args[_RANK_AT]
-    args[_RANK_AT] = _NO_RANK if rank is None else RankDetail(*rank)
-    args.insert(_FOLDER_AT, folder)
-    return Site(*args)
-
-
-def problem_values(problems: list[Problem]) -> list[tuple[Any, ...]]:
-    """Return problems as tuples of plain values (``Problem(*values)`` makes each again)."""
-    return [_values(problem) for problem in problems]
-
-
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Pause the cycle collector while tens of thousands of small containers are made.
-
-    It would walk the growing heap again and again (most of a large load's time);
-    what is made then holds no cycles, and anything else waits for the next collection.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _Unpickler(pickle.Unpickler):
@@ -292,23 +171,36 @@ class Snapshot:
         record = tuple(self._values[at * _WIDTH : (at + 1) * _WIDTH])
         return signature, None if record == _NO_RECORD else record, self._problems.get(at, [])
 
-    def unchanged(self, base: str, names: list[str]) -> list[int | None]:
-        """Return, for each folder of ``base`` in ``names``, where its reading is kept.
+    def spots(self, names: list[str]) -> list[int | None]:
+        """Return where the snapshot holds each folder of ``names`` (None: it does not)."""
+        return [self._at.get(name) for name in names]
 
-        That is None for a folder the snapshot does not hold or whose files changed. Every
-        file is stat-ed in one loop and all the stamps are compared at once: when nothing
-        changed, one comparison of two byte strings says so.
-        """
-        spots: list[int | None] = [self._at.get(name) for name in names]
+    def paths_of(self, base: str, names: list[str]) -> tuple[list[str], list[int]]:
+        """Return the paths whose stamps the snapshot holds for folders ``names``, and where."""
         paths: list[str] = []
         held: list[int] = []
-        for name, at in zip(names, spots, strict=True):
+        for name in names:
+            at = self._at.get(name)
             if at is None:
                 continue
             held.append(at)
             folder = f"{base}/{name}"
             paths.extend(f"{folder}/{file}" if file else folder for file in self._files[at])
-        fresh = stamps_of(paths)
+        return paths, held
+
+    def unchanged(
+        self, base: str, names: list[str], stamps: bytes | None = None
+    ) -> list[int | None]:
+        """Return, for each folder of ``base`` in ``names``, where its reading is kept.
+
+        That is None for a folder the snapshot does not hold or whose files changed. Every
+        file is stat-ed in one loop (unless ``stamps`` gives what ``stamps_of`` gave for
+        ``paths_of``) and all the stamps are compared at once: when nothing changed, one
+        comparison of two byte strings says so.
+        """
+        spots = self.spots(names)
+        paths, held = self.paths_of(base, names)
+        fresh = stamps_of(paths) if stamps is None else stamps
         stored = self._stored_stamps(held)
         if fresh != stored:
             changed = self._changed(held, fresh, stored)
@@ -342,7 +234,6 @@ class Snapshot:
             problems = [Problem(*values) for values in stored] if stored else []
         except (TypeError, ValueError):
             return None
-        self.reused += 1
         return site, problems
 
     def remember(

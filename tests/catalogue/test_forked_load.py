@@ -1,4 +1,4 @@
-"""A first load shared with a forked child: the same catalogue as one read in one process."""
+"""Loads shared with a forked child: the same catalogue as one process gives, every change seen."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def children(monkeypatch):
         return child
 
     monkeypatch.setattr(index, "FORK_AT", 2)
+    monkeypatch.setattr(index, "STAT_FORK_AT", 2)
     monkeypatch.setattr(forked, "start", counted)
     monkeypatch.setattr(forked, "cores", lambda: 2)
     return started
@@ -65,6 +66,29 @@ def test_the_snapshot_written_by_a_shared_load_serves_the_next_load(shipped, chi
     second = load_catalogue(shipped)
     assert (second.snapshot_reused, second.snapshot_read) == (first.snapshot_read, 0)
     assert seen(second) == seen(first)
+
+
+def test_stamps_taken_by_a_child_show_every_change_on_the_next_load(
+    empty_catalogue, children, trust_fresh_files
+):
+    for number in range(4):
+        write_site(empty_catalogue, site_facts(code=f"7K2{'QRST'[number]}", slug=f"dinh-{number}"))
+    load_catalogue(empty_catalogue)
+    unchanged = load_catalogue(empty_catalogue)
+    assert (unchanged.snapshot_reused, unchanged.snapshot_read) == (4, 0)
+    assert len(children) == 2 and children[1] is not None  # the stamps came from a child
+    # A story edited in place, a site edited, one removed and one added.
+    (empty_catalogue / "dinh-0" / "story.vi.md").write_text("Đình thờ Thành hoàng.", "utf-8")
+    write_site(empty_catalogue, site_facts(code="7K2R", slug="dinh-1", name={"vi": "Đình Mới"}))
+    for file in (empty_catalogue / "dinh-2").iterdir():
+        file.unlink()
+    (empty_catalogue / "dinh-2").rmdir()
+    write_site(empty_catalogue, site_facts(code="7K2U", slug="dinh-4"))
+    catalogue = load_catalogue(empty_catalogue)
+    assert [site.slug for site in catalogue] == ["dinh-0", "dinh-1", "dinh-3", "dinh-4"]
+    assert catalogue.by_slug("dinh-0").story("vi") == "Đình thờ Thành hoàng."
+    assert catalogue.by_slug("dinh-1").name["vi"] == "Đình Mới"
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (1, 3)
 
 
 def test_broken_files_are_named_whichever_process_read_them(empty_catalogue, children):
