@@ -14,7 +14,8 @@ worktree add`` into a temporary folder. Each figure comes from a fresh process:
   ``.cache`` folder (each version keeps its own file there);
 - warm load: the same again, the cache now written (best of ``--repeat``);
   each load's CPU seconds are printed beside its wall-clock seconds, as a busy
-  machine stretches the second far more than the first;
+  machine stretches the second far more than the first (the CPU of the processes
+  a load forks is counted in it);
 - serve: ``guide serve`` started on the catalogue (best of ``--repeat``), seconds
   until its port answers and one story page is served, then its resident memory
   (VmRSS) and peak (VmHWM) from ``/proc``.
@@ -52,6 +53,8 @@ from guide.catalogue.index import load_catalogue
 start, cpu = time.perf_counter(), time.process_time()
 catalogue = load_catalogue(sys.argv[1])
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu += children.ru_utime + children.ru_stime  # a forked helper's CPU counts too
 rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"sites": len(catalogue), "s": seconds, "cpu": cpu, "rss": rss, "peak": peak}))
@@ -111,9 +114,9 @@ def memory_of(pid: int) -> tuple[float, float]:
 
 
 def cpu_of(pid: int) -> float:
-    """Return the CPU seconds (user and system) a process has used so far."""
+    """Return the CPU seconds (user and system) a process and its ended children have used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[at]) for at in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from guide.catalogue import codes, toml_text
@@ -27,6 +27,15 @@ from guide.catalogue.site_parts import SiteParts
 from guide.catalogue.text_rules import hours_problem, junk_problem, name_problem
 from guide.catalogue.vocabulary import RANK_FIELDS, check_terms
 from guide.messages import N_, Message
+
+
+def folder_name(path: str) -> str:
+    """Return the name of the folder a file's path names, as ``PurePosixPath(path).parent.name``.
+
+    Without making a path object: a first load asks it of every ``site.toml``.
+    """
+    parts = [part for part in path.split("/") if part and part != "."]
+    return parts[-2] if len(parts) > 1 else ""
 
 
 class SiteReader(SiteParts):
@@ -103,7 +112,7 @@ class SiteReader(SiteParts):
                 alphabet=codes.ALPHABET,
             )
         slug = self.text("slug", required=True)
-        folder = PurePosixPath(self.path).parent.name
+        folder = folder_name(self.path)
         if slug and not SLUG_RE.match(slug):
             self.error(
                 "slug",

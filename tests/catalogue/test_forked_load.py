@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 
 import pytest
 from builders import site_facts, write_site
 
 from guide.catalogue import forked, index
 from guide.catalogue.index import load_catalogue
-from guide.catalogue.reader import read_text
+from guide.catalogue.reader import folder_name, read_text
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
 
@@ -125,3 +126,23 @@ def test_line_ends_of_any_kind_read_as_the_text_stream_reads_them(tmp_path):
     with pytest.raises(UnicodeDecodeError) as expected:
         path.read_text(encoding="utf-8")
     assert str(raised.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "sites/dinh-chem/site.toml",
+        "site.toml",
+        "/site.toml",
+        "",
+        "/",
+        "a//b/./site.toml",
+        "a/b/",
+        "./dinh/site.toml",
+        "x/../site.toml",
+        "//srv/dinh/site.toml",
+        "dinh/.",
+    ],
+)
+def test_the_folder_of_a_site_file_is_named_as_paths_name_it(path):
+    assert folder_name(path) == PurePosixPath(path).parent.name
