@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 
@@ -41,6 +43,13 @@ class Child:
         self.pid = pid
         self._reading = reading
 
+    def stop(self) -> None:
+        """End the child and reap it, its result no longer wanted."""
+        os.close(self._reading)
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
     def result(self) -> Any | None:
         """Return what the child's ``work()`` returned, or None when it failed."""
         chunks = []
@@ -56,6 +65,17 @@ class Child:
             return marshal.loads(b"".join(chunks))
         except (EOFError, ValueError, TypeError):
             return None
+
+
+@contextmanager
+def waited(child: Child | None) -> Iterator[None]:
+    """Stop and reap ``child`` if what the parent does meanwhile fails (an interrupt too)."""
+    try:
+        yield
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
 
 
 def start(work: Callable[[], Any]) -> Child | None:

@@ -199,12 +199,16 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
             catalogue.problems.extend(found)
             if tour is not None and not problems_of_tour:
                 catalogue.tours[tour.slug] = tour
-        if len(catalogue.sites) >= FREEZE_AT:
+        global _FROZEN
+        if len(catalogue.sites) >= FREEZE_AT and not _FROZEN:
             # A large catalogue lives as long as the process and holds no cycle: moved out
             # of the collector's sight, it is not walked by the collection that follows the
             # pause (a seventh of a warm load at 40,000 sites) nor by every later full one.
-            # Whatever the process held already is frozen with it: refcounting still frees
-            # all of it, only a cycle among it would stay.
+            # What the process held already is frozen with it: refcounting still frees all
+            # of it, only a cycle of garbage among it would stay, which is why this is done
+            # once, at the first large load (a fresh process holds next to none), and not
+            # at every reload of a long-running server.
+            _FROZEN = True
             gc.freeze()
     return catalogue
 
@@ -212,6 +216,7 @@ def load_catalogue(root: Path | str, use_cache: bool = True) -> Catalogue:
 # From how many sites a loaded catalogue is frozen (``gc.freeze``): tests and small
 # catalogues, loaded again and again, keep every object within the collector's reach.
 FREEZE_AT = 5000
+_FROZEN = False
 
 
 def _load_sites(
@@ -234,11 +239,12 @@ def _load_sites(
     # the stamps are compared at once and the sites of the changed folders dropped.
     paths, _ = snapshot.paths_of(base, entries)
     child = forked.start(partial(stamps_of, paths)) if len(paths) >= STAT_FORK_AT else None
-    taken = {
-        name: snapshot.take(at, f"{base}/{name}")
-        for name, at in zip(entries, snapshot.spots(entries), strict=True)
-        if at is not None
-    }
+    with forked.waited(child):
+        taken = {
+            name: snapshot.take(at, f"{base}/{name}")
+            for name, at in zip(entries, snapshot.spots(entries), strict=True)
+            if at is not None
+        }
     stamps = None if child is None else child.result()
     spots = snapshot.unchanged(base, entries, stamps if isinstance(stamps, bytes) else None)
     kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
@@ -281,13 +287,14 @@ def _read_folders(
         if child is None:
             mine, theirs = names, []
     read: dict[str, tuple[Site | None, list[Problem]]] = {}
-    for name in mine:
-        # The signature is taken before reading: a change during the read shows next time.
-        folder = f"{base}/{name}"
-        present, signature = files_of(folder, config.languages)
-        site, found = read_site(folder, config, areas, present=present)
-        snapshot.remember(name, signature, site, found)
-        read[name] = site, found
+    with forked.waited(child):
+        for name in mine:
+            # The signature is taken before reading: a change during the read shows next time.
+            folder = f"{base}/{name}"
+            present, signature = files_of(folder, config.languages)
+            site, found = read_site(folder, config, areas, present=present)
+            snapshot.remember(name, signature, site, found)
+            read[name] = site, found
     readings = None if child is None else child.result()
     if readings is None or len(readings) != len(theirs):
         readings = [_reading(root, name, config, areas) for name in theirs]

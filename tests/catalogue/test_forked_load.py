@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import PurePosixPath
 
 import pytest
@@ -114,6 +116,29 @@ def test_a_child_that_fails_leaves_the_work_to_the_parent():
     assert child.result() is None
     child = forked.start(lambda: [("7K2Q", 1.5, None, {"vi": "Đình"}), b"\x00"])
     assert child.result() == [("7K2Q", 1.5, None, {"vi": "Đình"}), b"\x00"]
+
+
+def test_with_other_threads_running_a_load_forks_nothing(shipped, children):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        catalogue = load_catalogue(shipped)
+    finally:
+        stop.set()
+        other.join()
+    assert children == [None]  # asked, and refused: a fork could copy a held lock
+    assert len(catalogue) > 60 and catalogue.snapshot_read == len(catalogue)
+
+
+def test_a_parent_that_fails_meanwhile_leaves_no_child_behind():
+    child = forked.start(lambda: time.sleep(60))
+    if child is None:
+        pytest.skip("no second core")
+    with pytest.raises(KeyboardInterrupt), forked.waited(child):
+        raise KeyboardInterrupt
+    with pytest.raises(ChildProcessError):  # reaped already: no such child any more
+        os.waitpid(child.pid, os.WNOHANG)
 
 
 def test_line_ends_of_any_kind_read_as_the_text_stream_reads_them(tmp_path):
