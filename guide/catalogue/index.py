@@ -237,16 +237,24 @@ def _load_sites(
     # Every folder's files are stat-ed (in a child, on the other core, when there are
     # many) while the sites are made from the snapshot as if none had changed; then all
     # the stamps are compared at once and the sites of the changed folders dropped.
-    paths, _ = snapshot.paths_of(base, entries)
-    child = forked.start(partial(stamps_of, paths)) if len(paths) >= STAT_FORK_AT else None
+    child = None
+    held = len(entries) - snapshot.spots(entries).count(None)
+    if held >= STAT_FORK_AT and forked.can_fork():
+        paths, _ = snapshot.paths_of(base, entries)
+        child = forked.start(partial(stamps_of, paths))
+        del paths  # 120,000 texts at 40,000 sites: not kept while the sites are made
+    # Without a child the files are stat-ed first: their paths are gone before the sites
+    # are made, which keeps the peak of memory down.
+    spots = snapshot.unchanged(base, entries) if child is None else snapshot.spots(entries)
     with forked.waited(child):
         taken = {
             name: snapshot.take(at, f"{base}/{name}")
-            for name, at in zip(entries, snapshot.spots(entries), strict=True)
+            for name, at in zip(entries, spots, strict=True)
             if at is not None
         }
-    stamps = None if child is None else child.result()
-    spots = snapshot.unchanged(base, entries, stamps if isinstance(stamps, bytes) else None)
+    if child is not None:
+        stamps = child.result()
+        spots = snapshot.unchanged(base, entries, stamps if isinstance(stamps, bytes) else None)
     kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
         name: taken[name] for name, at in zip(entries, spots, strict=True) if at is not None
     }
@@ -266,9 +274,9 @@ def _load_sites(
     return catalogue
 
 
-# From how many files to stat a warm load stats them in a forked child: a fork of a
+# From how many folders a warm load stats their files in a forked child: a fork of a
 # process holding a large snapshot costs about as much as a few thousand stats.
-STAT_FORK_AT = 6000
+STAT_FORK_AT = 2000
 # From how many folders to read a first load shares them with a forked child: a fork
 # and the values sent back cost about as much as reading a few dozen folders.
 FORK_AT = 400

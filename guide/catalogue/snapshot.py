@@ -199,9 +199,11 @@ class Snapshot:
         comparison of two byte strings says so.
         """
         spots = self.spots(names)
-        paths, held = self.paths_of(base, names)
-        fresh = stamps_of(paths) if stamps is None else stamps
+        held = [at for at in spots if at is not None]
         stored = self._stored_stamps(held)
+        fresh = stamps
+        if fresh is None or len(fresh) != len(stored):
+            fresh = stamps_of(self.paths_of(base, names)[0])
         if fresh != stored:
             changed = self._changed(held, fresh, stored)
             spots = [None if at in changed else at for at in spots]
