@@ -238,14 +238,14 @@ def _load_sites(
     # many) while the sites are made from the snapshot as if none had changed; then all
     # the stamps are compared at once and the sites of the changed folders dropped.
     child = None
-    held = len(entries) - snapshot.spots(entries).count(None)
-    if held >= STAT_FORK_AT and forked.can_fork():
+    spots = snapshot.spots(entries)
+    if len(spots) - spots.count(None) >= STAT_FORK_AT and forked.can_fork():
         paths, _ = snapshot.paths_of(base, entries)
         child = forked.start(partial(stamps_of, paths))
         del paths  # 120,000 texts at 40,000 sites: not kept while the sites are made
-    # Without a child the files are stat-ed first: their paths are gone before the sites
-    # are made, which keeps the peak of memory down.
-    spots = snapshot.unchanged(base, entries) if child is None else snapshot.spots(entries)
+    if child is None:
+        # Stat-ed first: their paths are gone before the sites are made (a lower peak).
+        spots = snapshot.unchanged(base, entries)
     with forked.waited(child):
         taken = {
             name: snapshot.take(at, f"{base}/{name}")
