@@ -17,8 +17,7 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    # Imported for their tables, created with the workspace's in the same database.
-    from guide.listening import models, scans  # noqa: F401
+    from guide.listening import scans
     from guide.web import (
         admin,
         assets,
@@ -38,9 +37,10 @@ def init_app(app: Flask) -> None:
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
     from guide.web.listening import reach as listening_reach
-    from guide.workspace import db
+    from guide.workspace import database
 
-    db.init_app(app)
+    # SQLAlchemy is imported, and the tables made, when a request first needs them.
+    database.init_app(app, "guide.listening.models")
     scans.init_app(app)
     security.init_app(app)
     sizes.init_app(app)
