@@ -17,7 +17,9 @@ worktree add`` into a temporary folder. Each figure comes from a fresh process:
   machine stretches the second far more than the first;
 - serve: ``guide serve`` started on the catalogue (best of ``--repeat``), seconds
   until its port answers and one story page is served, then its resident memory
-  (VmRSS) and peak (VmHWM) from ``/proc``.
+  (VmRSS) and peak (VmHWM) from ``/proc``. Each version keeps one instance folder
+  for all its starts, as a restarted server does (its database, secret key and
+  compiled templates); the first start of each makes it.
 
 ``--serve-only`` leaves out the first load: each version loads once (so that its
 snapshot is warm, the figure printed as its warm load) and the server starts of the
@@ -122,10 +124,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# Per version of the code: its instance folder, kept from one start to the next as a
+# server's is (its database, secret key and compiled templates); removed at the end.
+INSTANCES: dict[Path, Path] = {}
+
+
+def instance_of(code: Path) -> Path:
+    if code not in INSTANCES:
+        INSTANCES[code] = Path(tempfile.mkdtemp(prefix="guide-bench-instance-"))
+    return INSTANCES[code]
+
+
 def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
     """Start ``guide serve``; return seconds until a story page came back, and memory."""
     port = free_port()
-    instance = Path(tempfile.mkdtemp(prefix="guide-bench-instance-"))
+    instance = instance_of(code)
     base = ENVIRONMENTS.get(code) or {**os.environ, "PYTHONPATH": str(code)}
     env = {**base, "GUIDE_INSTANCE": str(instance)}
     command = [sys.executable, "-c", "from guide.cli import main; main()", "serve"]
@@ -162,7 +175,6 @@ def serve_once(code: Path, root: Path, slug: str) -> dict[str, float]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-        shutil.rmtree(instance, ignore_errors=True)
 
 
 def measure(label: str, code: Path, root: Path, repeat: int, compiled: bool = True) -> list[str]:
@@ -274,6 +286,8 @@ def main() -> None:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"\nload average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    for instance in INSTANCES.values():
+        shutil.rmtree(instance, ignore_errors=True)
     for env in ENVIRONMENTS.values():
         if "PYTHONPYCACHEPREFIX" in env:
             shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
