@@ -46,13 +46,18 @@ def init_app(app: Flask, *table_modules: str) -> None:
     if app.config.get("GUIDE_DATABASE_URL"):
         from guide.workspace.db import database_url
 
-        database_url(app)
-    elif not app.testing:
-        # The name and mode guide.workspace.db gives it (it holds password hashes).
+        url = database_url(app)
+    elif app.testing:
+        url = "sqlite://"
+    else:
+        # The name, address and mode guide.workspace.db gives it (it holds password hashes).
         path = Path(app.instance_path) / "guide.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         os.chmod(path, 0o600)
+        url = f"sqlite:///{path}"
+    # Known from the start, as when the app connected at once.
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
 
 
 def audit(user_name: str, action: str, target: str = "", detail: str = "") -> None:
