@@ -249,10 +249,20 @@ def make_private(url: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Connect ``app`` to the database, create missing tables and add missing columns."""
+    register(app)
+    make_tables(app)
+
+
+def register(app: Flask) -> None:
+    """Give ``app`` its engine (Flask-SQLAlchemy's ``init_app``); nothing is opened yet."""
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     make_private(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
+
+
+def make_tables(app: Flask) -> None:
+    """Create the missing tables of ``app``'s database and add the missing columns."""
     with app.app_context():
         db.create_all()
         upgrade_schema(db.engine)
@@ -265,20 +275,25 @@ def connect(app: Flask) -> None:
     request; Flask-SQLAlchemy's ``init_app`` adds one of each. They are added to
     the app's lists directly here, which is what those methods do after the check.
     Other threads wait until the tables are made; the connecting thread's own
-    use of the engine meanwhile (``create_all``) goes through.
+    use of the engine meanwhile (``create_all``) goes through. When the database
+    cannot be reached, the request that asked fails and the next one tries again.
     """
     with _connecting:
         if _CONNECTED in app.extensions or app.extensions.get(_CONNECTING):
             return
         app.extensions[_CONNECTING] = True
-        for name in app.extensions[LATER]:
-            importlib.import_module(name)
-        app.teardown_appcontext = app.teardown_appcontext_funcs.append  # type: ignore[method-assign]
-        app.shell_context_processor = app.shell_context_processors.append  # type: ignore[method-assign]
         try:
-            init_app(app)
+            for name in app.extensions[LATER]:
+                importlib.import_module(name)
+            if "sqlalchemy" not in app.extensions:  # else registered by an attempt that failed
+                app.teardown_appcontext = app.teardown_appcontext_funcs.append  # type: ignore[method-assign]
+                app.shell_context_processor = app.shell_context_processors.append  # type: ignore[method-assign]
+                try:
+                    register(app)
+                finally:
+                    del app.teardown_appcontext, app.shell_context_processor
+            make_tables(app)
         finally:
-            del app.teardown_appcontext, app.shell_context_processor
             del app.extensions[_CONNECTING]
         app.extensions[_CONNECTED] = True
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+import pytest
 from browsing import sign_in
 from builders import DEFAULT_SITES, STAFF_PASSWORD
 from sqlalchemy import func, select
+from sqlalchemy.exc import DatabaseError
 
 from guide import create_app
 from guide.listening.models import ScanCount
@@ -78,3 +80,22 @@ def test_requests_arriving_together_all_wait_for_the_same_tables(tmp_path):
     for thread in threads:
         thread.join(timeout=60)
     assert answers == [0] * 8
+
+
+def test_a_database_that_cannot_be_used_at_first_is_tried_again(tmp_path):
+    path = tmp_path / "guide.sqlite3"
+    path.write_bytes(b"not a database, " * 512)  # as a database that is not there yet
+    app = fresh_app(path)
+
+    def accounts() -> int:
+        with app.app_context():
+            try:
+                return db.session.scalar(select(func.count()).select_from(User))
+            finally:
+                db.session.remove()
+
+    with pytest.raises(DatabaseError):
+        accounts()
+    path.write_bytes(b"")  # the database is back
+    assert accounts() == 0
+    assert "users" in tables_in(path)
