@@ -25,14 +25,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from guide.catalogue.text_rules import junk_problem
-from guide.listening.models import FEEDBACK_STATUSES, REPORT_TOPICS, Feedback
+from guide.listening.words import FEEDBACK_STATUSES, REPORT_TOPICS
 from guide.messages import N_, Message, MessageError
-from guide.workspace.db import audit, db, utcnow
+from guide.workspace.database import audit, db, utcnow
+
+if TYPE_CHECKING:
+    from guide.listening.models import Feedback
+
 
 # Longest text accepted in each field, in characters.
 LIMITS = {"comment": 2000, "report": 2000, "contact": 200, "answer": 5000}
@@ -123,6 +125,10 @@ def read_submission(form: Mapping[str, str], languages: tuple[str, ...]) -> Subm
 
 def store(submission: Submission, slug: str, area: str, today: date) -> tuple[Feedback, bool]:
     """Keep a submission unless the same words came for the site today; return (row, new)."""
+    from sqlalchemy import select
+
+    from guide.listening.models import Feedback
+
     digest = submission.digest(slug)
     found = db.session.scalar(
         select(Feedback).where(Feedback.digest == digest, Feedback.received_on == today).limit(1)
@@ -159,6 +165,10 @@ def query(
 
     ``kind`` is ``report`` (a mistake), ``comment``, ``useful`` or ``not-useful``.
     """
+    from sqlalchemy import select
+
+    from guide.listening.models import Feedback
+
     statement = select(Feedback).order_by(Feedback.received_on.desc(), Feedback.id.desc())
     if areas is not None:
         statement = statement.where(Feedback.area.in_(areas))

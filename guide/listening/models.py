@@ -12,19 +12,17 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from guide.listening.words import (  # noqa: F401 - re-exported
+    EVENT_ARRIVAL,
+    EVENT_VIEW,
+    FEEDBACK_STATUSES,
+    PLAQUE_STATES,
+    REPORT_TOPICS,
+    VIA_LINK,
+    VIA_PLAQUE,
+    VIAS,
+)
 from guide.workspace.db import db, utcnow
-
-# How a visitor reached a story page through a code.
-VIA_PLAQUE = "plaque"  # the QR code printed on a plaque (its URL carries the plaque marker)
-VIA_LINK = "link"  # the same code typed, shared or linked without the marker
-VIAS = (VIA_PLAQUE, VIA_LINK)
-# What was counted: an arrival through /S/<CODE>, or a view of the story page itself.
-EVENT_ARRIVAL = "arrival"
-EVENT_VIEW = "view"
-
-FEEDBACK_STATUSES = ("new", "resolved", "dismissed", "answered")
-REPORT_TOPICS = ("story", "location", "hours", "photo", "other")
-PLAQUE_STATES = ("ordered", "installed", "damaged", "replaced", "removed")
 
 
 class ScanCount(db.Model):

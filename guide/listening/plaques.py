@@ -14,15 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from sqlalchemy import func, select
 
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
-from guide.listening.models import PLAQUE_STATES, Plaque, PlaqueCheck
 from guide.listening.scans import CHECK_HEADER, PLAQUE_MARKER
-from guide.workspace.db import audit, db, utcnow
+from guide.listening.words import PLAQUE_STATES
+from guide.workspace.database import audit, db, utcnow
+
+if TYPE_CHECKING:
+    from guide.listening.models import Plaque, PlaqueCheck
+
 
 # What the check sends: a phone's Accept, and the header that keeps it out of the scan counts.
 CHECK_HEADERS = {
@@ -64,6 +67,8 @@ def record_printed(sites: Iterable[Site], size: str, by: str, day: date) -> list
 
     A damaged plaque of the same code is then marked replaced (the reprint exists).
     """
+    from guide.listening.models import Plaque
+
     rows = [
         Plaque(
             code=site.code,
@@ -88,6 +93,8 @@ def issued_codes(catalogue: Catalogue, every_code: bool = False) -> list[tuple[s
 
     A code of the register whose site is no longer in the catalogue comes with None.
     """
+    from guide.listening.models import Plaque
+
     if every_code:
         return sorted((site.code, site) for site in catalogue.sites if site.code)
     codes: dict[str, Site | None] = {}
@@ -172,6 +179,8 @@ def check_code(base: str, code: str, site: Site | None) -> CheckResult:
 
 def record_checks(base: str, results: Iterable[CheckResult], at: datetime) -> None:
     """Keep the results of one check run in the register's history; commit."""
+    from guide.listening.models import PlaqueCheck
+
     db.session.add_all(
         PlaqueCheck(
             run_at=at,
@@ -193,6 +202,8 @@ def replace_damaged(code: str, new_row: Plaque, by: str) -> list[Plaque]:
 
     A reprint keeps the site's code, so the new row and the damaged one share it.
     """
+    from guide.listening.models import Plaque
+
     old = (
         db.session.query(Plaque)
         .filter(Plaque.code == code, Plaque.state == "damaged", Plaque.id != new_row.id)
@@ -207,6 +218,10 @@ def replace_damaged(code: str, new_row: Plaque, by: str) -> list[Plaque]:
 
 def latest_checks() -> dict[str, PlaqueCheck]:
     """Return each code's most recent check result, by upper-case code."""
+    from sqlalchemy import func, select
+
+    from guide.listening.models import PlaqueCheck
+
     newest = (
         select(PlaqueCheck.code, func.max(PlaqueCheck.id).label("id"))
         .group_by(PlaqueCheck.code)
@@ -220,6 +235,10 @@ def latest_checks() -> dict[str, PlaqueCheck]:
 
 def last_run() -> list[PlaqueCheck]:
     """Return the results of the most recent check run (empty when none ran), by code."""
+    from sqlalchemy import func, select
+
+    from guide.listening.models import PlaqueCheck
+
     at = db.session.execute(select(func.max(PlaqueCheck.run_at))).scalar()
     if at is None:
         return []

@@ -12,21 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from guide.listening.models import (
-    EVENT_ARRIVAL,
-    EVENT_VIEW,
-    VIA_LINK,
-    VIA_PLAQUE,
-    Feedback,
-    Plaque,
-    ScanCount,
-)
 from guide.listening.periods import Period
-from guide.workspace.db import db
+from guide.listening.words import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK, VIA_PLAQUE
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from guide.listening.models import Plaque
+
 
 TOP = 10
 # SQLite refuses statements with more than 32,766 bound values; stay well below.
@@ -144,6 +139,9 @@ def _arrivals(
     event: str = EVENT_ARRIVAL,
 ):
     """Yield rows of (columns..., sum of counts) of arrivals (or views), grouped by the columns."""
+    from sqlalchemy import func, select
+
+    from guide.listening.models import ScanCount
 
     def query(part: Sequence[str] | None):
         statement = select(*columns, func.sum(ScanCount.count)).where(ScanCount.event == event)
@@ -174,6 +172,8 @@ def reach(
     zone: str = "Asia/Ho_Chi_Minh",
 ) -> Reach:
     """Return the figures of ``places`` (one area's, or the whole city's) for ``period``."""
+    from guide.listening.models import ScanCount
+
     result = Reach(period=period, area=area, silent_days=silent_days)
     codes = [place.code for place in places]
     by_code = {place.code: place for place in places}
@@ -218,6 +218,10 @@ def reach(
 
 def _silent_plaques(result, places, by_code, codes, whole_city, today, silent_days) -> None:
     """Fill in the silent plaques and the sites that have no plaque at all."""
+    from sqlalchemy import select
+
+    from guide.listening.models import Plaque
+
     plaques: list[Plaque] = []
     if whole_city:
         plaques = list(db.session.scalars(select(Plaque)))
@@ -247,6 +251,9 @@ def _silent_plaques(result, places, by_code, codes, whole_city, today, silent_da
 
 def _last_scans(codes: Sequence[str], whole_city: bool):
     """Yield (code, last day it was scanned from a plaque)."""
+    from sqlalchemy import func, select
+
+    from guide.listening.models import ScanCount
 
     def query(part):
         statement = select(ScanCount.code, func.max(ScanCount.day)).where(
@@ -267,6 +274,10 @@ def _last_scans(codes: Sequence[str], whole_city: bool):
 
 def _feedback(result: Reach, places, whole_city: bool, period: Period, zone: str) -> None:
     """Fill in what visitors said: answers to 'useful?', received, handled and still open."""
+    from sqlalchemy import func, select
+
+    from guide.listening.models import Feedback
+
     slugs = [place.slug for place in places]
     # handled_at is stored in UTC; the period is days in the catalogue's time zone.
     tz = ZoneInfo(zone)
@@ -275,6 +286,9 @@ def _feedback(result: Reach, places, whole_city: bool, period: Period, zone: str
     start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
 
     def count(*conditions, part=None) -> int:
+
+        from guide.listening.models import Feedback
+
         statement = select(func.count(Feedback.id)).where(*conditions)
         if part is not None:
             statement = statement.where(Feedback.slug.in_(part))

@@ -19,16 +19,16 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Request
-from sqlalchemy import delete, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from guide.listening.models import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK, ScanCount
-from guide.workspace.db import db
+from guide.listening.words import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,9 @@ class ScanCounter:
                 batch, self._pending = self._pending, Counter()
             if not batch:
                 return 0
+            # Imported with the first batch: a server starts without the database layer.
+            from sqlalchemy.exc import SQLAlchemyError
+
             try:
                 with self.app.app_context():
                     engine = db.engine
@@ -171,6 +174,10 @@ class ScanCounter:
             return sum(batch.values())
 
     def _prune(self, engine: Engine) -> None:
+        from sqlalchemy import delete
+
+        from guide.listening.models import ScanCount
+
         today = self.today()
         if self._pruned_on == today or self.retention <= 0:
             return
@@ -182,6 +189,10 @@ class ScanCounter:
 
 def write_counts(engine: Engine, batch: Mapping[ScanKey, int]) -> None:
     """Add ``batch`` to the daily rows in one transaction: ``count = count + n`` per key."""
+    from sqlalchemy import select, update
+
+    from guide.listening.models import ScanCount
+
     rows = [
         {"day": d, "code": c, "language": lang, "via": v, "event": e, "count": n}
         for (d, c, lang, v, e), n in batch.items()

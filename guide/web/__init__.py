@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from guide.web.addresses import server_url
@@ -17,8 +19,7 @@ def init_app(app: Flask) -> None:
     """Load the catalogue once and register the language choice, assets and blueprints."""
     reload_catalogue(app)
 
-    # Imported for their tables, created with the workspace's in the same database.
-    from guide.listening import models, scans  # noqa: F401
+    from guide.listening import scans
     from guide.web import (
         admin,
         assets,
@@ -38,9 +39,10 @@ def init_app(app: Flask) -> None:
     from guide.web.listening import feedback as listening_feedback
     from guide.web.listening import plaques as listening_plaques
     from guide.web.listening import reach as listening_reach
-    from guide.workspace import db
+    from guide.workspace import database
 
-    db.init_app(app)
+    # SQLAlchemy is imported, and the tables made, when a request first needs them.
+    database.init_app(app, "guide.listening.models")
     scans.init_app(app)
     security.init_app(app)
     sizes.init_app(app)
@@ -64,10 +66,31 @@ def init_app(app: Flask) -> None:
     # After every blueprint: each public page gets an address per further language.
     language_paths.add_language_paths(app)
 
+    init_template_cache(app)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["lang_attr"] = lang_attr
     app.jinja_env.globals["server_url"] = server_url
     app.context_processor(lambda: {"catalogue": get_catalogue()})
+
+
+def init_template_cache(app: Flask) -> None:
+    """Keep the compiled templates in the instance folder, for the next start of the server.
+
+    Compiling the story page's templates is most of the first page a server sends;
+    Jinja recompiles a template whose source changed (the cache is keyed by it).
+    Tests and exports (TESTING) leave nothing in an instance folder.
+    """
+    if app.testing:
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.instance_path) / "template-cache"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        app.logger.warning("templates compiled at every start: %s", error)
+        return
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def init_compression(app: Flask) -> None:

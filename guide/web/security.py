@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
@@ -22,7 +23,11 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from guide.web.addresses import api_base, origin_of, relative_redirect
-from guide.workspace.db import User, db
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from guide.workspace.db import User
+
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -173,6 +178,8 @@ def load_user(session_id: str) -> User | None:
     Checked on every request: a cookie whose session key is no longer the
     account's (signed out, new password) or whose account was removed opens nothing.
     """
+    from guide.workspace.db import User
+
     row_id, _, key = session_id.partition(":")
     if not row_id.isdigit() or not key:
         return None

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from guide.workspace.db import User, audit, db
+from guide.workspace.database import audit, db
+
+if TYPE_CHECKING:
+    from guide.workspace.db import User
 
 ROLES = ("admin", "editor", "viewer")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -54,6 +57,8 @@ def add_user(name: str, password: str, role: str, areas: Iterable[str] = ()) -> 
     if role == "editor" and not areas:
         raise AccountError("an editor needs at least one --area to edit in")
     check_password(password)
+    from guide.workspace.db import User
+
     if find_user(name) is not None:
         raise AccountError(f"an account named {name!r} exists already")
     user = User(
@@ -108,11 +113,19 @@ def remove_user(name: str) -> None:
 
 def find_user(name: str) -> User | None:
     """Return the account with this name, or None."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import User
+
     return db.session.scalar(select(User).where(User.name == normalize_name(name)))
 
 
 def list_users() -> list[User]:
     """Return every account, by name."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import User
+
     return list(db.session.scalars(select(User).order_by(User.name)))
 
 

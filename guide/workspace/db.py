@@ -9,16 +9,18 @@ the ``GUIDE_DATABASE_URL`` setting. PostgreSQL goes through psycopg 3 (the
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
@@ -42,7 +44,29 @@ class Base(DeclarativeBase):
     """Declarative base of the guide's tables."""
 
 
-db = SQLAlchemy(model_class=Base)
+LATER = "guide.database.later"
+"""Key of ``app.extensions`` set by ``guide.workspace.database.init_app``: connect on first use.
+
+It holds the names of the modules whose tables are made with the workspace's.
+"""
+_CONNECTED = "guide.database.connected"
+_CONNECTING = "guide.database.connecting"
+_connecting = threading.RLock()
+
+
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy, connecting an app that asked for it later the first time it is used."""
+
+    @property
+    def engines(self) -> Any:
+        """Return the current app's engines, connecting the app first if it waits for that."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if LATER in app.extensions and _CONNECTED not in app.extensions:
+            connect(app)
+        return super().engines
+
+
+db = Database(model_class=Base)
 
 
 def utcnow() -> datetime:
@@ -225,13 +249,53 @@ def make_private(url: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Connect ``app`` to the database, create missing tables and add missing columns."""
+    register(app)
+    make_tables(app)
+
+
+def register(app: Flask) -> None:
+    """Give ``app`` its engine (Flask-SQLAlchemy's ``init_app``); nothing is opened yet."""
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     make_private(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
+
+
+def make_tables(app: Flask) -> None:
+    """Create the missing tables of ``app``'s database and add the missing columns."""
     with app.app_context():
         db.create_all()
         upgrade_schema(db.engine)
+
+
+def connect(app: Flask) -> None:
+    """Connect an app that waits for its first use: what ``init_app`` does, once, under a lock.
+
+    Flask refuses new teardown and shell functions once an app has handled a
+    request; Flask-SQLAlchemy's ``init_app`` adds one of each. They are added to
+    the app's lists directly here, which is what those methods do after the check.
+    Other threads wait until the tables are made; the connecting thread's own
+    use of the engine meanwhile (``create_all``) goes through. When the database
+    cannot be reached, the request that asked fails and the next one tries again.
+    """
+    with _connecting:
+        if _CONNECTED in app.extensions or app.extensions.get(_CONNECTING):
+            return
+        app.extensions[_CONNECTING] = True
+        try:
+            for name in app.extensions[LATER]:
+                importlib.import_module(name)
+            if "sqlalchemy" not in app.extensions:  # else registered by an attempt that failed
+                app.teardown_appcontext = app.teardown_appcontext_funcs.append  # type: ignore[method-assign]
+                app.shell_context_processor = app.shell_context_processors.append  # type: ignore[method-assign]
+                try:
+                    register(app)
+                finally:
+                    del app.teardown_appcontext, app.shell_context_processor
+            make_tables(app)
+        finally:
+            del app.extensions[_CONNECTING]
+        app.extensions[_CONNECTED] = True
 
 
 def standalone_app(overrides: dict[str, Any] | None = None) -> Flask:

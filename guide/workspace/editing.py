@@ -19,14 +19,16 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING, Any
 
 from guide.catalogue import layout
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.store import atomic_write_text, site_toml
-from guide.workspace.db import Revision, db
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from guide.workspace.db import Revision
+
 
 LOCK_NAME = ".guide-edit.lock"
 NARRATIVE_RE = re.compile(r"^story\.[A-Za-z0-9_-]+\.md$")
@@ -137,6 +139,10 @@ MAX_REVISION_NUMBER = 2**63 - 1
 
 def revisions(slug: str) -> list[Revision]:
     """Return a site's revisions, newest first."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import Revision
+
     return list(
         db.session.scalars(
             select(Revision).where(Revision.slug == slug).order_by(Revision.number.desc())
@@ -146,6 +152,10 @@ def revisions(slug: str) -> list[Revision]:
 
 def get_revision(slug: str, number: int) -> Revision | None:
     """Return one revision of a site, or None (also for numbers no database column holds)."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import Revision
+
     if not 0 < number <= MAX_REVISION_NUMBER:
         return None
     return db.session.scalar(
@@ -161,6 +171,10 @@ def record_revision(
     restored_from: int | None = None,
 ) -> Revision:
     """Store the site's files as its next revision and commit."""
+    from sqlalchemy import func, select
+
+    from guide.workspace.db import Revision
+
     latest = db.session.scalar(select(func.max(Revision.number)).where(Revision.slug == slug))
     revision = Revision(
         slug=slug,
@@ -262,6 +276,10 @@ def diff_files(before: Mapping[str, str], after: Mapping[str, str]) -> list[File
 
 def previous_files(revision: Revision) -> dict[str, str]:
     """Return the files of the revision before ``revision`` (empty for the first)."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import Revision
+
     earlier = db.session.scalar(
         select(Revision)
         .where(Revision.slug == revision.slug, Revision.number < revision.number)

@@ -17,8 +17,8 @@ from guide.workspace import accounts
 # Libraries a page may need later, each loaded on first use rather than at start.
 LATER = ("geopy", "requests", "folium", "pandas")
 # Signs and codes are drawn when staff download one, photos read when a page shows one,
-# PostgreSQL's upsert used only on PostgreSQL.
-FIRST_USE = ("reportlab", "qrcode", "PIL", "sqlalchemy.dialects.postgresql")
+# the database (SQLAlchemy) reached when a request or a batch of counts first uses it.
+FIRST_USE = ("reportlab", "qrcode", "PIL", "sqlalchemy", "flask_sqlalchemy")
 
 
 def imported(code: str, tmp_path, wanted: tuple[str, ...]) -> list[str]:

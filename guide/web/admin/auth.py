@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from guide.web.admin import throttle
 from guide.web.forms import ActionForm, LoginForm
 from guide.workspace.accounts import authenticate, end_sessions
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 

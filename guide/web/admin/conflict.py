@@ -16,14 +16,13 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from guide.catalogue.index import Catalogue
 from guide.catalogue.layout import SITE_FILE
 from guide.catalogue.reader import site_from_dict
 from guide.web.forms import SiteFormBase
 from guide.web.i18n import translated
-from guide.workspace.db import Revision, db
+from guide.workspace.database import db
 from guide.workspace.editing import diff_files, digest, site_files
 from guide.workspace.merge import POINT, Merge, facts_and_stories, fields_of, merge_fields
 from guide.workspace.validation import order_facts
@@ -33,6 +32,10 @@ CHOICES = ("theirs", "mine")
 
 def files_at(slug: str, files_digest: str) -> dict[str, str] | None:
     """Return the site's files at the latest revision with this digest, or None if unknown."""
+    from sqlalchemy import select
+
+    from guide.workspace.db import Revision
+
     if not files_digest:
         return None
     revision = db.session.scalar(

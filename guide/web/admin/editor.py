@@ -39,7 +39,7 @@ from guide.web.forms import ActionForm, MediaListForm, SiteFormBase, media_form,
 from guide.web.i18n import translated
 from guide.web.vocabulary import kind_label, rank_label
 from guide.workspace.accounts import may_edit_area, may_edit_somewhere
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 from guide.workspace.editing import (
     EditConflict,
     catalogue_lock,

@@ -22,7 +22,7 @@ from guide.web.admin.media_list import MediaRow, entries_of
 from guide.web.forms import ActionForm
 from guide.web.i18n import translated
 from guide.workspace.accounts import may_edit_area
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 from guide.workspace.editing import (
     EditConflict,
     diff_files,

@@ -16,7 +16,7 @@ from guide.catalogue.interchange import ImportFileError, import_file
 from guide.web.admin.common import after_save, bp, catalogue, languages, user_name
 from guide.web.forms import ConfirmImportForm, ImportForm
 from guide.workspace.accounts import is_admin
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 from guide.workspace.editing import catalogue_lock, record_revision, snapshot
 
 SUFFIXES = (".csv", ".geojson", ".json")

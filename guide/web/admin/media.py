@@ -48,7 +48,7 @@ from guide.web.forms import (
     MediaListForm,
     site_form,
 )
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 from guide.workspace.editing import (
     EditConflict,
     diff_files,

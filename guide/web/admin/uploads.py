@@ -33,7 +33,7 @@ from guide.web.forms import (
     media_form,
 )
 from guide.web.i18n import translated
-from guide.workspace.db import audit
+from guide.workspace.database import audit
 from guide.workspace.editing import (
     EditConflict,
     digest,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
-from guide.listening.models import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import counter, is_bot
+from guide.listening.words import EVENT_ARRIVAL, EVENT_VIEW, VIA_LINK, VIA_PLAQUE
 from guide.web.addresses import allow_export_origin
 from guide.web.i18n import available_languages
 from guide.web.loaded import get_catalogue

@@ -14,6 +14,7 @@ import smtplib
 import time
 import zoneinfo
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -35,7 +36,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from guide.listening import feedback as library
-from guide.listening.models import FEEDBACK_STATUSES, Feedback
+from guide.listening.words import FEEDBACK_STATUSES
 from guide.messages import N_
 from guide.web.addresses import origin_of
 from guide.web.admin.common import never_cache, require_sign_in
@@ -43,7 +44,11 @@ from guide.web.admin.errors import error_page
 from guide.web.i18n import available_languages, translated, translated_table
 from guide.web.loaded import get_catalogue
 from guide.workspace.accounts import may_edit_area
-from guide.workspace.db import db
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from guide.listening.models import Feedback
+
 
 bp = Blueprint("feedback", __name__)
 _LIMITER = "guide.feedback.limiter"
@@ -271,6 +276,8 @@ ACTIONS = {"resolve": "resolved", "dismiss": "dismissed", "answer": "answered"}
 @staff.post("/<int:feedback_id>")
 def handle(feedback_id: int) -> Response:
     """Mark one item resolved or dismissed, or answer it (by e-mail when possible)."""
+    from guide.listening.models import Feedback
+
     row = db.session.get(Feedback, feedback_id)
     if row is None:
         abort(404)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -25,14 +26,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.listening import plaques as library
-from guide.listening.models import PLAQUE_STATES, Plaque, PlaqueCheck
+from guide.listening.words import PLAQUE_STATES
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.forms import GuideForm, longest
@@ -40,7 +40,11 @@ from guide.web.i18n import translated
 from guide.web.loaded import get_catalogue
 from guide.workspace.accounts import may_edit_area
 from guide.workspace.coords import PointFormatError, parse_point
-from guide.workspace.db import db
+from guide.workspace.database import db
+
+if TYPE_CHECKING:
+    from guide.listening.models import Plaque, PlaqueCheck
+
 
 bp = Blueprint("plaques_admin", __name__, url_prefix="/admin/plaques")
 # The workspace's own sign-in, cache rules and error pages.
@@ -108,6 +112,10 @@ def may_see(area: str) -> bool:
 
 def register_areas(catalogue: Catalogue) -> dict[str, str]:
     """Return {code: area} of every plaque in the register (for checks of removed sites)."""
+    from sqlalchemy import select
+
+    from guide.listening.models import Plaque
+
     areas: dict[str, str] = {}
     for plaque in db.session.execute(select(Plaque)).scalars():
         areas.setdefault(plaque.code.upper(), area_of(catalogue, plaque))
@@ -117,6 +125,10 @@ def register_areas(catalogue: Catalogue) -> dict[str, str]:
 @bp.get("/")
 def register() -> str:
     """List the plaques the signed-in person may see, filtered by area, state and site."""
+    from sqlalchemy import select
+
+    from guide.listening.models import Plaque
+
     args = request.args
     cat = get_catalogue()
     state = args.get("state", "")
@@ -150,6 +162,8 @@ def register() -> str:
 
 def plaque_or_404(plaque_id: int) -> tuple[Plaque, Site | None, str]:
     """Return a plaque the signed-in person may see, its site and area; 404 or 403 otherwise."""
+    from guide.listening.models import Plaque
+
     plaque = db.session.get(Plaque, plaque_id)
     if plaque is None:
         abort(404)

@@ -27,8 +27,8 @@ from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
-from guide.listening.models import VIA_LINK, VIA_PLAQUE
 from guide.listening.scans import PLAQUE_MARKER, count_view, counter, is_countable
+from guide.listening.words import VIA_LINK, VIA_PLAQUE
 from guide.render.jsonhtml import json_for_html
 from guide.web.addresses import api_base
 from guide.web.i18n import available_languages, preferred_language, root_language, select_language
