@@ -10,7 +10,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
+from flask.ctx import RequestContext
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.test import EnvironBuilder
 
 from guide import create_app
@@ -45,10 +47,18 @@ from guide.export.sitemap import robots_txt, sitemap_xml
 from guide.web.loaded import get_catalogue, reload_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
+from guide.web.public.views import exported_story
 
 __all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
 _NONCE = re.compile(r' nonce="[^"]*"')
+_NONCE_BYTES = re.compile(_NONCE.pattern.encode())
+
+
+def _without_nonces(body: bytes) -> bytes:
+    """Return an HTML page without its nonces."""
+    # On the bytes: no UTF-8 sequence holds a quote, so none is cut in two.
+    return _NONCE_BYTES.sub(b"", body)
 
 
 class BuildError(Exception):
@@ -160,6 +170,19 @@ class Builder:
     # -- rendering ---------------------------------------------------------------
     def fetch(self, address: str) -> tuple[bytes, str]:
         """Return the body and type of the guide's answer at ``address``, or raise BuildError."""
+        with self._request(address) as context:
+            if context.request.endpoint == "public.story":
+                page = self._story_page(context)
+                if page is not None:
+                    return _without_nonces(page.encode()), "text/html"
+            else:
+                return self._dispatched(address)
+        # A story address the view answers otherwise (a redirect, a 404): asked afresh.
+        with self._request(address):
+            return self._dispatched(address)
+
+    def _request(self, address: str) -> RequestContext:
+        """Return a request context for a GET of ``address``, as the server makes for one."""
         # The request goes through the app's own dispatch, as the server's requests do,
         # without a test client's cookie jar and response wrapping around it.
         headers = {"Accept-Encoding": "identity"}
@@ -172,8 +195,34 @@ class Builder:
             environ = {**base, **paths, "wsgi.input": BytesIO()}
         else:
             environ = EnvironBuilder(path=address, headers=headers).get_environ()
-        with self.app.request_context(environ):
-            response = self.app.full_dispatch_request()
+        # A request without cookies opens an empty session: made here, without the
+        # session interface building its signing serializer again for every page.
+        interface = self.app.session_interface
+        session = (
+            interface.session_class() if type(interface) is SecureCookieSessionInterface else None
+        )
+        return RequestContext(self.app, environ, session=session)
+
+    def _story_page(self, context: RequestContext) -> str | None:
+        """Return the story page the view sends in this request, or None when it sends no page.
+
+        The request's own hooks run first (its language comes from the path), then the
+        view's render (``exported_story``); what the server adds after it are headers,
+        which a file does not keep.
+        """
+        if context.request.routing_exception is not None or self.app.preprocess_request():
+            return None
+        # Nobody is signed in on a request without cookies or headers: the anonymous user
+        # Flask-Login's loader would find (after hashing the client's address to check
+        # the empty session), given to its templates' ``current_user`` at once.
+        login_manager = getattr(self.app, "login_manager", None)
+        if login_manager is not None:
+            g._login_user = login_manager.anonymous_user()
+        return exported_story(**(context.request.view_args or {}))
+
+    def _dispatched(self, address: str) -> tuple[bytes, str]:
+        """Return the body and type of the full dispatch of the request being handled."""
+        response = self.app.full_dispatch_request()
         try:
             response.direct_passthrough = False  # a file sent from disk is read here
             if response.status_code != 200:
@@ -183,8 +232,7 @@ class Builder:
         finally:
             response.close()  # a file sent from disk (fonts, photos) stays open until closed
         if mimetype == "text/html":
-            # On the bytes: no UTF-8 sequence holds a quote, so none is cut in two.
-            body = re.sub(_NONCE.pattern.encode(), b"", body)
+            body = _without_nonces(body)
         return body, mimetype
 
     def fresh(self, relative: str, key: str) -> bool:
