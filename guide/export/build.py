@@ -6,20 +6,17 @@ import json
 import os
 import re
 import time
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, url_for
-from flask.ctx import RequestContext
-from flask.sessions import SecureCookieSessionInterface
-from werkzeug.test import EnvironBuilder
+from flask import Flask, url_for
 
 from guide import create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
 from guide.export.digests import Digests, page_digests
+from guide.export.fetch import BuildError, Fetcher
 from guide.export.inputs import (
     FORMAT,
     MANIFEST,
@@ -47,22 +44,10 @@ from guide.export.sitemap import robots_txt, sitemap_xml
 from guide.web.loaded import get_catalogue, reload_catalogue
 from guide.web.maps.views import large_map_files
 from guide.web.public.fonts import han_nom_faces
-from guide.web.public.views import exported_story
 
 __all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
 _NONCE = re.compile(r' nonce="[^"]*"')
-_NONCE_BYTES = re.compile(_NONCE.pattern.encode())
-
-
-def _without_nonces(body: bytes) -> bytes:
-    """Return an HTML page without its nonces."""
-    # On the bytes: no UTF-8 sequence holds a quote, so none is cut in two.
-    return _NONCE_BYTES.sub(b"", body)
-
-
-class BuildError(Exception):
-    """A page of the export could not be rendered: names the address and the status."""
 
 
 class Builder:
@@ -170,70 +155,10 @@ class Builder:
     # -- rendering ---------------------------------------------------------------
     def fetch(self, address: str) -> tuple[bytes, str]:
         """Return the body and type of the guide's answer at ``address``, or raise BuildError."""
-        with self._request(address) as context:
-            if context.request.endpoint == "public.story":
-                page = self._story_page(context)
-                if page is not None:
-                    return _without_nonces(page.encode()), "text/html"
-            else:
-                return self._dispatched(address)
-        # A story address the view answers otherwise (a redirect, a 404): asked afresh.
-        with self._request(address):
-            return self._dispatched(address)
-
-    def _request(self, address: str) -> RequestContext:
-        """Return a request context for a GET of ``address``, as the server makes for one."""
-        # The request goes through the app's own dispatch, as the server's requests do,
-        # without a test client's cookie jar and response wrapping around it.
-        headers = {"Accept-Encoding": "identity"}
-        base = self.__dict__.get("_environ")
-        if base is None:
-            base = self._environ = EnvironBuilder(path="/", headers=headers).get_environ()
-        if address.isascii() and not any(mark in address for mark in "?#%"):
-            # A plain path: the environ EnvironBuilder makes for it, without making it again.
-            paths = {"PATH_INFO": address, "REQUEST_URI": address, "RAW_URI": address}
-            environ = {**base, **paths, "wsgi.input": BytesIO()}
-        else:
-            environ = EnvironBuilder(path=address, headers=headers).get_environ()
-        # A request without cookies opens an empty session: made here, without the
-        # session interface building its signing serializer again for every page.
-        interface = self.app.session_interface
-        session = (
-            interface.session_class() if type(interface) is SecureCookieSessionInterface else None
-        )
-        return RequestContext(self.app, environ, session=session)
-
-    def _story_page(self, context: RequestContext) -> str | None:
-        """Return the story page the view sends in this request, or None when it sends no page.
-
-        The request's own hooks run first (its language comes from the path), then the
-        view's render (``exported_story``); what the server adds after it are headers,
-        which a file does not keep.
-        """
-        if context.request.routing_exception is not None or self.app.preprocess_request():
-            return None
-        # Nobody is signed in on a request without cookies or headers: the anonymous user
-        # Flask-Login's loader would find (after hashing the client's address to check
-        # the empty session), given to its templates' ``current_user`` at once.
-        login_manager = getattr(self.app, "login_manager", None)
-        if login_manager is not None:
-            g._login_user = login_manager.anonymous_user()
-        return exported_story(**(context.request.view_args or {}))
-
-    def _dispatched(self, address: str) -> tuple[bytes, str]:
-        """Return the body and type of the full dispatch of the request being handled."""
-        response = self.app.full_dispatch_request()
-        try:
-            response.direct_passthrough = False  # a file sent from disk is read here
-            if response.status_code != 200:
-                raise BuildError(f"{address}: the guide answered {response.status_code}")
-            body = response.get_data()
-            mimetype = response.mimetype or "application/octet-stream"
-        finally:
-            response.close()  # a file sent from disk (fonts, photos) stays open until closed
-        if mimetype == "text/html":
-            body = _without_nonces(body)
-        return body, mimetype
+        fetcher = self.__dict__.get("_fetcher")
+        if fetcher is None:
+            fetcher = self._fetcher = Fetcher(self.app)
+        return fetcher.fetch(address)
 
     def fresh(self, relative: str, key: str) -> bool:
         """Return whether the output ``relative`` was built from the same inputs and is there."""

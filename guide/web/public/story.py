@@ -10,15 +10,13 @@ catalogue (nearby sites, the locator map) are computed once per catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 from weakref import WeakKeyDictionary
 
-from babel import Locale
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site, Source
@@ -27,11 +25,12 @@ from guide.render.locator import Layout, Mark, Outline, draw_locator, locator_bo
 from guide.render.narrative import Narrative, render_file
 from guide.tours.travel import Travel
 from guide.web.addresses import has_public_address, public_url
-from guide.web.i18n import available_languages, fallback_order, lang_attr, localized
+from guide.web.i18n import available_languages, fallback_order
 from guide.web.i18n import page_gettext as gettext
 from guide.web.language_paths import page_url, path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
+from guide.web.public.story_parts import NearbyLink, NearbySite, language_name, nearby_links
 
 NEARBY_LIMIT = 6
 # The locator's small dots for other sites: the nearest this many in its box.
@@ -71,32 +70,6 @@ class PhotoView:
     sizes: str = PHOTO_SIZES
 
 
-@dataclass(frozen=True)
-class NearbySite:
-    """A published site within walking reach of the one shown."""
-
-    site: Site
-    label: str
-    metres: int
-    minutes: int
-
-    @property
-    def metres_text(self) -> str:
-        """Return the distance with thin spaces between thousands, as in "1 250"."""
-        return f"{self.metres:,}".replace(",", "\u202f")
-
-
-@dataclass(frozen=True)
-class NearbyLink:
-    """A nearby site as the page's list shows it, in the page's language."""
-
-    label: str
-    href: str
-    lang_attr: Markup
-    name: str
-    distance: Markup
-
-
 @dataclass
 class StoryPage:
     """Everything a story page shows, in the page's language."""
@@ -119,26 +92,7 @@ class StoryPage:
 
     def nearby_links(self) -> list[NearbyLink]:
         """Return the nearby sites with their links, names and walking distances."""
-        language = self.language
-        links = []
-        for near in self.nearby:
-            # As the template's ``_`` gives it: the translation is markup, the values escaped.
-            distance = gettext(
-                "%(metres)s m, about %(minutes)s min walk",
-                metres=escape(near.metres_text),
-                minutes=escape(near.minutes),
-            )
-            name = near.site.name
-            links.append(
-                NearbyLink(
-                    near.label,
-                    page_url("public.story", slug=near.site.slug),
-                    lang_attr(name, language),
-                    localized(name, language),
-                    Markup(distance),
-                )
-            )
-        return links
+        return nearby_links(self.nearby, self.language)
 
     @property
     def is_fallback(self) -> bool:
@@ -210,15 +164,6 @@ class StoryPage:
     def has_public_address(self) -> bool:
         """Return whether the page may give absolute addresses (og:url, og:image)."""
         return has_public_address()
-
-
-@lru_cache(maxsize=256)
-def language_name(code: str, language: str) -> str:
-    """Return the name of the language ``code`` in ``language``, as a sentence writes it."""
-    # The language alone ("中文", "chinois"), not its script ("中文 (简体)").
-    name = Locale.parse(code).get_language_name(language) or code
-    # Vietnamese writes language names in lower case inside a sentence.
-    return name[:1].lower() + name[1:] if language == "vi" else name
 
 
 def _cache(catalogue: Catalogue) -> dict[Any, Any]:
