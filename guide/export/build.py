@@ -6,18 +6,17 @@ import json
 import os
 import re
 import time
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, url_for
-from werkzeug.test import EnvironBuilder
 
 from guide import create_app
 from guide.catalogue.index import Catalogue
 from guide.catalogue.model import Site
 from guide.export.codes import code_page, netlify_redirects, nginx_map
 from guide.export.digests import Digests, page_digests
+from guide.export.fetch import BuildError, Fetcher
 from guide.export.inputs import (
     FORMAT,
     MANIFEST,
@@ -49,10 +48,6 @@ from guide.web.public.fonts import han_nom_faces
 __all__ = ["MANIFEST", "BuildError", "BuildReport", "Builder", "build"]
 # Per-request nonces: the export's pages are the same for every visitor and build.
 _NONCE = re.compile(r' nonce="[^"]*"')
-
-
-class BuildError(Exception):
-    """A page of the export could not be rendered: names the address and the status."""
 
 
 class Builder:
@@ -160,32 +155,10 @@ class Builder:
     # -- rendering ---------------------------------------------------------------
     def fetch(self, address: str) -> tuple[bytes, str]:
         """Return the body and type of the guide's answer at ``address``, or raise BuildError."""
-        # The request goes through the app's own dispatch, as the server's requests do,
-        # without a test client's cookie jar and response wrapping around it.
-        headers = {"Accept-Encoding": "identity"}
-        base = self.__dict__.get("_environ")
-        if base is None:
-            base = self._environ = EnvironBuilder(path="/", headers=headers).get_environ()
-        if address.isascii() and not any(mark in address for mark in "?#%"):
-            # A plain path: the environ EnvironBuilder makes for it, without making it again.
-            paths = {"PATH_INFO": address, "REQUEST_URI": address, "RAW_URI": address}
-            environ = {**base, **paths, "wsgi.input": BytesIO()}
-        else:
-            environ = EnvironBuilder(path=address, headers=headers).get_environ()
-        with self.app.request_context(environ):
-            response = self.app.full_dispatch_request()
-        try:
-            response.direct_passthrough = False  # a file sent from disk is read here
-            if response.status_code != 200:
-                raise BuildError(f"{address}: the guide answered {response.status_code}")
-            body = response.get_data()
-            mimetype = response.mimetype or "application/octet-stream"
-        finally:
-            response.close()  # a file sent from disk (fonts, photos) stays open until closed
-        if mimetype == "text/html":
-            # On the bytes: no UTF-8 sequence holds a quote, so none is cut in two.
-            body = re.sub(_NONCE.pattern.encode(), b"", body)
-        return body, mimetype
+        fetcher = self.__dict__.get("_fetcher")
+        if fetcher is None:
+            fetcher = self._fetcher = Fetcher(self.app)
+        return fetcher.fetch(address)
 
     def fresh(self, relative: str, key: str) -> bool:
         """Return whether the output ``relative`` was built from the same inputs and is there."""

@@ -283,15 +283,21 @@ def draw_locator(
     description: str = "",
     id_prefix: str = "locator",
     others: Sequence[Mark] = (),
+    other_names: Sequence[str] | None = None,
 ) -> str:
-    """Return the ``<svg>`` of ``layout`` with the names of its marks (``locator_svg``'s)."""
+    """Return the ``<svg>`` of ``layout`` with the names of its marks (``locator_svg``'s).
+
+    ``other_names`` may stand for ``others``: only their names are drawn (the layout
+    placed them), and a page gives its forty names without making a mark of each.
+    """
     parts = svg_open(
         "locator", layout.project, title=title, description=description, id_prefix=id_prefix
     )
     parts.append(layout.outlines)
+    names = [mark.name for mark in others] if other_names is None else other_names
     for index, position in layout.others:
         parts.append(
-            f'<circle class="other" {position} r="3"><title>{_escape(others[index].name)}</title>'
+            f'<circle class="other" {position} r="3"><title>{_escape(names[index])}</title>'
             "</circle>"
         )
     for mark, (circle, text) in zip(neighbours, layout.neighbours, strict=True):

@@ -12,6 +12,7 @@ import hashlib
 import mimetypes
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Blueprint, Flask, Response, abort, make_response, request
 
@@ -66,6 +67,16 @@ def _read(path: Path, mtime_ns: int) -> tuple[bytes, str]:
 
 def content_hash(name: str) -> str:
     """Return the short content hash of an asset; raise LookupError when it does not exist."""
+    known = _FOUND.get(name)
+    if known is not None:
+        # A file found before: one stat tells both that it is still there and its time.
+        try:
+            status = known.stat()
+        except OSError:
+            pass
+        else:
+            if S_ISREG(status.st_mode):
+                return _read(known, status.st_mtime_ns)[1]
     path = _locate(name)
     if path is None:
         raise LookupError(f"asset {name!r} not found under {', '.join(map(str, _ROOTS.values()))}")

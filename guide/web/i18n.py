@@ -275,7 +275,37 @@ def _install_template_gettext(app: Flask) -> None:
             return text
         return text % variables
 
+    @pass_eval_context
+    def template_ngettext(
+        eval_context: EvalContext, singular: str, plural: str, number: int, **variables: Any
+    ) -> str:
+        # Jinja's newstyle ngettext takes the whole context, copied inside every block.
+        variables.setdefault("num", number)
+        text = catalogue().ungettext(singular, plural, number)
+        if eval_context.autoescape:
+            text = Markup(text)
+        return text % variables
+
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = template_gettext
+    app.jinja_env.globals["ngettext"] = template_ngettext
+    app.extensions[_TRANSLATIONS] = catalogue
+
+
+_TRANSLATIONS = "guide.translations"
+
+
+def page_gettext(message: str, **variables: Any) -> str:
+    """Return ``message`` translated like Flask-Babel's ``gettext``, from the templates' catalogue.
+
+    For code that renders pages: Flask-Babel finds the catalogue through several
+    context lookups on each call.
+    """
+    app_context = _cv_app.get(None)
+    found = app_context.app.extensions.get(_TRANSLATIONS) if app_context is not None else None
+    if found is None:
+        return gettext(message, **variables)
+    text = found().ugettext(message)
+    return text % variables if variables else text
 
 
 def localized(texts: Mapping[str, str] | None, language: str | None = None) -> str:

@@ -63,6 +63,8 @@ def path_segment(code: str) -> str:
 
 
 _KEPT = "guide.page_urls"
+# Set on an app whose public pages carry their language in the path (more than one language).
+_PATHS = "guide.language_paths"
 
 
 def page_url(endpoint: str, **values: Any) -> str:
@@ -80,16 +82,24 @@ def page_url(endpoint: str, **values: Any) -> str:
     if request_context is None or endpoint[:1] == "." or any(k[:1] == "_" for k in values):
         return url_for(endpoint, **values)
     language = None
-    if endpoint in PUBLIC_ENDPOINTS and "lang" not in values:
-        state = _cv_app.get().g.__dict__
-        if state.get("path_language"):
-            language = state.get("language")
+    items: Any = values.items()
+    if endpoint in PUBLIC_ENDPOINTS:
+        if "lang" in values and _PATHS in request_context.app.extensions:
+            # The language of a public page is in its path, never in its query: the
+            # same key as the page's own language gives (a story's alternates, its
+            # language switcher and the links to it from other pages in that language).
+            language = values["lang"]
+            items = [item for item in items if item[0] != "lang"]
+        else:
+            state = _cv_app.get().g.__dict__
+            if state.get("path_language"):
+                language = state.get("language")
     # Each application its own: another catalogue may have other languages.
     kept = request_context.app.extensions.get(_KEPT)
     if kept is None:
         kept = request_context.app.extensions[_KEPT] = {}
     try:
-        key = (request_context.url_adapter.script_name, endpoint, language, *values.items())
+        key = (request_context.url_adapter.script_name, endpoint, language, *items)
         return kept[key]
     except TypeError:  # a value that cannot be a key (a list): built each time
         return url_for(endpoint, **values)
@@ -172,6 +182,7 @@ def add_language_paths(app: Flask) -> None:
         return
     url_map: Map = app.url_map
     url_map.converters["language"] = _language_converter(further)
+    app.extensions[_PATHS] = further
     for rule in list(url_map.iter_rules()):
         if rule.endpoint not in PUBLIC_ENDPOINTS:
             continue

@@ -14,9 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from weakref import WeakKeyDictionary
 
-from babel import Locale
 from flask import current_app
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -28,9 +26,11 @@ from guide.render.narrative import Narrative, render_file
 from guide.tours.travel import Travel
 from guide.web.addresses import has_public_address, public_url
 from guide.web.i18n import available_languages, fallback_order
+from guide.web.i18n import page_gettext as gettext
 from guide.web.language_paths import page_url, path_segment
 from guide.web.loaded import get_catalogue
 from guide.web.public.media import media_file, original_url, photo_url
+from guide.web.public.story_parts import NearbyLink, NearbySite, language_name, nearby_links
 
 NEARBY_LIMIT = 6
 # The locator's small dots for other sites: the nearest this many in its box.
@@ -70,21 +70,6 @@ class PhotoView:
     sizes: str = PHOTO_SIZES
 
 
-@dataclass(frozen=True)
-class NearbySite:
-    """A published site within walking reach of the one shown."""
-
-    site: Site
-    label: str
-    metres: int
-    minutes: int
-
-    @property
-    def metres_text(self) -> str:
-        """Return the distance with thin spaces between thousands, as in "1 250"."""
-        return f"{self.metres:,}".replace(",", "\u202f")
-
-
 @dataclass
 class StoryPage:
     """Everything a story page shows, in the page's language."""
@@ -104,6 +89,10 @@ class StoryPage:
     geo_uri: str
     directions_url: str
     canonical_url: str
+
+    def nearby_links(self) -> list[NearbyLink]:
+        """Return the nearby sites with their links, names and walking distances."""
+        return nearby_links(self.nearby, self.language)
 
     @property
     def is_fallback(self) -> bool:
@@ -128,10 +117,7 @@ class StoryPage:
 
     def language_name(self, code: str) -> str:
         """Return the name of a language in the page's language ("Vietnamese", "tiếng Anh")."""
-        # The language alone ("中文", "chinois"), not its script ("中文 (简体)").
-        name = Locale.parse(code).get_language_name(self.language) or code
-        # Vietnamese writes language names in lower case inside a sentence.
-        return name[:1].lower() + name[1:] if self.language == "vi" else name
+        return language_name(code, self.language)
 
     def json_ld(self) -> Markup:
         """Return the schema.org description of the site, safe inside a ``<script>``."""
@@ -289,10 +275,7 @@ def locator(catalogue: Catalogue, site: Site, language: str, nearby: list[Nearby
             ],
             title=title,
             description=description if nearby else "",
-            others=[
-                Mark(o.lat, o.lon, "", o.display_name(language))  # type: ignore[arg-type]
-                for o in place.others
-            ],
+            other_names=[o.display_name(language) for o in place.others],
         )
     )
 

@@ -201,6 +201,20 @@ def story(slug: str) -> Response:
     )
 
 
+def exported_story(slug: str) -> str | None:
+    """Return the body the server sends at this request's story address, or None.
+
+    For the static export, in a request for the page's address whose before-request
+    hooks ran: the HTML of the view (``story``) without the response around it
+    (ETag, page cache, the server's own view count). None when the view answers
+    something else than the plain page (a redirect, a 404): the export asks the view.
+    """
+    site = get_catalogue().by_slug(slug)
+    if site is None or not site.is_public or request.args:
+        return None
+    return render_story(site, counted=True)
+
+
 def render_story(site: Site, tour: str = "", counted: bool = False) -> str:
     """Render a site's story page (on a curated tour when ``tour`` names one).
 
