@@ -267,7 +267,11 @@ class Builder:
         finally:
             clear_staging(self.out)
         self.report.files = len(self.outputs)
-        self.report.bytes = sum((self.out / r).stat().st_size for r in self.outputs)
+        # Sizes as recorded when written; a manifest of older code has none.
+        self.report.bytes = sum(
+            o["size"] if isinstance(o.get("size"), int) else (self.out / r).stat().st_size
+            for r, o in self.outputs.items()
+        )
         self.report.seconds = time.perf_counter() - started
         return self.report
 
