@@ -52,3 +52,22 @@ def test_a_changed_file_replaces_the_old_and_removed_files_go(tmp_path):
     commit(out, ["sites/dinh-chem/index.html"], ["sites/gone/index.html"])
     assert (out / "sites/dinh-chem/index.html").read_bytes() == PAGE
     assert not (out / "sites/gone/index.html").exists()
+
+
+def test_a_page_refers_to_the_guides_own_files_and_not_to_look_alikes():
+    from guide.export.outputs import refs_of
+
+    page = (
+        '<img src="/photos/dinh-chem/cong.jpg" srcset="/photos/dinh-chem/cong.480.jpg 480w">'
+        '<link href="/static/guide.1a2b.css"><a href="https://example.org/static/x.css">x</a>'
+        '<a href="/sites/static/y">y</a> see other.org/photos/z.jpg or x/static/-/fonts/f.woff2'
+        '<script>fetch("/api/sites/dinh-chem.json?v=1")</script> (/media/Đình Chèm.mp3)'
+    )
+    assert refs_of("/sites/dinh-chem/index.html", page, "text/html") == {
+        "/photos/dinh-chem/cong.jpg",
+        "/photos/dinh-chem/cong.480.jpg",
+        "/static/guide.1a2b.css",
+        "/fonts/f.woff2",
+        "/api/sites/dinh-chem.json",
+        "/media/Đình",
+    }
