@@ -57,17 +57,17 @@ def summary(site: Site) -> str:
     )
 
 
-def page_digests(
-    catalogue: Catalogue,
-    code: str,
-    folder_digest: Callable[[Site], str],
-    last: Digests | None = None,
-) -> Digests:
-    """Return the digests of the pages of ``catalogue`` rendered by code of digest ``code``.
+@dataclass
+class Shared:
+    """What every page shows (``every``), what all pages share and each site's summary."""
 
-    Call in an app context of the guide. ``last`` is what the last build found: its
-    neighbourhoods are taken when what every page shows is the same.
-    """
+    every: str
+    shared: str
+    summaries: dict[str, str]
+
+
+def shared_digest(catalogue: Catalogue, code: str) -> Shared:
+    """Return the digest of what every page of ``catalogue`` rendered by code ``code`` shows."""
     root = catalogue.root
     shared = sha(
         code,
@@ -79,6 +79,24 @@ def page_digests(
     )
     summaries = {site.slug: summary(site) for site in catalogue.sites}
     every = sha(shared, *(summaries[slug] for slug in sorted(summaries)))
+    return Shared(every, shared, summaries)
+
+
+def page_digests(
+    catalogue: Catalogue,
+    code: str,
+    folder_digest: Callable[[Site], str],
+    last: Digests | None = None,
+    found: Shared | None = None,
+) -> Digests:
+    """Return the digests of the pages of ``catalogue`` rendered by code of digest ``code``.
+
+    Call in an app context of the guide. ``last`` is what the last build found: its
+    neighbourhoods are taken when what every page shows is the same; ``found`` is
+    ``shared_digest`` of the same catalogue and code, when it was asked first.
+    """
+    found = found or shared_digest(catalogue, code)
+    every, shared, summaries = found.every, found.shared, found.summaries
     known = last.places if last is not None and last.every == every else {}
     places: dict[str, str] = {}
     stories: dict[str, str] = {}

@@ -7,10 +7,16 @@ then the pages that refer to them, then the removal of what the build no longer
 makes, then the manifest. Each file is therefore replaced whole, a page never
 arrives before the files it uses, and a build that fails or is stopped before
 that point leaves the folder as the last good build left it.
+
+The staging folder is flat (a file per output, named by a digest of its path):
+nearly every page of the export sits in a folder of its own, and making then
+removing that tree of folders a second time inside the staging folder cost
+more than writing the pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -26,8 +32,10 @@ from guide.catalogue.store import atomic_write_bytes
 from guide.export.inputs import sha
 
 STAGING = ".guide-staging"
-# Same-origin files a page or a file refers to: assets, photos, media, thumbnails.
-_REFS = re.compile(r"""(?<![\w.])(/(?:static|photos|media|fonts|api/sites)/[^\s"'<>()?#,\\]+)""")
+# Same-origin files a page or a file refers to: assets, photos, media, thumbnails;
+# a match right after a word character or a dot is part of another address.
+_REFS = re.compile(r"""/(?:static|photos|media|fonts|api/sites)/[^\s"'<>()?#,\\]+""")
+_GLUED = re.compile(r"[\w.]")
 _CSS_URL = re.compile(r"""url\(\s*['"]?(?!data:|https?:|/|#)([^'")\s]+)['"]?\s*\)""")
 _TEXT_TYPES = ("text/", "application/json", "application/geo+json", "application/javascript")
 # The signals that stop a build (Ctrl-C, systemd's stop): held while files move into place.
@@ -42,9 +50,24 @@ def output_file(path: str, mimetype: str) -> str:
     return relative
 
 
+def staged_name(relative: str) -> str:
+    """Return the name under which the output ``relative`` is staged."""
+    return hashlib.sha1(relative.encode("utf-8")).hexdigest()
+
+
 def refs_of(path: str, text: str, mimetype: str) -> set[str]:
     """Return the same-origin files the file at ``path`` refers to."""
-    found = {ref for ref in _REFS.findall(text)}
+    found: set[str] = set()
+    # Searching for the address first and looking at the character before it is 20×
+    # faster than a look-behind tried at every character of the page.
+    position = 0
+    while (match := _REFS.search(text, position)) is not None:
+        start = match.start()
+        if start and _GLUED.match(text, start - 1):
+            position = start + 1
+            continue
+        found.add(match.group())
+        position = match.end()
     if mimetype == "text/css":
         base = dirname(path) + "/"
         found |= {normpath(urljoin(base, ref)) for ref in _CSS_URL.findall(text)}
@@ -76,10 +99,13 @@ def write_output(
         if staging is None:
             atomic_write_bytes(target, body)
         else:
-            staged = staging / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(body)
-    return {"key": key, "sha": sha(body), "refs": sorted(found)}
+            staged = staging / staged_name(relative)
+            try:
+                staged.write_bytes(body)
+            except FileNotFoundError:
+                staging.mkdir(parents=True, exist_ok=True)
+                staged.write_bytes(body)
+    return {"key": key, "sha": sha(body), "size": len(body), "refs": sorted(found)}
 
 
 def clear_staging(out: Path) -> None:
@@ -90,13 +116,17 @@ def clear_staging(out: Path) -> None:
 def commit(out: Path, written: Iterable[str], removed: Iterable[str]) -> None:
     """Move the staged files into ``out`` (other files, then pages), then remove ``removed``."""
     staging = out / STAGING
+    made: set[str] = set()
     for relative in sorted(written, key=lambda r: (r.endswith(".html"), r)):
-        staged = staging / relative
-        if not staged.is_file():
+        folder = dirname(relative)
+        if folder not in made:
+            # Once per folder: most pages have a folder of their own, the rest share.
+            os.makedirs(out / folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.replace(staging / staged_name(relative), out / relative)
+        except FileNotFoundError:
             continue  # the same bytes were there already: nothing was staged
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
     for relative in removed:
         (out / relative).unlink(missing_ok=True)
 

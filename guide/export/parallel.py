@@ -17,6 +17,12 @@ WARM_PAGES = 24
 _WORK: Callable[[Any], Any] | None = None
 
 
+def _start(work: Callable[[Any], Any]) -> None:
+    global _WORK
+    _quiet_worker()
+    _WORK = work
+
+
 def _render(item: Any) -> tuple[Any, Any]:
     assert _WORK is not None
     return item, _WORK(item)
@@ -61,3 +67,40 @@ def render_all(
             return done
     finally:
         _WORK = None
+
+
+class Background:
+    """Compute ``work(item)`` of every item in one forked process while this one goes on.
+
+    The building process is then not the only one working while it finds what the
+    story pages show: on two cores, the pages of the other process take the idle one.
+    With fewer items than ``MIN_PAGES`` or one core, they are computed here by
+    ``results``.
+    """
+
+    def __init__(self, work: Callable[[Item], Any], items: Sequence[Item]) -> None:
+        self.work, self.items = work, list(items)
+        self.pool: Any = None
+        self.pending: Any = None
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if workers() >= 2 and len(self.items) >= MIN_PAGES and forkable:
+            # Forked: the work and its items are inherited, not sent through a pipe.
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(1, initializer=_start, initargs=(work,))
+            self.pending = self.pool.map_async(_render, self.items, chunksize=32)
+
+    def results(self) -> dict[Item, Any]:
+        """Return every item's result; an error of the work is raised here."""
+        if self.pool is None:
+            return {item: self.work(item) for item in self.items}
+        try:
+            return dict(self.pending.get())
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the process (a build that failed elsewhere does not wait for it)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None

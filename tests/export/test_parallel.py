@@ -7,7 +7,7 @@ import os
 import pytest
 
 from guide.export.build import BuildError
-from guide.export.parallel import MIN_PAGES, render_all
+from guide.export.parallel import MIN_PAGES, Background, render_all
 
 
 def page(address: str) -> tuple[bytes, str]:
@@ -35,4 +35,30 @@ def test_a_page_that_fails_in_a_worker_names_its_address():
 
 def test_a_few_pages_render_in_the_building_process():
     rendered = render_all(page, ADDRESSES[:3], jobs=2)
+    assert {body.split()[1] for body, _ in rendered.values()} == {str(os.getpid()).encode()}
+
+
+def test_pages_rendered_meanwhile_come_from_another_process_while_this_one_works():
+    meanwhile = Background(page, ADDRESSES)
+    here = render_all(page, ADDRESSES[:3], jobs=2)  # this process goes on meanwhile
+    rendered = meanwhile.results()
+    assert sorted(rendered) == sorted(ADDRESSES) and len(here) == 3
+    for address, (body, mimetype) in rendered.items():
+        assert body.startswith(f"{address} ".encode()) and mimetype == "text/html"
+    pids = {body.split()[1] for body, _ in rendered.values()}
+    assert len(pids) == 1 and str(os.getpid()).encode() not in pids
+    assert meanwhile.pool is None  # the process ended with the results
+
+
+def test_a_page_that_fails_meanwhile_names_its_address():
+    meanwhile = Background(page, [*ADDRESSES, "/sites/broken"])
+    with pytest.raises(BuildError, match="/sites/broken: the guide answered 500"):
+        meanwhile.results()
+    assert meanwhile.pool is None
+
+
+def test_a_few_pages_meanwhile_render_in_the_building_process_when_asked():
+    meanwhile = Background(page, ADDRESSES[:3])
+    assert meanwhile.pool is None
+    rendered = meanwhile.results()
     assert {body.split()[1] for body, _ in rendered.values()} == {str(os.getpid()).encode()}
