@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # guide.workspace.db.LATER, spelt out: importing that module is what waits.
 LATER = "guide.database.later"
+# Modules whose tables live in the guide's database besides guide.workspace.db's own:
+# whatever connects first (a request, a command) creates them all.
+TABLE_MODULES = ("guide.listening.models",)
 
 
 def _database() -> SQLAlchemy:

@@ -263,6 +263,12 @@ def register(app: Flask) -> None:
 
 def make_tables(app: Flask) -> None:
     """Create the missing tables of ``app``'s database and add the missing columns."""
+    from guide.workspace.database import TABLE_MODULES
+
+    # Every table, whichever command or request connects first: a command such as
+    # ``guide user add`` imports none of the listening modules itself.
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
     with app.app_context():
         db.create_all()
         upgrade_schema(db.engine)

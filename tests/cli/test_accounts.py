@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 from browsing import sign_in
 from builders import DEFAULT_SITES
 from sqlalchemy import select
 
-from guide import create_app
+from guide import PROJECT_ROOT, create_app
 from guide.cli import main
 from guide.workspace.db import AuditEntry, User, db, standalone_app
 
@@ -104,3 +109,28 @@ def test_the_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
     assert (tmp_path / "instance").is_dir()
     app.config["GUIDE_DATABASE_URL"] = "postgresql+psycopg://guide@db.example/guide"
     assert database_url(app) == "postgresql+psycopg://guide@db.example/guide"
+
+
+def test_a_first_command_on_a_new_instance_makes_every_table(tmp_path):
+    # A fresh process, as a person runs it: nothing else has imported the listening tables.
+    env = {
+        **os.environ,
+        "GUIDE_INSTANCE": str(tmp_path / "instance"),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    env.pop("GUIDE_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from guide.cli import main; main()", "user"]
+    added = subprocess.run(
+        [*command, "add", "lan", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n", capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "added lan" in added.stderr
+    listed = subprocess.run(
+        [*command, "list"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert listed.stdout.splitlines()[0].split("\t")[:2] == ["lan", "admin"]
+    database = sqlite3.connect(tmp_path / "instance" / "guide.sqlite3")
+    tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master")}
+    database.close()
+    assert {"users", "plaques", "scan_counts", "feedback"} <= tables
