@@ -26,6 +26,10 @@ FIRST_BUILD_S = 240
 PUBLISHED_S = 20
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watcher:
     """`guide build OUT --watch` running, its lines read as they come."""
 
@@ -41,6 +45,9 @@ class Watcher:
             env=env,
             # `python -c` imports from its working folder first: the guide of ``project``.
             cwd=project,
+            # As from a terminal: a test run started in the background inherits an ignored
+            # SIGINT, which Python then leaves ignored.
+            preexec_fn=_interruptible,
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.said: list[tuple[str, str]] = []
