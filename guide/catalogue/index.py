@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,17 @@ class Catalogue:
         self.sites: list[Site] = []
         self._by_code: dict[str, Site] = {}
         self._by_slug: dict[str, Site] = {}
+        sites = list(sites)
+        codes = [site.code for site in sites]
+        slugs = [site.slug for site in sites]
+        self._by_code = dict(zip(codes, sites, strict=True))
+        self._by_slug = dict(zip(slugs, sites, strict=True))
+        if len(self._by_code) == len(self._by_slug) == len(sites):
+            # No code nor slug twice (as in nearly every load): the indexes are made in C.
+            self.sites = sites
+            sites = []
+        else:
+            self._by_code, self._by_slug = {}, {}
         for site in sites:
             if site.code in self._by_code:
                 other = self._by_code[site.code]
@@ -240,30 +250,36 @@ def _load_sites(
     child = None
     spots = snapshot.spots(entries)
     if len(spots) - spots.count(None) >= STAT_FORK_AT and forked.can_fork():
-        paths, _ = snapshot.paths_of(base, entries)
-        child = forked.start(partial(stamps_of, paths))
-        del paths  # 120,000 texts at 40,000 sites: not kept while the sites are made
+        # The child makes its paths itself (it shares the snapshot): the parent neither
+        # spends the time nor holds them while the sites are made. The parent stats the
+        # last folders itself once its sites are made, so that both cores end together.
+        split = int(len(entries) * CHILD_SHARE)
+        child = forked.start(lambda: stamps_of(snapshot.paths_of(base, entries[:split])[0]))
     if child is None:
         # Stat-ed first: their paths are gone before the sites are made (a lower peak).
         spots = snapshot.unchanged(base, entries)
     with forked.waited(child):
-        taken = {
-            name: snapshot.take(at, f"{base}/{name}")
-            for name, at in zip(entries, spots, strict=True)
-            if at is not None
-        }
+        taken = snapshot.take_all(base, entries, spots)
+        if child is not None:
+            mine = stamps_of(snapshot.paths_of(base, entries[split:])[0])
     if child is not None:
         stamps = child.result()
-        spots = snapshot.unchanged(base, entries, stamps if isinstance(stamps, bytes) else None)
-    kept: dict[str, tuple[Site | None, list[Problem]] | None] = {
-        name: taken[name] for name, at in zip(entries, spots, strict=True) if at is not None
-    }
-    snapshot.reused = sum(reading is not None for reading in kept.values())
+        if isinstance(stamps, bytes):
+            stamps += mine
+        spots = snapshot.unchanged(
+            base, entries, stamps if isinstance(stamps, bytes) else None, spots
+        )
+    kept = [None if at is None else reading for at, reading in zip(spots, taken, strict=True)]
+    snapshot.reused = len(kept) - kept.count(None)
     read = _read_folders(
-        root, config, areas, snapshot, [name for name in entries if kept.get(name) is None]
+        root,
+        config,
+        areas,
+        snapshot,
+        [name for name, reading in zip(entries, kept, strict=True) if reading is None],
     )
-    for name in entries:
-        site, found = kept.get(name) or read[name]
+    for name, reading in zip(entries, kept, strict=True):
+        site, found = reading or read[name]
         problems.extend(found)
         if site is not None:
             sites.append(site)
@@ -277,6 +293,8 @@ def _load_sites(
 # From how many folders a warm load stats their files in a forked child: a fork of a
 # process holding a large snapshot costs about as much as a few thousand stats.
 STAT_FORK_AT = 2000
+# Which share of the folders the child stats: the parent has the sites to make first.
+CHILD_SHARE = 0.6
 # From how many folders to read a first load shares them with a forked child: a fork
 # and the values sent back cost about as much as reading a few dozen folders.
 FORK_AT = 400

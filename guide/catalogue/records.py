@@ -116,6 +116,46 @@ def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | 
     return Site(*args)
 
 
+def sites_from_records(
+    values: list[Any], spots: list[int | None], folders: list[str]
+) -> list[Site | bool | None]:
+    """Return the site of each record at ``spots`` in the flat ``values``, in ``folders``.
+
+    The records are ``WIDTH`` values each, one after the other, as a snapshot keeps them;
+    a spot of None gives None, a record without a site False. One loop with everything it
+    needs at hand: a warm load makes tens of thousands of sites here.
+    """
+    width, own_lists, lists, rank_at, folder_at = (
+        WIDTH,
+        _OWN_LIST_AT,
+        _LIST_AT,
+        _RANK_AT,
+        _FOLDER_AT,
+    )
+    no_rank, rank_detail, make = _NO_RANK, RankDetail, Site
+    sites: list[Site | bool | None] = []
+    append = sites.append
+    for at, folder in zip(spots, folders, strict=True):
+        if at is None:
+            append(None)
+            continue
+        start = at * width
+        args = values[start : start + width]
+        if args[0] is None:
+            append(False)
+            continue
+        for i in own_lists:
+            args[i] = list(args[i])
+        for i, kind in lists:
+            items = args[i]
+            args[i] = [kind(*item) for item in items] if items else []
+        rank = args[rank_at]
+        args[rank_at] = no_rank if rank is None else rank_detail(*rank)
+        args.insert(folder_at, folder)
+        append(make(*args))
+    return sites
+
+
 def problem_values(problems: list[Problem]) -> list[tuple[Any, ...]]:
     """Return problems as tuples of plain values (``Problem(*values)`` makes each again)."""
     return [plain_values(problem) for problem in problems]

@@ -29,7 +29,13 @@ import numpy as np
 
 from guide.catalogue.model import Problem, Site
 from guide.catalogue.records import WIDTH as _WIDTH
-from guide.catalogue.records import no_collection, problem_values, site_from_record, site_record
+from guide.catalogue.records import (
+    no_collection,
+    problem_values,
+    site_from_record,
+    site_record,
+    sites_from_records,
+)
 from guide.catalogue.stamps import STAMP as _STAMP
 from guide.catalogue.stamps import Signature, stamp, stamps_of
 from guide.catalogue.stamps import is_racy as _is_racy
@@ -189,16 +195,21 @@ class Snapshot:
         return paths, held
 
     def unchanged(
-        self, base: str, names: list[str], stamps: bytes | None = None
+        self,
+        base: str,
+        names: list[str],
+        stamps: bytes | None = None,
+        spots: list[int | None] | None = None,
     ) -> list[int | None]:
         """Return, for each folder of ``base`` in ``names``, where its reading is kept.
 
         That is None for a folder the snapshot does not hold or whose files changed. Every
         file is stat-ed in one loop (unless ``stamps`` gives what ``stamps_of`` gave for
         ``paths_of``) and all the stamps are compared at once: when nothing changed, one
-        comparison of two byte strings says so.
+        comparison of two byte strings says so. ``spots``, when given, is what ``spots``
+        gave for ``names``.
         """
-        spots = self.spots(names)
+        spots = self.spots(names) if spots is None else list(spots)
         held = [at for at in spots if at is not None]
         stored = self._stored_stamps(held)
         fresh = stamps
@@ -237,6 +248,33 @@ class Snapshot:
         except (TypeError, ValueError):
             return None
         return site, problems
+
+    def take_all(
+        self, base: str, names: list[str], spots: list[int | None]
+    ) -> list[tuple[Site | None, list[Problem]] | None]:
+        """Return ``take`` of each folder of ``base`` in ``names`` at ``spots`` (None: not kept)."""
+        folders = [f"{base}/{name}" for name in names]
+        try:
+            sites = sites_from_records(self._values, spots, folders)
+        except (TypeError, ValueError):  # a damaged record: each folder taken on its own
+            return [
+                None if at is None else self.take(at, folder)
+                for at, folder in zip(spots, folders, strict=True)
+            ]
+        stored = self._problems
+        taken: list[tuple[Site | None, list[Problem]] | None] = []
+        for at, site in zip(spots, sites, strict=True):
+            if at is None:
+                taken.append(None)
+                continue
+            found = stored.get(at)
+            try:
+                problems = [Problem(*values) for values in found] if found else []
+            except (TypeError, ValueError):
+                taken.append(None)
+                continue
+            taken.append((None if site is False else site, problems))
+        return taken
 
     def remember(
         self, name: str, signature: Signature | None, site: Site | None, problems: list[Problem]

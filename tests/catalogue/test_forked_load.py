@@ -94,6 +94,27 @@ def test_stamps_taken_by_a_child_show_every_change_on_the_next_load(
     assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (1, 3)
 
 
+def test_changes_among_the_folders_the_parent_stats_show_on_the_next_load(
+    empty_catalogue, children, trust_fresh_files
+):
+    # The child stats the first folders, the parent the last ones once its sites are made.
+    slugs = [f"dinh-{number}" for number in range(6)]
+    for number, slug in enumerate(slugs):
+        write_site(empty_catalogue, site_facts(code=f"7K2{'QRSTUV'[number]}", slug=slug))
+    load_catalogue(empty_catalogue)
+    assert load_catalogue(empty_catalogue).snapshot_reused == 6
+    (empty_catalogue / "dinh-5" / "story.vi.md").write_text("Đình làng Mới.", "utf-8")
+    write_site(empty_catalogue, site_facts(code="7K2U", slug="dinh-4", name={"vi": "Đình Cũ"}))
+    write_site(empty_catalogue, site_facts(code="7K2Q", slug="dinh-0", name={"vi": "Đình Đầu"}))
+    catalogue = load_catalogue(empty_catalogue)
+    assert len(children) == 4 and None not in children  # stats and reads shared each time
+    assert [site.slug for site in catalogue] == slugs
+    assert catalogue.by_slug("dinh-5").story("vi") == "Đình làng Mới."
+    assert catalogue.by_slug("dinh-4").name["vi"] == "Đình Cũ"
+    assert catalogue.by_slug("dinh-0").name["vi"] == "Đình Đầu"
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (3, 3)
+
+
 def test_broken_files_are_named_whichever_process_read_them(empty_catalogue, children):
     for number in range(6):
         slug = f"dinh-{number}"

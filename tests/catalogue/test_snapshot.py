@@ -8,7 +8,7 @@ import shutil
 
 from builders import site_facts, write_site
 
-from guide.catalogue import codes, snapshot
+from guide.catalogue import codes, records, snapshot
 from guide.catalogue.index import load_catalogue
 from guide.cli import main
 
@@ -187,3 +187,20 @@ def test_only_the_changed_folders_among_many_are_read_again(empty_catalogue, tru
     files = load_catalogue(empty_catalogue, use_cache=False)
     assert catalogue.sites == files.sites
     assert [str(p) for p in catalogue.problems] == [str(p) for p in files.problems]
+
+
+def test_a_damaged_record_is_read_again_and_the_others_kept(empty_catalogue, trust_fresh_files):
+    two_sites(empty_catalogue)
+    fresh = load_catalogue(empty_catalogue, use_cache=False)
+    load_catalogue(empty_catalogue)
+    stored = empty_catalogue.joinpath(*SNAPSHOT)
+    key, (names, files, stamps, width, values, problems) = pickle.loads(
+        stored.read_bytes()[len(snapshot._MAGIC) :]
+    )
+    # The first site's rank detail with more values than the record has fields.
+    values[records._RANK_AT] = tuple(range(99))
+    damaged = (names, files, stamps, width, values, problems)
+    stored.write_bytes(snapshot._MAGIC + pickle.dumps((key, damaged)))
+    catalogue = load_catalogue(empty_catalogue)
+    assert (catalogue.snapshot_reused, catalogue.snapshot_read) == (1, 1)
+    assert catalogue.sites == fresh.sites
