@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     from guide.workspace import database
 
     # SQLAlchemy is imported, and the tables made, when a request first needs them.
-    database.init_app(app, *database.TABLE_MODULES)
+    database.init_app(app)
     scans.init_app(app)
     security.init_app(app)
     sizes.init_app(app)

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 
 # guide.workspace.db.LATER, spelt out: importing that module is what waits.
 LATER = "guide.database.later"
-# Modules whose tables live in the guide's database besides guide.workspace.db's own:
-# whatever connects first (a request, a command) creates them all.
-TABLE_MODULES = ("guide.listening.models",)
 
 
 def _database() -> SQLAlchemy:
@@ -37,15 +34,14 @@ db: SQLAlchemy = LocalProxy(_database)  # type: ignore[assignment]
 """``guide.workspace.db.db``, imported the first time one of its attributes is used."""
 
 
-def init_app(app: Flask, *table_modules: str) -> None:
+def init_app(app: Flask) -> None:
     """Make ``app`` connect to its database on first use; check the setting now.
 
-    ``table_modules`` name the modules of further tables, imported when it connects.
     The default database (SQLite in the instance folder) is made, private, at once:
     one system call, no import. A ``GUIDE_DATABASE_URL`` is checked here (which
     imports SQLAlchemy), so that a wrong one stops the start with its message.
     """
-    app.extensions[LATER] = table_modules
+    app.extensions[LATER] = True
     if app.config.get("GUIDE_DATABASE_URL"):
         from guide.workspace.db import database_url
 

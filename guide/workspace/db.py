@@ -45,10 +45,11 @@ class Base(DeclarativeBase):
 
 
 LATER = "guide.database.later"
-"""Key of ``app.extensions`` set by ``guide.workspace.database.init_app``: connect on first use.
+"""Key of ``app.extensions`` set by ``guide.workspace.database.init_app``: connect on first use."""
+# Modules whose tables live in the guide's database besides this one's: whatever
+# connects first (a request, a command such as ``guide user add``) creates them all.
+TABLE_MODULES = ("guide.listening.models",)
 
-It holds the names of the modules whose tables are made with the workspace's.
-"""
 _CONNECTED = "guide.database.connected"
 _CONNECTING = "guide.database.connecting"
 _connecting = threading.RLock()
@@ -263,8 +264,6 @@ def register(app: Flask) -> None:
 
 def make_tables(app: Flask) -> None:
     """Create the missing tables of ``app``'s database and add the missing columns."""
-    from guide.workspace.database import TABLE_MODULES
-
     # Every table, whichever command or request connects first: a command such as
     # ``guide user add`` imports none of the listening modules itself.
     for name in TABLE_MODULES:
@@ -289,8 +288,6 @@ def connect(app: Flask) -> None:
             return
         app.extensions[_CONNECTING] = True
         try:
-            for name in app.extensions[LATER]:
-                importlib.import_module(name)
             if "sqlalchemy" not in app.extensions:  # else registered by an attempt that failed
                 app.teardown_appcontext = app.teardown_appcontext_funcs.append  # type: ignore[method-assign]
                 app.shell_context_processor = app.shell_context_processors.append  # type: ignore[method-assign]
