@@ -98,26 +98,17 @@ def site_from_record(record: tuple[Any, ...] | list[Any] | None, folder: Path | 
     """Return the site that ``site_record`` gave ``record`` for, in ``folder``.
 
     The values were validated when the record was made, so they are used as they are.
-    A list is used in place (the caller gives a fresh one, such as a slice).
     """
     if record is None:
         return None
     if len(record) != WIDTH:
         raise ValueError(f"a site record has {len(record)} values, not {WIDTH}")
-    args = record if type(record) is list else list(record)
-    for at in _OWN_LIST_AT:
-        args[at] = list(args[at])
-    for at, kind in _LIST_AT:
-        items = args[at]
-        args[at] = [kind(*values) for values in items] if items else []
-    rank = args[_RANK_AT]
-    args[_RANK_AT] = _NO_RANK if rank is None else RankDetail(*rank)
-    args.insert(_FOLDER_AT, folder)
-    return Site(*args)
+    site = sites_from_records(list(record), [0], [folder])[0]
+    return site if isinstance(site, Site) else None
 
 
 def sites_from_records(
-    values: list[Any], spots: list[int | None], folders: list[str]
+    values: list[Any], spots: list[int | None], folders: list[str] | list[Path | str]
 ) -> list[Site | bool | None]:
     """Return the site of each record at ``spots`` in the flat ``values``, in ``folders``.
 
