@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from guide.catalogue.filters import SiteFilter
 from guide.catalogue.index import Catalogue
+from guide.catalogue.kept import per_catalogue
 from guide.catalogue.model import Site
 from guide.render import map_clusters, map_data, maps
 from guide.web.loaded import get_catalogue
@@ -123,14 +124,14 @@ def _build_sites_body(
     return Body(_dumps(maps.feature_collection(features)))
 
 
-@lru_cache(maxsize=8)
+@per_catalogue
 def _areas_body(catalogue: Catalogue) -> Body:
     return Body(_dumps(maps.areas_feature_collection(catalogue.areas)))
 
 
 # Only the unfiltered answer (the one the map loads) is kept: filters such as q take any
 # text, and keeping an answer per query would let requests fill the memory.
-_all_sites_body = lru_cache(maxsize=4)(_build_sites_body)
+_all_sites_body = per_catalogue(_build_sites_body)
 
 
 def sites_body(catalogue: Catalogue, filters: dict[str, str]) -> Body:
@@ -159,26 +160,26 @@ def sites() -> Response:
     return send(sites_body(catalogue, filters), GEOJSON)
 
 
-@lru_cache(maxsize=4)
+@per_catalogue
 def _located(catalogue: Catalogue) -> map_data.Located:
     # One sort of the published sites for the positions and the names.
     return map_data.locate(catalogue.published())
 
 
-@lru_cache(maxsize=4)
+@per_catalogue
 def _positions(catalogue: Catalogue) -> dict[str, Any]:
     return map_data.positions(_located(catalogue), catalogue.config.vocabulary)
 
 
 # The large map's answers are kept next to the catalogue's snapshot (``stored``): the
 # first request after a start reads them instead of building them again.
-@lru_cache(maxsize=4)
+@per_catalogue
 def positions_body(catalogue: Catalogue) -> Body:
     """Return the compact positions of the published sites (``guide.render.map_data``)."""
     return Body(*stored.kept(catalogue, "positions", lambda: _dumps(_positions(catalogue))))
 
 
-@lru_cache(maxsize=4)
+@per_catalogue
 def details_body(catalogue: Catalogue) -> Body:
     """Return the codes, slugs, names, kinds and ranks of the published sites, positions' order."""
     return Body(
@@ -186,7 +187,7 @@ def details_body(catalogue: Catalogue) -> Body:
     )
 
 
-@lru_cache(maxsize=4)
+@per_catalogue
 def clusters_body(catalogue: Catalogue) -> Body:
     """Return the published sites' clusters at the first zooms (``guide.render.map_clusters``)."""
     return Body(

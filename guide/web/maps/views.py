@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 
 from guide.catalogue.geo import Area
 from guide.catalogue.index import Catalogue
+from guide.catalogue.kept import per_catalogue
 from guide.catalogue.model import Site
 from guide.catalogue.text import fold
 from guide.catalogue.vocabulary import Term
@@ -163,7 +163,7 @@ def _counts(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=8)
+@per_catalogue
 def summarize(catalogue: Catalogue) -> Summary:
     """Return the counts and extent of a catalogue's published sites, computed once.
 
