@@ -10,11 +10,10 @@ The result is a few kilobytes of markup that works offline and prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
-from typing import TypeVar
 
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -69,19 +68,9 @@ class _Drawn:
     geometries: tuple[object, ...]
 
 
-# Story pages of the same area (and the same site in every language) draw the same box:
-# simplifying and cutting the outlines once per box is most of a locator's cost.
-_DRAWN: dict[tuple[object, ...], _Drawn] = {}
-_DRAWN_LIMIT = 4096
-_Kept = TypeVar("_Kept")
-
-
-def _kept(cache: dict[tuple[object, ...], _Kept], limit: int, key: tuple, value: _Kept) -> _Kept:
-    """Keep ``value`` under ``key`` and return it; a full cache starts afresh (bounded memory)."""
-    if len(cache) >= limit:
-        cache.clear()
-    cache[key] = value
-    return value
+# What a locator keeps between pages: its caller's store, which lives as long as the
+# geometries the keys name (a loaded catalogue's areas), so that a reload lets them go.
+Kept = dict[Hashable, object]
 
 
 def _outlines(
@@ -89,12 +78,17 @@ def _outlines(
     bounds: tuple[float, float, float, float],
     districts: Sequence[Outline],
     project: Projection,
+    kept: Kept | None,
 ) -> _Drawn:
-    """Return the simplified outlines of ``area`` and the ``districts`` in ``bounds``, cached."""
-    key = (id(area), bounds, tuple((id(d.geometry), d.name) for d in districts))
-    found = _DRAWN.get(key)
+    """Return the simplified outlines of ``area`` and the ``districts`` in ``bounds``.
+
+    Story pages of the same area draw the same box: simplifying and cutting the outlines
+    once per box (kept in ``kept``) is most of a locator's cost.
+    """
+    key = ("drawn", id(area), bounds, tuple((id(d.geometry), d.name) for d in districts))
+    found = kept.get(key) if kept is not None else None
     if found is not None:
-        return found
+        return found  # type: ignore[return-value]
     west, south, east, north = bounds
     view = box(west, south, east, north)
     tolerance = max(east - west, north - south) * SIMPLIFY_FRACTION
@@ -117,7 +111,9 @@ def _outlines(
         own = max(a_east - a_west, a_north - a_south) * SIMPLIFY_FRACTION
         area_d = area_path(area.simplify(own, preserve_topology=True), project)
     drawn = _Drawn(area_d, neighbours, (area, *(d.geometry for d in districts)))
-    return _kept(_DRAWN, _DRAWN_LIMIT, key, drawn)
+    if kept is not None:
+        kept[key] = drawn
+    return drawn
 
 
 def locator_box(
@@ -173,10 +169,6 @@ class Layout:
     drawn: _Drawn
 
 
-# A site's locators in every language (and pages of the same place) share their layout.
-_LAYOUTS: dict[tuple[object, ...], Layout] = {}
-_LAYOUT_LIMIT = 8192
-
 # The same names (an area's, a nearby site's) are escaped for many pages.
 _escape = lru_cache(maxsize=1 << 16)(escape)
 
@@ -188,9 +180,16 @@ def locator_layout(
     *,
     districts: Sequence[Outline] = (),
     others: Sequence[Mark] = (),
+    kept: Kept | None = None,
 ) -> Layout:
-    """Return the layout of the locator of ``site``: as ``locator_svg``'s, its names aside."""
+    """Return the layout of the locator of ``site``: as ``locator_svg``'s, its names aside.
+
+    With ``kept``, layouts and outlines are kept there and found again: a site's locators
+    in every language, and pages of the same place, share them. The store must not
+    outlive the geometries (their ids are in its keys).
+    """
     key = (
+        "layout",
         site.lat,
         site.lon,
         tuple((m.lat, m.lon) for m in neighbours),
@@ -198,14 +197,16 @@ def locator_layout(
         tuple((id(d.geometry), d.name) for d in districts),
         tuple((m.lat, m.lon) for m in others),
     )
-    found = _LAYOUTS.get(key)
+    found = kept.get(key) if kept is not None else None
     if found is not None:
-        return found
+        return found  # type: ignore[return-value]
     points = [site, *neighbours]
     shapes = polygons(area)
     west, south, east, north = locator_box(site, neighbours, area, with_neighbours=bool(districts))
     project = Projection.fit((west, south, east, north), WIDTH, MAX_HEIGHT, PADDING)
-    drawn = _outlines(area if shapes else None, (west, south, east, north), districts, project)
+    drawn = _outlines(
+        area if shapes else None, (west, south, east, north), districts, project, kept
+    )
     parts, labels = [], []
     for district, outline, anchor in drawn.neighbours:
         name = _escape(district.name)
@@ -237,7 +238,9 @@ def locator_layout(
     x, y = project(site.lon, site.lat)
     here = f'cx="{x:g}" cy="{y:g}"'
     layout = Layout(project, "".join(parts), tuple(dots), tuple(numbered), here, drawn)
-    return _kept(_LAYOUTS, _LAYOUT_LIMIT, key, layout)
+    if kept is not None:
+        kept[key] = layout
+    return layout
 
 
 def locator_svg(
@@ -250,6 +253,7 @@ def locator_svg(
     id_prefix: str = "locator",
     districts: Sequence[Outline] = (),
     others: Sequence[Mark] = (),
+    kept: Kept | None = None,
 ) -> str:
     """Return an inline ``<svg>`` showing ``area`` with ``site`` and ``neighbours`` marked.
 
@@ -257,12 +261,13 @@ def locator_svg(
     ``title`` (and ``description``) name what the map shows for screen readers.
     ``districts`` are drawn, named, where they reach into the box around ``area``;
     ``others`` are the further sites shown as small dots when they lie in it.
+    ``kept``, when given, keeps the layout for the next call (``locator_layout``).
 
     >>> svg = locator_svg(Mark(21.09, 105.77, "", "Đình Chèm"), title="Đình Chèm")
     >>> svg.startswith("<svg") and "Đình Chèm" in svg
     True
     """
-    layout = locator_layout(site, neighbours, area, districts=districts, others=others)
+    layout = locator_layout(site, neighbours, area, districts=districts, others=others, kept=kept)
     return draw_locator(
         layout,
         site,

@@ -246,6 +246,8 @@ def _locator_place(catalogue: Catalogue, site: Site, nearby: list[NearbySite]) -
         area.geometry if area else None,
         districts=districts,
         others=[Mark(o.lat, o.lon, "", "") for o in others],  # type: ignore[arg-type]
+        # Kept with this catalogue: boxes are shared between its pages, and go with it.
+        kept=cache.setdefault("locator-layouts", {}),
     )
     found = cache[key] = _LocatorPlace(layout, others)
     return found
