@@ -24,6 +24,7 @@ from guide.export.inputs import (
     Inputs,
     check,
     code_digest,
+    code_trees,
     export_settings,
     read_inputs,
     sha,
@@ -49,6 +50,7 @@ from guide.export.shared import (
 )
 from guide.web.loaded import get_catalogue, reload_catalogue
 from guide.web.public.fonts import han_nom_faces
+from guide.web.template_cache import init_build_cache
 
 
 def _type_of(address: str) -> str:
@@ -87,6 +89,9 @@ class Builder:
         self.entries = self.inputs.entries
         if app is None:
             app = create_app(dict(self.settings))
+            # Compiled templates kept for the next build: they depend on the code and settings.
+            key = sha(*(self.inputs.code or code_trees()), json.dumps(self.shown_settings()))
+            init_build_cache(app, key)
         else:
             # An app kept from the last build (a watcher's), made with the same
             # settings: it takes the catalogue as it is now, as the server does after edits.
@@ -109,9 +114,13 @@ class Builder:
     def shared(self) -> Shared:
         """Return the digest of what every page shows (no site's neighbours needed)."""
         catalogue = self.catalogue()
-        code = code_digest({k: v for k, v in self.settings.items() if k != "GUIDE_SITES"})
+        code = code_digest(self.shown_settings(), self.inputs.code)
         with self.app.app_context():
             return shared_digest(catalogue, code)
+
+    def shown_settings(self) -> dict[str, Any]:
+        """Return the settings the pages show (the catalogue's folder is not one)."""
+        return {k: v for k, v in self.settings.items() if k != "GUIDE_SITES"}
 
     def digests(self, shared: Shared | None = None) -> Digests:
         """Return the digest of what every page shows and the digest of each story page."""

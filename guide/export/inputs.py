@@ -82,14 +82,17 @@ def tree_digest(*roots: Path, suffixes: tuple[str, ...] = ()) -> str:
     return sha(*parts)
 
 
-def code_digest(config: dict[str, Any]) -> str:
-    """Return a digest of what renders every page: the guide's code, templates, assets, settings."""
-    package = PROJECT_ROOT / "guide"
-    return sha(
-        tree_digest(package, suffixes=CODE_SUFFIXES),
-        tree_digest(TEMPLATES),
-        json.dumps(config, sort_keys=True),
-    )
+def code_trees() -> tuple[str, str]:
+    """Return the digests of the guide's code and assets, and of its templates."""
+    return tree_digest(PROJECT_ROOT / "guide", suffixes=CODE_SUFFIXES), tree_digest(TEMPLATES)
+
+
+def code_digest(config: dict[str, Any], trees: tuple[str, ...] = ()) -> str:
+    """Return a digest of what renders every page: the guide's code, templates, assets, settings.
+
+    ``trees`` is what ``code_trees`` returned earlier in the same build, if it was asked.
+    """
+    return sha(*(trees or code_trees()), json.dumps(config, sort_keys=True))
 
 
 def catalogue_entries(root: Path) -> dict[str, str]:
@@ -107,12 +110,14 @@ def guide_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("GUIDE_")}
 
 
-def inputs_digest(settings: dict[str, Any], entries: dict[str, str]) -> str:
+def inputs_digest(
+    settings: dict[str, Any], entries: dict[str, str], trees: tuple[str, ...] = ()
+) -> str:
     """Return the digest of everything a build reads: code, settings, environment, catalogue."""
     shown = {k: v for k, v in settings.items() if k != "GUIDE_SITES"}
     return sha(
         str(FORMAT),
-        code_digest(shown),
+        code_digest(shown, trees),
         json.dumps(guide_environment(), sort_keys=True),
         *(f"{name}\0{digest}" for name, digest in entries.items()),
     )
@@ -126,6 +131,8 @@ class Inputs:
     digest: str
     # The report of a build with nothing to do: the export is up to date.
     report: BuildReport | None = None
+    # The digests of the code and of the templates (``code_trees``), read once a build.
+    code: tuple[str, ...] = ()
 
 
 def read_inputs(settings: dict[str, Any]) -> Inputs:
@@ -133,7 +140,8 @@ def read_inputs(settings: dict[str, Any]) -> Inputs:
     root = Path(settings["GUIDE_SITES"])
     # No folder: the build says what is wrong when it opens the catalogue.
     entries = catalogue_entries(root) if root.is_dir() else {}
-    return Inputs(entries, inputs_digest(settings, entries))
+    trees = code_trees()
+    return Inputs(entries, inputs_digest(settings, entries, trees), code=trees)
 
 
 def check(out: Path, sites: Path, base_url: str = "", api_url: str = "") -> Inputs:

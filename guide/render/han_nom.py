@@ -11,9 +11,12 @@ only when either changes. Nothing here imports Flask.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,16 +88,42 @@ def _coverage(path: Path, mtime_ns: int, size: int) -> frozenset[int]:
         return frozenset(font.getBestCmap() or {})
 
 
-def coverage(path: Path) -> frozenset[int]:
-    """Return the code points a font file has glyphs for (kept while the file is unchanged)."""
+@lru_cache(maxsize=8)
+def _kept_coverage(path: Path, mtime_ns: int, size: int, folder: Path) -> frozenset[int]:
+    # Read from the font's cmap once, then kept as this machine's unsigned ints: a
+    # new process (a build) reads them in a millisecond instead of the cmap's 0.1 s.
+    identity = f"{path}\0{size}\0{mtime_ns}\0{sys.byteorder}\0{array('I').itemsize}"
+    kept = folder / f"coverage-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.bin"
+    try:
+        points = array("I")
+        points.frombytes(kept.read_bytes())
+        return frozenset(points)
+    except (OSError, ValueError):
+        pass
+    found = _coverage(path, mtime_ns, size)
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(kept, array("I", sorted(found)).tobytes())
+    return found
+
+
+def coverage(path: Path, cache_folder: Path | None = None) -> frozenset[int]:
+    """Return the code points a font file has glyphs for (kept while the file is unchanged).
+
+    With ``cache_folder`` they are also kept there for the next process.
+    """
     stat = path.stat()
+    if cache_folder is not None:
+        return _kept_coverage(path.resolve(), stat.st_mtime_ns, stat.st_size, cache_folder)
     return _coverage(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
-def plan_faces(fonts: Sequence[Path], characters: str) -> list[FontFace]:
+def plan_faces(
+    fonts: Sequence[Path], characters: str, cache_folder: Path | None = None
+) -> list[FontFace]:
     """Return the subsets that draw ``characters``: each from the first font that has it.
 
-    Characters no font has are left to the browser's other fonts.
+    Characters no font has are left to the browser's other fonts; the fonts'
+    coverage is kept in ``cache_folder``, if given.
     """
     remaining = list(characters)
     faces = []
@@ -102,7 +131,7 @@ def plan_faces(fonts: Sequence[Path], characters: str) -> list[FontFace]:
         if not remaining:
             break
         stat = path.stat()
-        covered = coverage(path)
+        covered = coverage(path, cache_folder)
         taken = "".join(c for c in remaining if ord(c) in covered)
         if not taken:
             continue

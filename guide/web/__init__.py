@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-from guide.web.addresses import server_url
+from guide.web.addresses import STATIC_EXPORT, server_url
 
 # Re-exported: code outside the page families may keep reading the catalogue from here.
 from guide.web.i18n import lang_attr, localized
 from guide.web.loaded import get_catalogue, reload_catalogue
+from guide.web.template_cache import init_template_cache
 
 __all__ = ["get_catalogue", "init_app", "localized", "reload_catalogue"]
 
@@ -21,7 +20,6 @@ def init_app(app: Flask) -> None:
 
     from guide.listening import scans
     from guide.web import (
-        admin,
         assets,
         fragments,
         i18n,
@@ -34,11 +32,9 @@ def init_app(app: Flask) -> None:
         tours,
     )
     from guide.web import vocabulary as vocabulary_labels
-    from guide.web.admin import auth, signs, throttle
+    from guide.web.admin import signs
     from guide.web.listening import arrivals as listening_arrivals
     from guide.web.listening import feedback as listening_feedback
-    from guide.web.listening import plaques as listening_plaques
-    from guide.web.listening import reach as listening_reach
     from guide.workspace import database
 
     # SQLAlchemy is imported, and the tables made, when a request first needs them.
@@ -51,16 +47,17 @@ def init_app(app: Flask) -> None:
     assets.init_app(app)
     init_compression(app)
     public.init_app(app)
-    app.register_blueprint(auth.bp)
-    throttle.init_app(app)
-    admin.init_app(app)
+    # A static export signs no one in: its app leaves the workspace's pages out.
+    staff = not app.config.get(STATIC_EXPORT)
+    if staff:
+        init_workspace(app)
     app.register_blueprint(offline.bp)
     app.register_blueprint(signs.bp)
     tours.init_app(app)
     maps.init_app(app)
     listening_feedback.init_app(app)
-    app.register_blueprint(listening_reach.bp)
-    listening_plaques.init_app(app)
+    if staff:
+        init_listening_staff(app)
     vocabulary_labels.init_app(app)
     listening_arrivals.init_app(app)
     # After every blueprint: each public page gets an address per further language.
@@ -73,24 +70,22 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"catalogue": get_catalogue()})
 
 
-def init_template_cache(app: Flask) -> None:
-    """Keep the compiled templates in the instance folder, for the next start of the server.
+def init_workspace(app: Flask) -> None:
+    """Register the staff workspace: sign-in (with its limits) and the editing pages."""
+    from guide.web import admin
+    from guide.web.admin import auth, throttle
 
-    Compiling the story page's templates is most of the first page a server sends;
-    Jinja recompiles a template whose source changed (the cache is keyed by it).
-    Tests and exports (TESTING) leave nothing in an instance folder.
-    """
-    if app.testing:
-        return
-    from jinja2 import FileSystemBytecodeCache
+    app.register_blueprint(auth.bp)
+    throttle.init_app(app)
+    admin.init_app(app)
 
-    folder = Path(app.instance_path) / "template-cache"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as error:
-        app.logger.warning("templates compiled at every start: %s", error)
-        return
-    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+def init_listening_staff(app: Flask) -> None:
+    """Register the listening half's staff pages: reach figures and the plaque register."""
+    from guide.web.listening import plaques, reach
+
+    app.register_blueprint(reach.bp)
+    plaques.init_app(app)
 
 
 def init_compression(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from array import array
 
 import pytest
 from browsing import LiveServer
@@ -87,6 +88,26 @@ def test_a_fonts_coverage_is_every_code_point_its_cmap_maps():
         with TTFont(str(path)) as font:
             mapped = frozenset(font.getBestCmap())
         assert coverage(path) == mapped, path.name
+
+
+@needs_font
+def test_a_fonts_coverage_kept_in_a_folder_is_read_back_by_the_next_process(tmp_path):
+    from guide.render import han_nom
+
+    path = FONTS[0]
+    mapped = han_nom.coverage(path)
+    assert han_nom.coverage(path, tmp_path) == mapped
+    [kept] = tmp_path.glob("coverage-*.bin")
+    # A new process: nothing in memory, the kept file read instead of the font.
+    han_nom._kept_coverage.cache_clear()
+    kept.write_bytes(array("I", [0x570B, 0x5927]).tobytes())
+    assert han_nom.coverage(path, tmp_path) == {0x570B, 0x5927}
+    # A broken file is read from the font again, and kept right.
+    han_nom._kept_coverage.cache_clear()
+    kept.write_bytes(b"\x00\x01\x02")
+    assert han_nom.coverage(path, tmp_path) == mapped
+    han_nom._kept_coverage.cache_clear()
+    assert han_nom.coverage(path, tmp_path) == mapped
 
 
 def test_unknown_font_names_are_not_found(font_app):

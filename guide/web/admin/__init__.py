@@ -10,20 +10,6 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from guide.render.markdown import render_markdown
-
-# The modules below add their views and error pages to bp.
-from guide.web.admin import (  # noqa: F401
-    api,
-    audit,
-    editor,
-    errors,
-    history,
-    imports,
-    inscriptions,
-    media,
-    sites,
-    uploads,
-)
 from guide.web.admin.common import bp
 from guide.web.admin.errors import csrf_error
 from guide.web.assets import register_root
@@ -34,6 +20,21 @@ __all__ = ["bp", "init_app"]
 
 def init_app(app: Flask) -> None:
     """Register the workspace, its error pages, upload limits and the Leaflet assets."""
+    # The modules below add their views and error pages to bp. Imported here, not
+    # above: pages outside the workspace import its common parts without its views.
+    from guide.web.admin import (  # noqa: F401
+        api,
+        audit,
+        editor,
+        errors,
+        history,
+        imports,
+        inscriptions,
+        media,
+        sites,
+        uploads,
+    )
+
     register_root("leaflet", Path(xstatic.pkg.leaflet.BASE_DIR))
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # Flask's own default is None (no limit), so setdefault would never set it.

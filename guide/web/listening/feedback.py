@@ -31,14 +31,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
 from guide.listening import feedback as library
 from guide.listening.words import FEEDBACK_STATUSES
 from guide.messages import N_
-from guide.web.addresses import origin_of
+from guide.web.addresses import STATIC_EXPORT, origin_of
 from guide.web.admin.common import never_cache, require_sign_in
 from guide.web.admin.errors import error_page
 from guide.web.i18n import available_languages, translated, translated_table
@@ -47,6 +44,9 @@ from guide.workspace.accounts import may_edit_area
 from guide.workspace.database import db
 
 if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.strategies import MovingWindowRateLimiter
+
     from guide.listening.models import Feedback
 
 
@@ -82,12 +82,26 @@ def same_site() -> bool:
 
 def limits_of(app: Flask) -> list[RateLimitItem]:
     """Return the per-address limits of the feedback form."""
+    from limits import parse_many
+
     return list(parse_many(str(app.config["GUIDE_FEEDBACK_LIMIT"])))
+
+
+def limiter_of(app: Flask) -> MovingWindowRateLimiter:
+    """Return the app's counter of submissions, made on first use in an export's app."""
+    limiter = app.extensions.get(_LIMITER)
+    if limiter is None:
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        # Memory only: the addresses counted here are never written anywhere.
+        limiter = app.extensions[_LIMITER] = MovingWindowRateLimiter(MemoryStorage())
+    return limiter
 
 
 def retry_after() -> int | None:
     """Count one submission from this address; return seconds to wait when over a limit."""
-    limiter: MovingWindowRateLimiter = current_app.extensions[_LIMITER]
+    limiter = limiter_of(current_app)  # type: ignore[arg-type]
     address = request.remote_addr or "unknown"
     items = limits_of(current_app)  # type: ignore[arg-type]
     for item in items:
@@ -339,9 +353,11 @@ def init_app(app: Flask) -> None:
     """Register the form, its in-memory limiter and the staff queue on ``app``."""
     from guide.web.security import csrf
 
-    # Memory only: the addresses counted here are never written anywhere.
-    app.extensions[_LIMITER] = MovingWindowRateLimiter(MemoryStorage())
-    limits_of(app)  # a malformed GUIDE_FEEDBACK_LIMIT stops the start, not the first visitor
+    # A static export's pages send their feedback to the guide's server, if any: its
+    # app never counts any, and leaves the counting library unloaded.
+    if not app.config.get(STATIC_EXPORT):
+        limiter_of(app)
+        limits_of(app)  # a malformed GUIDE_FEEDBACK_LIMIT stops the start, not the first visitor
     csrf.exempt(receive)
     app.register_blueprint(bp)
     app.register_blueprint(staff)

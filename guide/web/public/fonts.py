@@ -49,7 +49,8 @@ def han_nom_faces() -> list[FontFace]:
     if setting not in known:
         fonts = available_fonts(setting)
         characters = inscription_characters(site for site in catalogue if site.is_public)
-        known[setting] = plan_faces(fonts, characters) if fonts and characters else []
+        kept = font_cache_folder()
+        known[setting] = plan_faces(fonts, characters, kept) if fonts and characters else []
     return known[setting]
 
 
