@@ -21,6 +21,10 @@ MAP_JS = (
     ("markercluster", "markercluster/leaflet.markercluster.js"),
     ("guide_map", "map.js"),
 )
+# A large catalogue's map clusters with supercluster (static/map_large.js), loaded by
+# map.js: Leaflet.markercluster would be one more script to fetch and compile before its
+# first markers, for nothing. Its styles stay: the clusters' icons use them.
+LARGE_MAP_JS = tuple(script for script in MAP_JS if script[0] != "markercluster")
 MAP_CSS = (
     ("leaflet_css", "leaflet/leaflet.css"),
     ("markercluster_css", "markercluster/MarkerCluster.css"),
@@ -174,6 +178,8 @@ def site_map(
         south, west, north, east = bounds
         location = ((south + north) / 2, (west + east) / 2)
     folium_map = GuideMap(asset_url, location=location, zoom_start=zoom)
+    if config.get("large"):
+        folium_map.default_js = [(name, asset_url(path)) for name, path in LARGE_MAP_JS]
     if bounds is not None:
         folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=17)
     # Kept on the map, out of every template: render_parts writes it as JSON.

@@ -107,7 +107,9 @@
     var records = [];
     var byCode = {};
     var icons = {};
-    var cluster = L.markerClusterGroup({
+    /* A large catalogue's map clusters with supercluster (map_large.js): its page does not
+       load Leaflet.markercluster at all. */
+    var cluster = config.large ? null : L.markerClusterGroup({
       chunkedLoading: true,
       /* Yield to the page often but briefly: the default 50 ms pauses add up to seconds
          over 40,000 sites. */
