@@ -580,7 +580,12 @@
 
     say(labels.loading);
     if (config.large) {
-      /* A large catalogue: compact positions clustered by supercluster (static/map_large.js). */
+      /* A large catalogue: compact positions clustered by supercluster (static/map_large.js),
+         which the page loads with this script, else loaded now. */
+      if (window.GuideMapLarge && window.Supercluster) {
+        window.GuideMapLarge.start(handle);
+        return;
+      }
       var scripts = [config.large.supercluster, config.large.script];
       Promise.all(scripts.map(loadScript))
         .then(function () { window.GuideMapLarge.start(handle); })
