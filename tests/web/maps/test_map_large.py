@@ -134,6 +134,9 @@ def test_the_large_map_page_loads_no_markercluster_script_but_keeps_its_styles(c
     assert any(src.startswith("/static/map.") for src in scripts)
     # supercluster clusters a large map: Leaflet.markercluster would only be compiled.
     assert not any("markercluster" in src for src in scripts)
+    # The large map's scripts come with Leaflet, not after the map's script asked for them.
+    assert any("/supercluster.min." in src for src in scripts)
+    assert any("/map_large." in src for src in scripts)
     # Its styles draw the clusters' icons.
     assert any("markercluster/MarkerCluster.Default." in href for href in styles)
     small, _ = assets(client.get("/map").data)
