@@ -21,11 +21,10 @@ MAP_JS = (
     ("markercluster", "markercluster/leaflet.markercluster.js"),
     ("guide_map", "map.js"),
 )
-# A large catalogue's map clusters with supercluster (static/map_large.js), loaded by
-# map.js: Leaflet.markercluster would be one more script to fetch and compile before its
-# first markers, for nothing. Its styles stay: the clusters' icons use them.
-# supercluster and the large map's script come in the page's head with the others, so
-# they load alongside Leaflet instead of after the map's script asked for them.
+# A large catalogue's map clusters with supercluster (static/map_large.js): both come in
+# the page's head, loading alongside Leaflet instead of after map.js asked for them, and
+# Leaflet.markercluster, one more script to fetch and compile before the first markers,
+# is left out (its styles stay: the clusters' icons use them).
 LARGE_MAP_JS = (
     ("leaflet", "leaflet/leaflet.js"),
     ("supercluster", "supercluster.min.js"),
