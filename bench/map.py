@@ -24,6 +24,13 @@ first marker. Run from the project root:
     python bench/map.py                 # 600, 6000 and 40000 sites
     python bench/map.py --sizes 600     # a quick run
     python bench/map.py --sizes 40000 250000 --runs 3 --baselines-up-to 40000 --keep /tmp/k
+    python bench/map.py --sizes 40000 --cold 3 --against /tmp/base --keep /tmp/k
+
+``--cold N`` measures first visits instead: every run a new browser (so a new, empty
+profile: no HTTP or code cache) and a server started again for it, the catalogue
+unchanged (its kept answers read back); with ``--against ROOT`` the guide of another
+worktree is measured the same way in the same run, runs alternating, on its own copy
+of the catalogue (so neither's kept answers replace the other's).
 
 It prints a Markdown table for bench/README.md.
 """
@@ -184,8 +191,28 @@ PAN = """async () => {
 }"""
 
 
-def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dict[str, float]:
-    """Open ``url`` in a fresh context; return ms until the first marker (and until ready)."""
+# What arrived when (ms since navigation): the scripts and the first data file.
+ARRIVALS = """() => {
+  const own = performance.getEntriesByType('resource')
+    .filter((e) => e.name.startsWith(location.origin) && e.startTime < window.firstMarkerAt);
+  const ended = (test) => Math.max(0, ...own.filter(test).map((e) => e.responseEnd));
+  return {
+    scripts: ended((e) => e.name.endsWith('.js')),
+    styles: ended((e) => e.name.endsWith('.css')),
+    clusters: ended((e) => e.name.includes('/api/sites.clusters.json')),
+    requests: own.length,
+  };
+}"""
+
+
+def browser_times(
+    browser, url: str, ready: str | None, timeout_s: float, settle_ms: int = 0
+) -> dict[str, float]:
+    """Open ``url`` in a fresh context; return ms until the first marker (and until ready).
+
+    ``settle_ms``: time on a blank page first, so a browser just started has finished
+    starting (its own work is not the page's).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     # Only requests to other hosts (tiles) are intercepted, and aborted: the guide's own
@@ -193,6 +220,9 @@ def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dic
     page.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
     page.add_init_script(NOTE_FIRST_MARKER)
     try:
+        if settle_ms:
+            page.goto("about:blank")
+            page.wait_for_timeout(settle_ms)
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector(FIRST_MARKER, state="attached", timeout=timeout_s * 1000)
         result = {
@@ -201,6 +231,7 @@ def browser_times(browser, url: str, ready: str | None, timeout_s: float) -> dic
             "dcl": page.evaluate(
                 "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
             ),
+            **page.evaluate(ARRIVALS),
         }
         if ready:
             page.wait_for_selector(ready, state="attached", timeout=timeout_s * 1000)
@@ -225,19 +256,27 @@ class ServerProcess:
     """
 
     def __init__(
-        self, folder: Path, naive_file: Path, timeout_s: float = 600, mode: str = "guide"
+        self,
+        folder: Path,
+        naive_file: Path,
+        timeout_s: float = 600,
+        mode: str = "guide",
+        root: Path = ROOT,
     ) -> None:
         self.port = free_port()
+        # Another worktree's guide: its own bench script serves it, with its code first.
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                __file__,
+                str(root / "bench" / "map.py"),
                 "--serve",
                 str(folder),
                 str(naive_file),
                 str(self.port),
                 mode,
-            ]
+            ],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
         )
         deadline = time.monotonic() + timeout_s
         while True:
@@ -442,6 +481,109 @@ def measure(
     return row
 
 
+def copied_catalogue(folder: Path) -> Path:
+    """Return a copy of ``folder`` beside it (made once): another guide's kept answers go there."""
+    copy = folder.parent / f"{folder.name}-against"
+    if not (copy / ".complete").is_file():
+        if copy.exists():
+            shutil.rmtree(copy)
+        # cp keeps the files' times, so the copy's snapshot stays valid for its sites.
+        subprocess.run(["cp", "-a", f"{folder.resolve()}/.", str(copy)], check=True)
+    return copy
+
+
+def primed(folder: Path, naive_file: Path, root: Path) -> bool:
+    """Start the guide twice on ``folder`` and ask for the map's answers; return if they are kept.
+
+    The first start may write a new snapshot (then nothing is kept against it); the
+    second builds the answers and keeps them, so every later start reads them back.
+    """
+    for _ in range(2):
+        server = ServerProcess(folder, naive_file, root=root)
+        try:
+            for name in ("clusters", "positions", "details"):
+                with urllib.request.urlopen(f"{server.url}/api/sites.{name}.json", timeout=300):
+                    pass
+        finally:
+            server.stop()
+    return len(list((folder / ".cache").glob("map-*.answer"))) >= 4
+
+
+def measure_cold(
+    count: int, playwright, runs: int, keep: Path | None, against: Path | None, settle_ms: int
+) -> dict:
+    """Measure ``runs`` first visits: each a new browser and a server started again for it."""
+    row: dict = {"sites": count, "cold": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
+        folder = catalogue_folder(count, keep, tmp)
+        naive_file = Path(tmp) / "naive.html"
+        naive_file.write_bytes(b"<!doctype html><title>not measured</title>")
+        variants = [("this worktree", ROOT, folder)]
+        if against is not None:
+            variants.append((f"against {against}", against.resolve(), copied_catalogue(folder)))
+        for name, root, where in variants:
+            row["cold"][name] = {"kept": primed(where, naive_file, root), "runs": []}
+        for k in range(runs):
+            # Alternating which goes first, so neither always follows the other.
+            for name, root, where in variants if k % 2 == 0 else variants[::-1]:
+                started = time.perf_counter()
+                server = ServerProcess(where, naive_file, root=root)
+                up_s = time.perf_counter() - started
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+                )
+                try:
+                    result = browser_times(
+                        browser,
+                        f"{server.url}/map",
+                        ".guide-map[data-state=ready]",
+                        120,
+                        settle_ms=settle_ms,
+                    )
+                finally:
+                    browser.close()
+                    server.stop()
+                result["up_s"] = up_s
+                result["load"] = os.getloadavg()[0]
+                row["cold"][name]["runs"].append(result)
+                print(f"{count} sites, cold, {name}: {result}", file=sys.stderr)
+    return row
+
+
+def cold_report(rows: list[dict], settle_ms: int) -> str:
+    """Return the cold runs' figures as a Markdown table."""
+    lines = [
+        "First visits: every run a new browser (a new profile: no HTTP or code cache), "
+        f"{settle_ms} ms on a blank page once it started, and the guide started again "
+        "(its map page asked once before the browser comes, its answers read back from the "
+        "catalogue's .cache). Times in ms since the navigation started; runs in order, "
+        "then the median:",
+        "",
+        "| sites | guide | answers kept | first markers, each run | median "
+        "| styles / scripts / first clusters in (median) | DOMContentLoaded (median) "
+        "| every site in (median) | requests before the first markers | load average |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        for name, cold in r["cold"].items():
+            runs = cold["runs"]
+
+            def median(key: str, runs: list = runs) -> str:
+                return f"{statistics.median(x[key] for x in runs):,.0f}"
+
+            firsts = ", ".join(f"{x['first']:,.0f}" for x in runs)
+            loads = ", ".join(f"{x['load']:.1f}" for x in runs)
+            lines.append(
+                f"| {r['sites']:,} | {name} | {'yes' if cold['kept'] else 'no'} "
+                f"| {firsts} "
+                f"| {median('first')} "
+                f"| {median('styles')} / {median('scripts')} / {median('clusters')} "
+                f"| {median('dcl')} | {median('ready')} | {median('requests')} "
+                f"| {loads} |"
+            )
+    return "\n".join(lines)
+
+
 def kb(value: int) -> str:
     return f"{value / 1000:,.0f} kB" if value < 1_000_000 else f"{value / 1_000_000:,.1f} MB"
 
@@ -560,6 +702,19 @@ def main() -> None:
         help="measure the naive page and the GeoJSON map only up to this many sites",
     )
     parser.add_argument(
+        "--cold",
+        type=int,
+        default=0,
+        metavar="RUNS",
+        help="measure first visits instead: a new browser and a restarted server each run",
+    )
+    parser.add_argument(
+        "--against", type=Path, help="with --cold: another worktree measured in the same run"
+    )
+    parser.add_argument(
+        "--settle", type=int, default=1000, help="with --cold: ms a new browser waits first"
+    )
+    parser.add_argument(
         "--serve", nargs="+", metavar="FOLDER NAIVE_HTML PORT [MODE]", help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -569,6 +724,20 @@ def main() -> None:
 
     started_load = os.getloadavg()[0]
     rows = []
+    if args.cold:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            for count in args.sizes:
+                rows.append(
+                    measure_cold(count, playwright, args.cold, args.keep, args.against, args.settle)
+                )
+        print(cold_report(rows, args.settle))
+        print(
+            f"\nLoad average (1 min): {started_load:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end."
+        )
+        return
     if args.no_browser or not CHROMIUM.exists():
         if not args.no_browser:
             print(f"no Chromium at {CHROMIUM}: server figures only", file=sys.stderr)

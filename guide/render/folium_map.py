@@ -21,6 +21,16 @@ MAP_JS = (
     ("markercluster", "markercluster/leaflet.markercluster.js"),
     ("guide_map", "map.js"),
 )
+# A large catalogue's map clusters with supercluster (static/map_large.js): both come in
+# the page's head, loading alongside Leaflet instead of after map.js asked for them, and
+# Leaflet.markercluster, one more script to fetch and compile before the first markers,
+# is left out (its styles stay: the clusters' icons use them).
+LARGE_MAP_JS = (
+    ("leaflet", "leaflet/leaflet.js"),
+    ("supercluster", "supercluster.min.js"),
+    ("guide_map_large", "map_large.js"),
+    ("guide_map", "map.js"),
+)
 MAP_CSS = (
     ("leaflet_css", "leaflet/leaflet.css"),
     ("markercluster_css", "markercluster/MarkerCluster.css"),
@@ -64,7 +74,8 @@ class GuideMap(folium.Map):
         {% endmacro %}
 
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.map(
+            {#- A property of the window too: a deferred page's script runs in a function. #}
+            var {{ this.get_name() }} = window[{{ this.get_name()|tojson }}] = L.map(
                 {{ this.get_name()|tojson }},
                 {
                     center: {{ this.location|tojson }},
@@ -138,16 +149,25 @@ class MapParts:
     config: str = ""
 
 
-def render_parts(folium_map: folium.Map) -> MapParts:
-    """Render a map and return its header (links, style), its element, its data and script."""
+def render_parts(folium_map: folium.Map, *, deferred: bool = False) -> MapParts:
+    """Render a map and return its header (links, style), its element, its data and script.
+
+    ``deferred``: the scripts load without holding up the page (``defer``), so the
+    browser lays the page out while they arrive; the map's own script then runs once
+    they have (at DOMContentLoaded, which waits for deferred scripts).
+    """
     figure = folium_map.get_root()
     # The page template declares its own charset; folium's meta tag would repeat it.
     figure.header._children.pop("meta_http", None)
     figure.render()
+    header, script = figure.header.render(), figure.script.render()
+    if deferred:
+        header = header.replace("<script src=", "<script defer src=")
+        script = f'document.addEventListener("DOMContentLoaded", function () {{\n{script}\n}});'
     return MapParts(
-        header=figure.header.render(),
+        header=header,
         html=figure.html.render(),
-        script=figure.script.render(),
+        script=script,
         config=str(json_script(getattr(folium_map, "config", {}), CONFIG_ELEMENT_ID)),
     )
 
@@ -174,6 +194,8 @@ def site_map(
         south, west, north, east = bounds
         location = ((south + north) / 2, (west + east) / 2)
     folium_map = GuideMap(asset_url, location=location, zoom_start=zoom)
+    if config.get("large"):
+        folium_map.default_js = [(name, asset_url(path)) for name, path in LARGE_MAP_JS]
     if bounds is not None:
         folium_map.fit_bounds(leaflet_bounds(bounds), padding=(20, 20), max_zoom=17)
     # Kept on the map, out of every template: render_parts writes it as JSON.

@@ -107,7 +107,9 @@
     var records = [];
     var byCode = {};
     var icons = {};
-    var cluster = L.markerClusterGroup({
+    /* A large catalogue's map clusters with supercluster (map_large.js): its page does not
+       load Leaflet.markercluster at all. */
+    var cluster = config.large ? null : L.markerClusterGroup({
       chunkedLoading: true,
       /* Yield to the page often but briefly: the default 50 ms pauses add up to seconds
          over 40,000 sites. */
@@ -578,7 +580,12 @@
 
     say(labels.loading);
     if (config.large) {
-      /* A large catalogue: compact positions clustered by supercluster (static/map_large.js). */
+      /* A large catalogue: compact positions clustered by supercluster (static/map_large.js),
+         which the page loads with this script, else loaded now. */
+      if (window.GuideMapLarge && window.Supercluster) {
+        window.GuideMapLarge.start(handle);
+        return;
+      }
       var scripts = [config.large.supercluster, config.large.script];
       Promise.all(scripts.map(loadScript))
         .then(function () { window.GuideMapLarge.start(handle); })

@@ -489,7 +489,6 @@
 
     handle.refresh = refresh;
     map.on("moveend", draw);
-    startWorker();
     /* Settled either way: without the server's clusters the page clusters the positions. */
     var clustersLoading = !large.clusters ? Promise.resolve() : getJSON(large.clusters)
       .then(function (data) {
@@ -497,7 +496,15 @@
         if (!workerReady && usePre) draw();
       })
       .catch(function () {});
-    positionsLoading = readPositions();
+    /* The workers and the positions only once the server's clusters are drawn: on a first
+       visit, starting two workers and reading the positions would compete with the first
+       markers for the processor. */
+    positionsLoading = clustersLoading
+      .then(function () { return new Promise(function (resolve) { setTimeout(resolve, 0); }); })
+      .then(function () {
+        startWorker();
+        return readPositions();
+      });
     /* The positions wait for the clusters (the smaller file): else the page would
        cluster them itself for nothing. */
     Promise.all([positionsLoading, clustersLoading])

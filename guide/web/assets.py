@@ -8,6 +8,7 @@ CDN.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 from functools import lru_cache
@@ -65,6 +66,20 @@ def _read(path: Path, mtime_ns: int) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()[:10]
 
 
+# Text assets are sent gzip-compressed, compressed once per file rather than per request:
+# the map page asks for a dozen of them at once, and a just-started server would
+# otherwise compress Leaflet again for every first visitor.
+_COMPRESSED_TYPES = frozenset(
+    {"text/css", "text/javascript", "application/javascript", "application/json", "image/svg+xml"}
+)
+_COMPRESS_FROM = 512
+
+
+@lru_cache(maxsize=512)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    return gzip.compress(_read(path, mtime_ns)[0], compresslevel=9, mtime=0)
+
+
 def content_hash(name: str) -> str:
     """Return the short content hash of an asset; raise LookupError when it does not exist."""
     known = _FOUND.get(name)
@@ -106,16 +121,27 @@ def serve(hashed: str) -> Response:
     path = _locate(name)
     if path is None:
         abort(404)
-    data, current = _read(path, path.stat().st_mtime_ns)
-    response = make_response(data)
-    response.mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    mtime_ns = path.stat().st_mtime_ns
+    data, current = _read(path, mtime_ns)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    compress = (
+        mimetype in _COMPRESSED_TYPES
+        and len(data) >= _COMPRESS_FROM
+        and request.accept_encodings["gzip"] > 0
+    )
+    response = make_response(_gzipped(path, mtime_ns) if compress else data)
+    response.mimetype = mimetype
+    response.vary.add("Accept-Encoding")
+    if compress:
+        response.content_encoding = "gzip"
     if digest == current:
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True
     else:
         response.cache_control.no_cache = True
-    response.set_etag(current)
+    # Each encoding is its own representation, with its own ETag.
+    response.set_etag(f"{current}:gzip" if compress else current)
     return response.make_conditional(request)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+
 from bs4 import BeautifulSoup
+
+from guide.web import assets
 
 
 def stylesheet_url(client) -> str:
@@ -36,3 +40,23 @@ def test_assets_answer_conditional_requests(client):
 def test_paths_outside_the_asset_folders_are_not_served(client):
     for path in ("/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/nope.css"):
         assert client.get(path).status_code == 404
+
+
+def test_text_assets_come_gzip_compressed_once_and_answer_conditional_requests(client):
+    url = stylesheet_url(client)
+    plain = client.get(url)
+    gz = {"Accept-Encoding": "gzip"}
+    misses = assets._gzipped.cache_info().misses
+    first, second = client.get(url, headers=gz), client.get(url, headers=gz)
+    assert first.content_encoding == "gzip" and "Accept-Encoding" in first.vary
+    assert gzip.decompress(first.data) == plain.data
+    # Compressed on the first request only: the second sends the same bytes, kept.
+    assert second.data == first.data
+    assert assets._gzipped.cache_info().misses <= misses + 1
+    # Each encoding has its own ETag, and each answers If-None-Match.
+    assert first.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(url, headers={**gz, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get(url, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    # A client that does not accept gzip gets the file as it is.
+    assert client.get(url, headers={"Accept-Encoding": "identity"}).data == plain.data

@@ -237,7 +237,8 @@ def map_page() -> tuple[str, int]:
         location=location,
         bounds=bounds,
     )
-    parts = maps.render_parts(folium_map)
+    # The page lays itself out while Leaflet and the map's scripts arrive.
+    parts = maps.render_parts(folium_map, deferred=True)
 
     return (
         render_template(

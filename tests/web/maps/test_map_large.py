@@ -123,6 +123,52 @@ def test_a_small_catalogue_keeps_the_one_geojson_request(client, large_app):
     assert large["positions"] == "/api/sites.positions.json"
 
 
+def test_the_large_map_page_loads_no_markercluster_script_but_keeps_its_styles(client, large_app):
+    def assets(page: bytes) -> tuple[list[str], list[str]]:
+        soup = BeautifulSoup(page, "html.parser")
+        scripts = [script["src"] for script in soup.find_all("script", src=True)]
+        return scripts, [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+
+    scripts, styles = assets(large_app.test_client().get("/map").data)
+    assert any("/leaflet/leaflet." in src for src in scripts)
+    assert any(src.startswith("/static/map.") for src in scripts)
+    # supercluster clusters a large map: Leaflet.markercluster would only be compiled.
+    assert not any("markercluster" in src for src in scripts)
+    # The large map's scripts come with Leaflet, not after the map's script asked for them.
+    assert any("/supercluster.min." in src for src in scripts)
+    assert any("/map_large." in src for src in scripts)
+    # Its styles draw the clusters' icons.
+    assert any("markercluster/MarkerCluster.Default." in href for href in styles)
+    small, _ = assets(client.get("/map").data)
+    assert any("markercluster/leaflet.markercluster." in src for src in small)
+
+
+# Notes each Worker the page starts, with the clusters drawn at that moment.
+RECORD_WORKERS = """
+window.workerStarts = [];
+const PageWorker = window.Worker;
+window.Worker = function (url, options) {
+  window.workerStarts.push(
+    document.querySelectorAll('.leaflet-marker-pane .marker-cluster').length);
+  return new PageWorker(url, options);
+};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_the_workers_start_only_once_the_first_clusters_are_drawn(large_server, browser):
+    server = large_server
+    with map_page(browser, server) as (page, _):
+        page.add_init_script(RECORD_WORKERS)
+        page.goto(f"{server.url}/map?lang=vi")
+        page.wait_for_selector(".guide-map[data-index=full]", timeout=30_000)
+        # Two workers (the clusters', the names'), both started with clusters on the map.
+        starts = page.evaluate("window.workerStarts")
+        assert len(starts) == 2 and all(drawn > 0 for drawn in starts), starts
+        assert page.get_attribute(".guide-map", "data-shown") == str(LARGE_SITES)
+
+
 @pytest.mark.browser
 @pytest.mark.server
 def test_the_large_map_draws_clusters_zooms_into_one_and_opens_a_popup(large_server, browser):

@@ -55,6 +55,15 @@ def test_the_map_page_loads_leaflet_from_the_guide(client):
     assert soup.select_one("div.guide-map")
 
 
+def test_the_map_pages_scripts_do_not_hold_up_its_layout(client):
+    soup = page(client, "/map")
+    scripts = soup.find_all("script", src=True)
+    assert scripts and all(tag.has_attr("defer") for tag in scripts)
+    # The map's own script waits for them: it runs once the page is parsed.
+    inline = [tag.string for tag in soup.find_all("script", src=False) if tag.get("nonce")]
+    assert any("DOMContentLoaded" in text and "GuideMap.start" in text for text in inline)
+
+
 def test_sites_come_as_data_not_as_one_marker_each(client, app):
     soup = page(client, "/map")
     config = map_config(soup)
