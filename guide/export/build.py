@@ -34,6 +34,7 @@ from guide.export.outputs import (
     STAGING,
     clear_staging,
     commit,
+    make_folders,
     output_file,
     signals_held,
     write_output,
@@ -78,6 +79,8 @@ class Builder:
     ) -> None:
         self.out = out
         self.staging = out / STAGING
+        # A build into an empty folder stages the export's own layout (``guide.export.outputs``).
+        self.whole = False
         # Strict: a site the catalogue skips (a broken site.toml) fails the build
         # instead of leaving the export without that site's pages.
         self.strict = strict
@@ -178,8 +181,14 @@ class Builder:
         if self.fresh(relative, key):
             return self.keep(relative)
         body, mimetype = render()
-        return self.record(
-            relative, write_output(self.out, relative, key, body, mimetype, refs, self.staging)
+        return self.record(relative, self.write(relative, key, body, mimetype, refs))
+
+    def write(
+        self, relative: str, key: str, body: bytes, mimetype: str, refs: bool
+    ) -> dict[str, Any]:
+        """Stage one output; return its record."""
+        return write_output(
+            self.out, relative, key, body, mimetype, refs, self.staging, whole=self.whole
         )
 
     def keep(self, relative: str) -> set[str]:
@@ -200,7 +209,13 @@ class Builder:
         Workers render and write the files themselves: only each file's record
         comes back to this process.
         """
-        return self.finish(outputs, render_all(self.writer(outputs), self.stale(outputs)))
+        stale = self.stale(outputs)
+        meanwhile = None
+        if self.whole:
+            # While the workers render, this process makes the folders they write into.
+            relatives = [outputs[i][0] for i in stale]
+            meanwhile = lambda: make_folders(self.staging, relatives)  # noqa: E731
+        return self.finish(outputs, render_all(self.writer(outputs), stale, meanwhile=meanwhile))
 
     def stale(self, outputs: list[Output]) -> list[int]:
         """Return the positions in ``outputs`` of those whose inputs changed."""
@@ -214,7 +229,7 @@ class Builder:
         def write(index: int) -> dict[str, Any]:
             relative, key, render, refs = outputs[index]
             body, mimetype = render()
-            return write_output(self.out, relative, key, body, mimetype, refs, self.staging)
+            return self.write(relative, key, body, mimetype, refs)
 
         return write
 
@@ -236,6 +251,8 @@ class Builder:
         started = time.perf_counter()
         self.out.mkdir(parents=True, exist_ok=True)
         clear_staging(self.out)
+        with os.scandir(self.out) as entries:
+            self.whole = next(entries, None) is None
         try:
             every, places = self.render()
             removed = sorted(set(self.previous) - set(self.outputs))
@@ -252,7 +269,7 @@ class Builder:
                 json.dumps(manifest, sort_keys=True), encoding="utf-8"
             )
             with signals_held():
-                commit(self.out, self.report.written, removed)
+                commit(self.out, self.report.written, removed, whole=self.whole)
                 # Last: until the manifest says so, the next build trusts none of this.
                 os.replace(self.staging / MANIFEST, self.out / MANIFEST)
             self.report.removed = removed

@@ -43,9 +43,15 @@ def workers() -> int:
 
 
 def render_all(
-    work: Callable[[Item], Any], items: Sequence[Item], jobs: int = 0
+    work: Callable[[Item], Any],
+    items: Sequence[Item],
+    jobs: int = 0,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[Item, Any]:
     """Return ``work(item)`` of every item, in ``jobs`` forked processes when it pays.
+
+    ``meanwhile`` runs in this process once the workers have started (it is
+    otherwise idle while they render); without workers it is not called.
 
     Workers are forked from the building process, so they start with its app and
     catalogue already loaded; an error in a worker (a page that does not render)
@@ -63,7 +69,10 @@ def render_all(
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
-            done.update(pool.imap_unordered(_render, items[WARM_PAGES:], chunksize=8))
+            results = pool.imap_unordered(_render, items[WARM_PAGES:], chunksize=8)
+            if meanwhile is not None:
+                meanwhile()
+            done.update(results)
             return done
     finally:
         _WORK = None

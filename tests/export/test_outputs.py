@@ -71,3 +71,35 @@ def test_a_page_refers_to_the_guides_own_files_and_not_to_look_alikes():
         "/api/sites/dinh-chem.json",
         "/media/Đình",
     }
+
+
+def test_a_build_into_an_empty_folder_stages_its_layout_and_moves_it_in_whole(tmp_path):
+    out = tmp_path / "out"
+    css = b"body{background:url(/static/icon.svg)}"
+    for relative, body, mimetype in (
+        ("en/sites/dinh-chem/index.html", PAGE, "text/html"),
+        ("index.html", PAGE, "text/html"),
+        ("static/guide.css", css, "text/css"),
+    ):
+        write_output(out, relative, "k", body, mimetype, True, out / STAGING, whole=True)
+    # Nothing is visible before the commit: the pages wait in the staging folder.
+    assert sorted(path.name for path in out.iterdir()) == [STAGING]
+    staged_folder = (out / STAGING / "en").stat().st_ino
+    commit(out, ["en/sites/dinh-chem/index.html", "index.html", "static/guide.css"], [], whole=True)
+    assert (out / "en/sites/dinh-chem/index.html").read_bytes() == PAGE
+    assert (out / "index.html").read_bytes() == PAGE
+    assert (out / "static/guide.css").read_bytes() == css
+    # The staged folder itself moved into place, not its files one by one.
+    assert (out / "en").stat().st_ino == staged_folder
+    assert staged(out) == []
+
+
+def test_a_folder_that_appeared_during_a_whole_build_keeps_its_files(tmp_path):
+    out = tmp_path / "out"
+    write_output(out, "static/guide.css", "k", b"new", "text/css", True, out / STAGING, whole=True)
+    (out / "static").mkdir()
+    (out / "static/guide.css").write_bytes(b"old")
+    (out / "static/other.txt").write_bytes(b"someone else's")
+    commit(out, ["static/guide.css"], [], whole=True)
+    assert (out / "static/guide.css").read_bytes() == b"new"
+    assert (out / "static/other.txt").read_bytes() == b"someone else's"
