@@ -8,7 +8,10 @@ lives here, so that tests import it from a module of its own.
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -378,3 +381,30 @@ def png(colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> byt
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+# `guide ARGS` in a fresh interpreter, then which of the named modules it had loaded.
+_GUIDE_COMMAND = """
+import sys
+from guide.cli import main
+main(sys.argv[2:], standalone_mode=False)
+print("LOADED", ",".join(name for name in sys.argv[1].split(",") if name in sys.modules))
+"""
+
+
+def run_guide(*arguments: str, modules: tuple[str, ...] = ()) -> tuple[str, list[str]]:
+    """Run `guide ARGUMENTS` in a fresh process; return its first line and ``modules`` loaded.
+
+    Its environment is the test's (the same instance folder, GUIDE_INSTANCE), with the
+    project first on the path.
+    """
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", _GUIDE_COMMAND, ",".join(modules), *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    return lines[0], [name for name in lines[-1].removeprefix("LOADED ").split(",") if name]

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from builders import DEFAULT_SITES, PROJECT_ROOT
+from builders import DEFAULT_SITES, run_guide
 
 from guide.export.build import MANIFEST, build
 
 # Runs `guide build` and says which of the guide's heavy libraries it loaded.
-COMMAND = """
-import sys
-from guide.cli import main
-main(sys.argv[1:], standalone_mode=False)
-heavy = ("flask", "jinja2", "sqlalchemy", "shapely", "numpy")
-loaded = [name for name in heavy if name in sys.modules]
-print("LOADED", ",".join(loaded))
-"""
+HEAVY = ("flask", "jinja2", "sqlalchemy", "shapely", "numpy")
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +31,8 @@ def files_of(folder):
 
 
 def run_command(*arguments: str) -> tuple[str, list[str]]:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", COMMAND, "build", *arguments],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
-    return lines[0], [name for name in lines[-1].removeprefix("LOADED ").split(",") if name]
+    """Run `guide build ARGUMENTS` in a fresh process; return its line and heavy modules loaded."""
+    return run_guide("build", *arguments, modules=HEAVY)
 
 
 def test_a_build_with_nothing_changed_writes_nothing_and_loads_no_web_app(catalogue, tmp_path):

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
-from builders import DEFAULT_SITES, PROJECT_ROOT
+from builders import DEFAULT_SITES, run_guide
 
 from guide.export.build import MANIFEST, build
 
 # Runs `guide build` and says which of the given modules it loaded.
-COMMAND = """
-import sys
-from guide.cli import main
-main(sys.argv[2:], standalone_mode=False)
-print("LOADED", ",".join(name for name in sys.argv[1].split(",") if name in sys.modules))
-"""
 # The staff workspace, its sign-in limits and the listening half's staff pages: an
 # export renders none of them, nor loads the Flask-Limiter and limits libraries;
 # fontTools neither: the Hán-Nôm font's coverage was kept by the last build.
@@ -45,21 +36,8 @@ def catalogue(tmp_path):
 
 
 def run_build(out, sites, wanted: tuple[str, ...]) -> tuple[str, list[str]]:
-    """Run `guide build OUT --sites SITES` in a fresh interpreter; return its line and loads.
-
-    Its environment is the test's: the same instance folder (GUIDE_INSTANCE), and
-    so the same inputs as a build in process.
-    """
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", COMMAND, ",".join(wanted), "build", str(out), "--sites", str(sites)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
-    return lines[0], [name for name in lines[-1].removeprefix("LOADED ").split(",") if name]
+    """Run `guide build OUT --sites SITES` in a fresh interpreter; return its line and loads."""
+    return run_guide("build", str(out), "--sites", str(sites), modules=wanted)
 
 
 def edit_narrative(sites) -> None:
